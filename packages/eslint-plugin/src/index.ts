@@ -1,1 +1,62 @@
-export {};
+/**
+ * @devbound/eslint-plugin: the plugin object and its flat configs.
+ *
+ *   import devbound from "@devbound/eslint-plugin";
+ *   export default [...devbound.configs.recommended];
+ *
+ * `recommended`: every rule at its `meta.docs.recommended` level (errors for bugs, warnings for
+ * smells). `strict`: the same plus the soft checks (`meta.docs.strict`: a level and/or options
+ * that switch a soft check on). Both configs bring typescript-eslint's parser with
+ * `projectService: true` for TypeScript files, since every rule needs type information.
+ */
+import { createRequire } from "node:module";
+import type { TSESLint } from "@typescript-eslint/utils";
+import * as tsParser from "@typescript-eslint/parser";
+import { rules } from "./rules/index.js";
+import type { DevboundDocs } from "./util/create-rule.js";
+
+const require = createRequire(import.meta.url);
+const { name, version } = require("../package.json") as { name: string; version: string };
+
+export const FILES = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"];
+
+type RuleEntry = TSESLint.SharedConfig.RuleEntry;
+
+function ruleLevels(preset: "recommended" | "strict"): Record<string, RuleEntry> {
+  const out: Record<string, RuleEntry> = {};
+  for (const [ruleName, rule] of Object.entries(rules)) {
+    const docs = rule.meta.docs as DevboundDocs | undefined;
+    if (!docs) continue;
+    const level = preset === "strict" ? (docs.strict?.level ?? docs.recommended) : docs.recommended;
+    const options = preset === "strict" ? docs.strict?.options : undefined;
+    out[`devbound/${ruleName}`] = options ? ([level, ...options] as RuleEntry) : level;
+  }
+  return out;
+}
+
+const plugin = {
+  meta: { name, version },
+  rules,
+  configs: {} as Record<"recommended" | "strict", TSESLint.FlatConfig.ConfigArray>,
+};
+
+function preset(which: "recommended" | "strict"): TSESLint.FlatConfig.ConfigArray {
+  return [
+    {
+      name: `devbound/${which}`,
+      files: FILES,
+      plugins: { devbound: plugin as unknown as TSESLint.FlatConfig.Plugin },
+      languageOptions: {
+        parser: tsParser as unknown as TSESLint.FlatConfig.Parser,
+        parserOptions: { projectService: true },
+      },
+      rules: ruleLevels(which),
+    },
+  ];
+}
+
+plugin.configs.recommended = preset("recommended");
+plugin.configs.strict = preset("strict");
+
+export { rules };
+export default plugin;

@@ -1,0 +1,154 @@
+/**
+ * ast.ts: small TypeScript-AST helpers shared by the analysis modules.
+ *
+ * Invariant: purely syntactic or a single checker question (symbol of a node, declaration of a
+ * callee). No policy lives here.
+ *
+ * API
+ *   skipOuter(expr)               strip parens, `!`, `satisfies`, `as`/`<T>` (keeps provenance)
+ *   isFunctionNode(node)          function declarations/expressions, arrows, methods, accessors, constructors
+ *   enclosingFunction(node)       nearest function node containing `node` (not `node` itself)
+ *   calleeName(call)              last identifier of the callee (`a.b.c()` -> "c"), or undefined
+ *   symbolOf(checker, node)       symbol of a node, aliases (imports, re-exports) resolved
+ *   declaredName(checker, call)   the callee's declared name (renamed imports: the original name)
+ *   functionDeclarationOf(checker, expr)   the function node a callee/reference resolves to, in any
+ *                                 file of the program (follows imports, re-exports, const f = () => ...)
+ *   argumentIndex(node)           [call, index] when `node` is an argument of a call/new
+ *   isModuleLevel(decl)           a variable declared outside any function
+ *   forEachDescendant(node, cb)   pre-order walk; cb returns false to skip children
+ */
+import ts from "typescript";
+
+export type FunctionNode =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration
+  | ts.ConstructorDeclaration;
+
+export function skipOuter(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+    else if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+    else return e;
+  }
+}
+
+/** Like skipOuter but stops at type assertions (they matter for forged device contexts). */
+export function skipParens(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}
+
+export function isFunctionNode(node: ts.Node): node is FunctionNode {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node) ||
+    ts.isConstructorDeclaration(node)
+  );
+}
+
+export function enclosingFunction(node: ts.Node): FunctionNode | undefined {
+  for (let p = node.parent; p; p = p.parent) if (isFunctionNode(p)) return p;
+  return undefined;
+}
+
+export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = skipOuter(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) return callee.argumentExpression.text;
+  return undefined;
+}
+
+export function symbolOf(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  let sym = checker.getSymbolAtLocation(node);
+  if (!sym && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) {
+    sym = checker.getShorthandAssignmentValueSymbol(node.parent);
+  }
+  if (sym && sym.flags & ts.SymbolFlags.Alias) {
+    try {
+      sym = checker.getAliasedSymbol(sym);
+    } catch {
+      /* unresolvable alias: keep the local symbol */
+    }
+  }
+  return sym;
+}
+
+/** The name the callee is declared with (so a renamed import reads as the original API). */
+export function declaredName(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = skipOuter(call.expression);
+  const target = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  const sym = symbolOf(checker, target);
+  return sym?.name && sym.name !== "default" && !sym.name.startsWith("__") ? sym.name : calleeName(call);
+}
+
+/** The function node an expression refers to (a callee, a reference passed by value). */
+export function functionDeclarationOf(checker: ts.TypeChecker, expr: ts.Expression): FunctionNode | undefined {
+  const e = skipOuter(expr);
+  if (isFunctionNode(e)) return e;
+  const target = ts.isPropertyAccessExpression(e) ? e.name : e;
+  const sym = symbolOf(checker, target);
+  return functionOfSymbol(sym);
+}
+
+export function functionOfSymbol(sym: ts.Symbol | undefined): FunctionNode | undefined {
+  for (const decl of sym?.declarations ?? []) {
+    if (isFunctionNode(decl) && (decl as ts.FunctionLikeDeclaration).body) return decl;
+    if ((ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer) {
+      const init = skipOuter(decl.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+    }
+  }
+  return undefined;
+}
+
+export function argumentIndex(node: ts.Node): [ts.CallExpression | ts.NewExpression, number] | undefined {
+  const parent = node.parent;
+  if (parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments) {
+    const i = parent.arguments.indexOf(node as ts.Expression);
+    if (i >= 0) return [parent, i];
+  }
+  return undefined;
+}
+
+export function isModuleLevel(node: ts.Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (isFunctionNode(p) || ts.isClassStaticBlockDeclaration(p)) return false;
+    if (ts.isSourceFile(p)) return true;
+  }
+  return true;
+}
+
+export function forEachDescendant(node: ts.Node, cb: (n: ts.Node) => boolean | void): void {
+  const visit = (n: ts.Node): void => {
+    if (cb(n) === false) return;
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(node, visit);
+}
+
+export function propertyNameText(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+export function functionName(fn: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessor(fn) || ts.isSetAccessor(fn)) return propertyNameText(fn.name);
+  const p = fn.parent;
+  if (p && (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) && p.initializer === fn) {
+    return propertyNameText(p.name);
+  }
+  return undefined;
+}

@@ -1,0 +1,276 @@
+/**
+ * brands.ts: read the runtime's phantom brands (packages/runtime/src/brands.ts) off types.
+ *
+ * Invariant: recognition is by type, never by name. Anything whose type carries a brand
+ * property (the runtime's own API, a renamed import, a re-export, a wrapper, the user's own
+ * branded API) is recognised identically. Unions are read constituent by constituent
+ * (nullable parts ignored), intersections and aliases through the checker's property lookup,
+ * type parameters through their constraint.
+ *
+ * API
+ *   deviceContextOf(checker, type)       "normal" | "bound" | "core" | undefined (weakest of a union)
+ *   isBoundContext(ctx)                  ctx is "bound" or "core"
+ *   isDeviceType(checker, type)
+ *   managedKindOf(checker, type)         ManagedKind[] | undefined   (Managed<T, K>)
+ *   isManaged(checker, type)
+ *   brandsOfType(checker, type)          TypeBrands: every parameter/callback brand of a type
+ *   argumentParameterType(checker, call, i)   the (instantiated) parameter type argument i maps to
+ *   argumentBrands(checker, call, i)     brands of that parameter (DevresTarget, KobjectParam, ...)
+ *   functionBrands(checker, fn)          brands of a function node's contextual type (an arrow passed
+ *                                        as an argument, a method/property of a typed object literal,
+ *                                        a class member whose implemented interface brands it)
+ */
+import ts from "typescript";
+
+export const BRAND = {
+  context: "__devboundContext",
+  normal: "__devboundNormal",
+  bound: "__devboundBound",
+  core: "__devboundCore",
+  devresTarget: "__devboundDevresTarget",
+  managed: "__devboundManaged",
+  releases: "__devboundReleases",
+  devresRelease: "__devboundDevresRelease",
+  kobjectParam: "__devboundKobjectParam",
+  boundCallback: "__devboundBoundCallback",
+  syncCallback: "__devboundSyncCallback",
+  deferredCallback: "__devboundDeferredCallback",
+  kobjectRelease: "__devboundKobjectRelease",
+  fileOperation: "__devboundFileOperation",
+  accessSection: "__devboundAccessSection",
+} as const;
+
+export type DeviceContextName = "normal" | "bound" | "core";
+export type ManagedKind = "alloc" | "irq" | "iomem" | "workqueue" | "action" | "group";
+export type FileOperationKind = "open" | "read" | "write" | "ioctl" | "release";
+
+const RANK: Record<DeviceContextName, number> = { normal: 0, bound: 1, core: 2 };
+
+export function isBoundContext(ctx: DeviceContextName | undefined): boolean {
+  return ctx === "bound" || ctx === "core";
+}
+
+/** Non-nullable constituents of a type; type parameters replaced by their constraint. */
+export function constituents(checker: ts.TypeChecker, type: ts.Type): ts.Type[] {
+  let t = type;
+  if (t.flags & ts.TypeFlags.TypeParameter) {
+    const c = checker.getBaseConstraintOfType(t);
+    if (!c) return [];
+    t = c;
+  }
+  if (t.isUnion()) {
+    return t.types.filter((u) => !(u.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void)));
+  }
+  if (t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void | ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return [];
+  return [t];
+}
+
+function contextOfSingle(checker: ts.TypeChecker, t: ts.Type): DeviceContextName | undefined {
+  const prop = t.getProperty(BRAND.context) ?? checker.getPropertyOfType(t, BRAND.context);
+  if (!prop) return undefined;
+  const ctxType = checker.getTypeOfSymbol(prop);
+  let weakest: DeviceContextName | undefined;
+  for (const c of constituents(checker, ctxType)) {
+    const name = checker.getPropertyOfType(c, BRAND.core)
+      ? "core"
+      : checker.getPropertyOfType(c, BRAND.bound)
+        ? "bound"
+        : checker.getPropertyOfType(c, BRAND.normal)
+          ? "normal"
+          : undefined;
+    if (name && (!weakest || RANK[name] < RANK[weakest])) weakest = name;
+  }
+  return weakest ?? "normal";
+}
+
+/** The device context of a `Device<Ctx>` type; for a union the weakest context it may hold. */
+export function deviceContextOf(checker: ts.TypeChecker, type: ts.Type): DeviceContextName | undefined {
+  let weakest: DeviceContextName | undefined;
+  for (const t of constituents(checker, type)) {
+    const c = contextOfSingle(checker, t);
+    if (c && (!weakest || RANK[c] < RANK[weakest])) weakest = c;
+  }
+  return weakest;
+}
+
+export function isDeviceType(checker: ts.TypeChecker, type: ts.Type): boolean {
+  return deviceContextOf(checker, type) !== undefined;
+}
+
+function literalValues(checker: ts.TypeChecker, prop: ts.Symbol): string[] {
+  const out: string[] = [];
+  for (const t of constituents(checker, checker.getTypeOfSymbol(prop))) {
+    if (t.isStringLiteral()) out.push(t.value);
+  }
+  return out;
+}
+
+export function managedKindOf(checker: ts.TypeChecker, type: ts.Type): ManagedKind[] | undefined {
+  let kinds: ManagedKind[] | undefined;
+  for (const t of constituents(checker, type)) {
+    const prop = checker.getPropertyOfType(t, BRAND.managed);
+    if (!prop) continue;
+    kinds = [...(kinds ?? []), ...(literalValues(checker, prop) as ManagedKind[])];
+  }
+  return kinds;
+}
+
+export function isManaged(checker: ts.TypeChecker, type: ts.Type): boolean {
+  return managedKindOf(checker, type) !== undefined;
+}
+
+export interface TypeBrands {
+  devresTarget: boolean;
+  kobjectParam: boolean;
+  devresRelease: boolean;
+  /** `Releases<T, K>`: the kinds a manual release function frees. */
+  releases: ManagedKind[] | undefined;
+  managed: ManagedKind[] | undefined;
+  boundCallback: boolean;
+  syncCallback: boolean;
+  deferredCallback: boolean;
+  kobjectRelease: boolean;
+  fileOperation: FileOperationKind[] | undefined;
+  accessSection: boolean;
+}
+
+export const NO_BRANDS: TypeBrands = Object.freeze({
+  devresTarget: false,
+  kobjectParam: false,
+  devresRelease: false,
+  releases: undefined,
+  managed: undefined,
+  boundCallback: false,
+  syncCallback: false,
+  deferredCallback: false,
+  kobjectRelease: false,
+  fileOperation: undefined,
+  accessSection: false,
+});
+
+/** Every brand carried by any non-nullable constituent of `type`. */
+export function brandsOfType(checker: ts.TypeChecker, type: ts.Type | undefined): TypeBrands {
+  if (!type) return NO_BRANDS;
+  const b: TypeBrands = { ...NO_BRANDS };
+  let any = false;
+  for (const t of constituents(checker, type)) {
+    const has = (name: string) => checker.getPropertyOfType(t, name);
+    if (has(BRAND.devresTarget)) (b.devresTarget = true), (any = true);
+    if (has(BRAND.kobjectParam)) (b.kobjectParam = true), (any = true);
+    if (has(BRAND.devresRelease)) (b.devresRelease = true), (any = true);
+    if (has(BRAND.boundCallback)) (b.boundCallback = true), (any = true);
+    if (has(BRAND.syncCallback)) (b.syncCallback = true), (any = true);
+    if (has(BRAND.deferredCallback)) (b.deferredCallback = true), (any = true);
+    if (has(BRAND.kobjectRelease)) (b.kobjectRelease = true), (any = true);
+    if (has(BRAND.accessSection)) (b.accessSection = true), (any = true);
+    const rel = has(BRAND.releases);
+    if (rel) (b.releases = [...(b.releases ?? []), ...(literalValues(checker, rel) as ManagedKind[])]), (any = true);
+    const man = has(BRAND.managed);
+    if (man) (b.managed = [...(b.managed ?? []), ...(literalValues(checker, man) as ManagedKind[])]), (any = true);
+    const fop = has(BRAND.fileOperation);
+    if (fop) (b.fileOperation = [...(b.fileOperation ?? []), ...(literalValues(checker, fop) as FileOperationKind[])]), (any = true);
+  }
+  return any ? b : NO_BRANDS;
+}
+
+export function hasAnyBrand(b: TypeBrands): boolean {
+  return b !== NO_BRANDS;
+}
+
+/** The parameter type (instantiated for generic calls) that argument `index` of `call` maps to. */
+export function argumentParameterType(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression | ts.NewExpression,
+  index: number,
+): ts.Type | undefined {
+  const sig = checker.getResolvedSignature(call);
+  const params = sig?.getParameters() ?? [];
+  if (sig && params.length > 0) {
+    const last = params[params.length - 1]!;
+    const lastDecl = last.valueDeclaration;
+    const lastIsRest = !!lastDecl && ts.isParameter(lastDecl) && !!lastDecl.dotDotDotToken;
+    if (index < params.length - (lastIsRest ? 1 : 0)) return checker.getTypeOfSymbol(params[index]!);
+    if (lastIsRest) {
+      const restType = checker.getTypeOfSymbol(last);
+      return checker.getIndexTypeOfType(restType, ts.IndexKind.Number) ?? undefined;
+    }
+    return undefined;
+  }
+  const arg = call.arguments?.[index];
+  return arg ? checker.getContextualType(arg) : undefined;
+}
+
+export function argumentBrands(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression | ts.NewExpression,
+  index: number,
+): TypeBrands {
+  return brandsOfType(checker, argumentParameterType(checker, call, index));
+}
+
+function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+/** The type a function node is expected to have where it is written. */
+export function contextualFunctionType(checker: ts.TypeChecker, fn: ts.Node): ts.Type | undefined {
+  if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
+    // A function written as a property value is typed by the property: let the checker say.
+    return checker.getContextualType(fn);
+  }
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessor(fn) || ts.isSetAccessor(fn)) {
+    const name = propertyNameText(fn.name);
+    if (!name) return undefined;
+    if (ts.isObjectLiteralExpression(fn.parent)) {
+      const objType = checker.getContextualType(fn.parent);
+      if (!objType) return undefined;
+      for (const t of constituents(checker, objType)) {
+        const prop = checker.getPropertyOfType(t, name);
+        if (prop) return checker.getTypeOfSymbol(prop);
+      }
+      return undefined;
+    }
+    if (ts.isClassLike(fn.parent)) return implementedMemberType(checker, fn.parent, name);
+  }
+  if (ts.isPropertyDeclaration(fn.parent) && fn.parent.initializer === fn && ts.isClassLike(fn.parent.parent)) {
+    const name = propertyNameText(fn.parent.name);
+    if (fn.parent.type) return checker.getTypeAtLocation(fn.parent.type);
+    return name ? implementedMemberType(checker, fn.parent.parent, name) : undefined;
+  }
+  return undefined;
+}
+
+/** The type of member `name` in the interfaces/base class a class implements or extends. */
+export function implementedMemberType(checker: ts.TypeChecker, cls: ts.ClassLikeDeclaration, name: string): ts.Type | undefined {
+  for (const clause of cls.heritageClauses ?? []) {
+    for (const t of clause.types) {
+      const type = checker.getTypeAtLocation(t);
+      const prop = checker.getPropertyOfType(type, name);
+      if (prop) return checker.getTypeOfSymbol(prop);
+    }
+  }
+  return undefined;
+}
+
+/** Brands of the type a function node is expected to have (see contextualFunctionType). */
+export function functionBrands(checker: ts.TypeChecker, fn: ts.Node): TypeBrands {
+  return brandsOfType(checker, contextualFunctionType(checker, fn));
+}
+
+/**
+ * A `Devres<T>`-like type: it has `access(dev)` taking a bound device (the zero-cost path a
+ * bound scope may use instead of `tryAccess`). A plain `Revocable<T>` has no such method.
+ */
+export function isDevresType(checker: ts.TypeChecker, type: ts.Type): boolean {
+  for (const t of constituents(checker, type)) {
+    const access = checker.getPropertyOfType(t, "access");
+    if (!access) continue;
+    for (const sig of checker.getTypeOfSymbol(access).getCallSignatures()) {
+      const p = sig.getParameters()[0];
+      if (p && isBoundContext(deviceContextOf(checker, checker.getTypeOfSymbol(p)))) return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,198 @@
+/**
+ * deferral.ts: when does a callback run relative to the code that created it?
+ *
+ * Invariant: only callbacks that are KNOWN to run later are "deferred" (no guessing: an
+ * unknown API taking a callback is "unknown", which the bug rules treat as not deferred). The
+ * cheap syntactic filters (timer/microtask/promise/listener names, array methods, the Promise
+ * executor) come first; the checker is asked for brands only when they do not decide.
+ *
+ * Kinds
+ *   deferred          timers, microtasks, process.nextTick, promise then/catch/finally, event
+ *                     listeners, a DeferredCallback-branded parameter (the unmanaged IRQ handler,
+ *                     an unmanaged work item)
+ *   stored            assigned to a field/property or a module variable, a class field initializer:
+ *                     called later by whoever reads it
+ *   kobject-release   a KobjectRelease-branded position: runs at the last put, maybe long after unbind
+ *   file-operation    a FileOperation-branded position (fops.read, fops.release, ...): user space
+ *   bound             a BoundCallback-branded position: runs only while bound and receives its own
+ *                     Device<Bound> (devm IRQ handlers, devm work items)
+ *   sync              array methods, the Promise executor, SyncCallback/AccessSection positions, a
+ *                     local function only ever called directly
+ *   unknown           anything else
+ *
+ * API
+ *   classifyCallback(an, fn)     CallbackClass { kind, description, site } (memoised per program)
+ *   mayRunAfterUnbind(kind)      deferred | stored | kobject-release | file-operation
+ *   isSyncOrBound(kind)          sync | bound
+ */
+import ts from "typescript";
+import type { Analysis } from "./services.js";
+import { argumentBrands, brandsOfType, functionBrands, type TypeBrands } from "./brands.js";
+import { argumentIndex, calleeName, declaredName, enclosingFunction, isModuleLevel, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+
+export type CallbackKind = "deferred" | "stored" | "kobject-release" | "file-operation" | "bound" | "sync" | "unknown";
+
+export interface CallbackClass {
+  kind: CallbackKind;
+  /** For messages: "a setTimeout callback", "a promise continuation", "the kobject release callback". */
+  description: string;
+  /** The node that decided (the call taking the callback, the assignment storing it). */
+  site: ts.Node | undefined;
+}
+
+const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate", "queueMicrotask", "nextTick", "requestAnimationFrame", "requestIdleCallback"]);
+const PROMISE_REACTIONS = new Set(["then", "catch", "finally"]);
+const LISTENERS = new Set(["addEventListener", "on", "once", "addListener", "prependListener", "prependOnceListener"]);
+const ARRAY_METHODS = new Set([
+  "map", "forEach", "filter", "reduce", "reduceRight", "some", "every", "find", "findIndex", "findLast",
+  "findLastIndex", "flatMap", "sort", "toSorted",
+]);
+
+// Worst first: a callback used in several places takes the worst classification.
+const SEVERITY: CallbackKind[] = ["kobject-release", "file-operation", "deferred", "stored", "unknown", "bound", "sync"];
+
+export function mayRunAfterUnbind(kind: CallbackKind): boolean {
+  return kind === "deferred" || kind === "stored" || kind === "kobject-release" || kind === "file-operation";
+}
+
+export function isSyncOrBound(kind: CallbackKind): boolean {
+  return kind === "sync" || kind === "bound";
+}
+
+const UNKNOWN: CallbackClass = { kind: "unknown", description: "a callback", site: undefined };
+
+function fromBrands(b: TypeBrands, api: string | undefined, site: ts.Node): CallbackClass | undefined {
+  const of = api ? ` of \`${api}\`` : "";
+  if (b.kobjectRelease) return { kind: "kobject-release", description: `a kobject release callback${of}`, site };
+  if (b.fileOperation) {
+    const op = b.fileOperation.length === 1 ? `${b.fileOperation[0]}()` : "a file operation";
+    return { kind: "file-operation", description: `the file operation ${op}`, site };
+  }
+  if (b.boundCallback) return { kind: "bound", description: `a bound callback${of}`, site };
+  if (b.deferredCallback) return { kind: "deferred", description: `a deferred callback${of}`, site };
+  if (b.syncCallback || b.accessSection) return { kind: "sync", description: `a synchronous callback${of}`, site };
+  return undefined;
+}
+
+function worst(a: CallbackClass, b: CallbackClass): CallbackClass {
+  return SEVERITY.indexOf(a.kind) <= SEVERITY.indexOf(b.kind) ? a : b;
+}
+
+/** How the value at `expr` (a function, or a reference to one) will be called. */
+function classifyUse(an: Analysis, fn: FunctionNode, expr: ts.Expression, depth: number): CallbackClass {
+  let node: ts.Node = expr;
+  while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isSatisfiesExpression(node.parent))) node = node.parent;
+  const parent = node.parent;
+  if (!parent) return UNKNOWN;
+
+  // Passed as an argument.
+  const arg = argumentIndex(node);
+  if (arg) {
+    const [call, i] = arg;
+    const name = calleeName(call);
+    const callee = skipOuter(call.expression);
+    if (ts.isNewExpression(call)) {
+      if (name === "Promise" && i === 0) return { kind: "sync", description: "a Promise executor", site: call };
+    } else if (name && TIMERS.has(name)) {
+      return { kind: "deferred", description: `a ${name === "nextTick" ? "process.nextTick" : name} callback`, site: call };
+    } else if (name && PROMISE_REACTIONS.has(name) && ts.isPropertyAccessExpression(callee)) {
+      return { kind: "deferred", description: `a promise continuation (.${name})`, site: call };
+    } else if (name && LISTENERS.has(name) && ts.isPropertyAccessExpression(callee)) {
+      return { kind: "deferred", description: `an event listener (.${name})`, site: call };
+    } else if (name && ARRAY_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
+      const recv = an.checker.getTypeAtLocation(callee.expression);
+      if (an.checker.isArrayType(recv) || an.checker.isTupleType(recv)) return { kind: "sync", description: `an array .${name} callback`, site: call };
+    }
+    const branded = fromBrands(argumentBrands(an.checker, call, i), declaredName(an.checker, call), call);
+    if (branded) return branded;
+    return { ...UNKNOWN, site: call };
+  }
+
+  // The value of a property in an object literal (fops, a Device's release option, ...).
+  if ((ts.isPropertyAssignment(parent) && parent.initializer === node) || ts.isShorthandPropertyAssignment(parent)) {
+    const obj = parent.parent;
+    const objType = ts.isObjectLiteralExpression(obj) ? an.checker.getContextualType(obj) : undefined;
+    const name = parent.name && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name)) ? parent.name.text : undefined;
+    const prop = objType && name ? an.checker.getPropertyOfType(objType, name) : undefined;
+    const branded = prop ? fromBrands(brandsOfType(an.checker, an.checker.getTypeOfSymbol(prop)), undefined, parent) : undefined;
+    if (branded) return branded;
+    return { ...UNKNOWN, site: parent };
+  }
+
+  // Stored: `this.handler = fn`, `obj.cb = fn`, `moduleVar = fn`.
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === node) {
+    const left = skipOuter(parent.left);
+    const branded = fromBrands(brandsOfType(an.checker, an.checker.getTypeAtLocation(left)), undefined, parent);
+    if (branded) return branded;
+    if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) {
+      return { kind: "stored", description: `a callback stored in \`${an.text(left)}\``, site: parent };
+    }
+    if (ts.isIdentifier(left)) {
+      const decl = symbolOf(an.checker, left)?.valueDeclaration;
+      if (decl && isModuleLevel(decl)) return { kind: "stored", description: `a callback stored in the module variable \`${left.text}\``, site: parent };
+      if (decl && ts.isVariableDeclaration(decl) && depth < 3) return classifyReferences(an, fn, decl.name, depth + 1);
+    }
+    return { ...UNKNOWN, site: parent };
+  }
+
+  // Stored in an array/collection: `handlers.push(fn)` is covered above as an argument (unknown).
+  if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) return { ...UNKNOWN, site: parent };
+
+  // A direct call: runs now.
+  if (ts.isCallExpression(parent) && parent.expression === node) return { kind: "sync", description: "a function called directly", site: parent };
+  return { ...UNKNOWN, site: parent };
+}
+
+/** Classify a named local function (`const f = () => ...`, `function f() {}`) by every reference to it. */
+function classifyReferences(an: Analysis, fn: FunctionNode, name: ts.BindingName | ts.Identifier, depth: number): CallbackClass {
+  if (!ts.isIdentifier(name)) return UNKNOWN;
+  const sym = an.checker.getSymbolAtLocation(name);
+  if (!sym) return UNKNOWN;
+  // Exported or module-level functions are called from anywhere: no lexical claim.
+  const scope = enclosingFunction(name) ?? name.getSourceFile();
+  let result: CallbackClass | undefined;
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && n !== name && n.text === name.text && an.checker.getSymbolAtLocation(n) === sym) {
+      const c = classifyUse(an, fn, n, depth);
+      result = result ? worst(result, c) : c;
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return result ?? UNKNOWN;
+}
+
+function classifyUncached(an: Analysis, fn: FunctionNode, depth: number): CallbackClass {
+  // Methods and class-field initialisers: the contextual type (an implemented interface, a
+  // typed object literal) may brand them.
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessor(fn) || ts.isSetAccessor(fn)) {
+    const b = fromBrands(functionBrands(an.checker, fn), undefined, fn);
+    return b ?? UNKNOWN;
+  }
+  if (ts.isConstructorDeclaration(fn)) return { kind: "sync", description: "a constructor", site: fn };
+  if (ts.isFunctionDeclaration(fn)) {
+    return fn.name && !isModuleLevel(fn) ? classifyReferences(an, fn, fn.name, depth) : UNKNOWN;
+  }
+  // Arrow functions and function expressions.
+  const parent = fn.parent;
+  if (parent && ts.isPropertyDeclaration(parent) && parent.initializer === fn) {
+    const b = fromBrands(functionBrands(an.checker, fn), undefined, parent);
+    return b ?? { kind: "stored", description: `a callback stored in the class field \`${an.text(parent.name)}\``, site: parent };
+  }
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === fn) {
+    if (isModuleLevel(parent)) return UNKNOWN;
+    return classifyReferences(an, fn, parent.name, depth);
+  }
+  return classifyUse(an, fn, fn, depth);
+}
+
+export function classifyCallback(an: Analysis, fn: FunctionNode): CallbackClass {
+  const memo = an.memo<ts.Node, CallbackClass>("deferral");
+  let c = memo.get(fn);
+  if (!c) {
+    memo.set(fn, UNKNOWN); // cycle guard
+    c = classifyUncached(an, fn, 0);
+    memo.set(fn, c);
+  }
+  return c;
+}

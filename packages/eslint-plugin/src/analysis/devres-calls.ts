@@ -1,0 +1,163 @@
+/**
+ * devres-calls.ts: which calls register or release devres or release a resource by hand, and
+ * which of the user's functions do so, transitively.
+ *
+ * Invariant: a call is classified by the brands on the parameters of the signature it resolves
+ * to (never by the callee's name): a `DevresTarget` parameter makes a devres registration, a
+ * `DevresRelease` parameter a devres release, a `Releases<kind>` parameter a manual release of
+ * that argument. A user function is summarised once per ts.Program by walking its body (nested
+ * callbacks included: they are part of what calling it sets in motion) and the bodies of the
+ * user functions it calls, in any file; recursion is cut by a cycle guard.
+ *
+ * API
+ *   devresCallKind(an, call)           "registration" | "release" | undefined
+ *   releasedArguments(an, call)        [argIndex, kinds][] for the arguments a manual release frees
+ *   userFunctionOf(an, call)           the user function (with a body, not in a .d.ts or a package)
+ *                                      a call resolves to, or undefined
+ *   devresReach(an, fn)                the first devres call reached from fn's body, with the chain
+ *                                      of helper calls leading to it, or undefined
+ *   paramReleases(an, fn, i)           how fn's parameter i is released by hand (directly or by a
+ *                                      helper it is passed to): the release call, or undefined
+ *   calleeText(an, call)               the callee as written ("kfree", "wq.queue", "this.cleanup")
+ */
+import ts from "typescript";
+import type { Analysis } from "./services.js";
+import { argumentBrands, type ManagedKind } from "./brands.js";
+import { forEachDescendant, functionDeclarationOf, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+
+export type DevresCallKind = "registration" | "release";
+
+export function devresCallKind(an: Analysis, call: ts.CallExpression | ts.NewExpression): DevresCallKind | undefined {
+  const args = call.arguments ?? [];
+  if (args.length === 0) return undefined;
+  let registration = false;
+  for (let i = 0; i < args.length; i++) {
+    const b = argumentBrands(an.checker, call, i);
+    if (b.devresRelease) return "release";
+    if (b.devresTarget) registration = true;
+  }
+  return registration ? "registration" : undefined;
+}
+
+export function releasedArguments(an: Analysis, call: ts.CallExpression | ts.NewExpression): Array<[number, ManagedKind[]]> {
+  const out: Array<[number, ManagedKind[]]> = [];
+  const args = call.arguments ?? [];
+  for (let i = 0; i < args.length; i++) {
+    const b = argumentBrands(an.checker, call, i);
+    if (b.releases) out.push([i, b.releases]);
+  }
+  return out;
+}
+
+export function calleeText(an: Analysis, call: ts.CallExpression | ts.NewExpression): string {
+  return an.text(skipOuter(call.expression));
+}
+
+/** A function node the program's own sources define (not a declaration file, not a dependency). */
+function isUserFunction(an: Analysis, fn: FunctionNode | undefined): fn is FunctionNode {
+  if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return false;
+  const sf = fn.getSourceFile();
+  return !sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf);
+}
+
+export function userFunctionOf(an: Analysis, call: ts.CallExpression | ts.NewExpression): FunctionNode | undefined {
+  if (ts.isNewExpression(call)) return undefined;
+  const fn = functionDeclarationOf(an.checker, call.expression);
+  return isUserFunction(an, fn) ? fn : undefined;
+}
+
+function calls(node: ts.Node, cb: (call: ts.CallExpression | ts.NewExpression) => boolean | void): void {
+  let stop = false;
+  forEachDescendant(node, (n) => {
+    if (stop) return false;
+    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && cb(n) === false) stop = true;
+    return !stop;
+  });
+}
+
+export interface DevresReach {
+  /** The devres call itself (in whatever file it is). */
+  call: ts.CallExpression | ts.NewExpression;
+  kind: DevresCallKind;
+  /** Helper calls from fn's body down to the devres call (empty when fn makes it itself). */
+  via: Array<ts.CallExpression | ts.NewExpression>;
+}
+
+const IN_PROGRESS = null;
+
+export function devresReach(an: Analysis, fn: FunctionNode): DevresReach | undefined {
+  const memo = an.memo<ts.Node, DevresReach | undefined | null>("devres-reach");
+  if (memo.has(fn)) return memo.get(fn) ?? undefined; // IN_PROGRESS reads as "none": cycles add nothing
+  memo.set(fn, IN_PROGRESS);
+  let found: DevresReach | undefined;
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (body) {
+    calls(body, (call) => {
+      const kind = devresCallKind(an, call);
+      if (kind) {
+        found = { call, kind, via: [] };
+        return false;
+      }
+      const callee = userFunctionOf(an, call);
+      const inner = callee && callee !== fn ? devresReach(an, callee) : undefined;
+      if (inner) {
+        found = { call: inner.call, kind: inner.kind, via: [call, ...inner.via] };
+        return false;
+      }
+      return true;
+    });
+  }
+  memo.set(fn, found);
+  return found;
+}
+
+export interface ParamRelease {
+  /** The manual release call that frees the parameter's value. */
+  call: ts.CallExpression | ts.NewExpression;
+  kinds: ManagedKind[];
+  /** Helper calls from fn's body down to the release (empty when fn releases it itself). */
+  via: Array<ts.CallExpression | ts.NewExpression>;
+}
+
+/** Is `expr` (after parens/casts) a plain reference to the parameter `param`? */
+function refersTo(an: Analysis, expr: ts.Expression, param: ts.Symbol): boolean {
+  const e = skipOuter(expr);
+  return ts.isIdentifier(e) && symbolOf(an.checker, e) === param;
+}
+
+export function paramReleases(an: Analysis, fn: FunctionNode, index: number): ParamRelease | undefined {
+  const memo = an.memo<string, Map<ts.Node, ParamRelease | undefined | null>>("param-releases");
+  let perIndex = memo.get(String(index));
+  if (!perIndex) memo.set(String(index), (perIndex = new Map()));
+  if (perIndex.has(fn)) return perIndex.get(fn) ?? undefined;
+  perIndex.set(fn, IN_PROGRESS);
+  let found: ParamRelease | undefined;
+  const p = fn.parameters[index];
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  const sym = p && ts.isIdentifier(p.name) && !p.dotDotDotToken ? an.checker.getSymbolAtLocation(p.name) : undefined;
+  if (sym && body) {
+    calls(body, (call) => {
+      const args = call.arguments ?? [];
+      for (const [i, kinds] of releasedArguments(an, call)) {
+        if (args[i] && refersTo(an, args[i]!, sym)) {
+          found = { call, kinds, via: [] };
+          return false;
+        }
+      }
+      const callee = userFunctionOf(an, call);
+      if (callee) {
+        for (let i = 0; i < args.length; i++) {
+          if (!refersTo(an, args[i]!, sym)) continue;
+          const inner = paramReleases(an, callee, i);
+          if (inner) {
+            found = { call: inner.call, kinds: inner.kinds, via: [call, ...inner.via] };
+            return false;
+          }
+        }
+      }
+      return true;
+    });
+  }
+  perIndex.set(fn, found);
+  return found;
+}

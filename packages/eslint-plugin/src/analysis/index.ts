@@ -1,0 +1,18 @@
+/**
+ * The analysis layer's public surface: rules import from here (one import line a rule).
+ * See each module's header for what it guarantees:
+ *   services.ts   typed-linting entry (getAnalysis, typeInfoMessages), per-program cache
+ *   brands.ts     brands read off types (device context, Managed, parameter/callback brands)
+ *   ast.ts        TS-AST helpers (skipOuter, enclosingFunction, functionDeclarationOf, ...)
+ *   drivers.ts    driver discovery (object and class drivers, probe/remove by reference)
+ *   deferral.ts   callback classification (deferred / stored / kobject-release / file-operation / bound / sync)
+ *   scopes.ts     bound scopes vs code that may run after unbind
+ *   provenance.ts value provenance (managed origins, device origins, sinks through helpers)
+ */
+export * from "./services.js";
+export * from "./brands.js";
+export * from "./ast.js";
+export * from "./drivers.js";
+export * from "./deferral.js";
+export * from "./scopes.js";
+export * from "./provenance.js";

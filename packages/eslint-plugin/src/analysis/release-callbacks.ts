@@ -1,0 +1,105 @@
+/**
+ * release-callbacks.ts: which functions are kobject release callbacks or file release()
+ * operations, i.e. code that runs when the last reference goes away, possibly long after the
+ * device unbound.
+ *
+ * Invariant: a function is a release callback because of the type expected where it is
+ * written or passed (a `KobjectRelease<…>` position, a `FileOperation<…, "release">`
+ * position), never because of its name: arrows and function expressions passed as arguments,
+ * property values and methods of typed object literals (fops), variables annotated with the
+ * brand, methods of a class implementing a branded interface, and functions passed by
+ * reference (`new Kobject("k", onRelease)`, `this.onRelease`), whose declaration may be in
+ * another file. Only the linted file's sites are scanned; the function found may live anywhere.
+ *
+ * API
+ *   releaseCallbacksIn(an)   ReleaseCallback[] for the linted file (memoised per file)
+ *     .fn        the release function (any file)
+ *     .context   "kobject" | "file"
+ *     .site      where it is designated in the linted file: the function itself when it is
+ *                written here, else the reference passed
+ */
+import ts from "typescript";
+import type { Analysis } from "./services.js";
+import { argumentBrands, brandsOfType, functionBrands, type TypeBrands } from "./brands.js";
+import { functionDeclarationOf, isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
+
+export type ReleaseContext = "kobject" | "file";
+
+export interface ReleaseCallback {
+  fn: FunctionNode;
+  context: ReleaseContext;
+  site: ts.Node;
+}
+
+function contextOf(b: TypeBrands): ReleaseContext | undefined {
+  if (b.kobjectRelease) return "kobject";
+  if (b.fileOperation?.includes("release")) return "file";
+  return undefined;
+}
+
+/** The type expected at `expr` when it is an argument or the value of an object-literal property. */
+function expectedBrands(an: Analysis, expr: ts.Expression): TypeBrands | undefined {
+  let node: ts.Node = expr;
+  while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isSatisfiesExpression(node.parent))) node = node.parent;
+  const parent = node.parent;
+  if (!parent) return undefined;
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments) {
+    const i = parent.arguments.indexOf(node as ts.Expression);
+    if (i >= 0) return argumentBrands(an.checker, parent, i);
+  }
+  if ((ts.isPropertyAssignment(parent) && parent.initializer === node) || (ts.isShorthandPropertyAssignment(parent) && parent.name === node)) {
+    const obj = parent.parent;
+    const name = propertyNameText(parent.name);
+    const objType = an.checker.getContextualType(obj);
+    const prop = objType && name ? an.checker.getPropertyOfType(objType, name) : undefined;
+    return prop ? brandsOfType(an.checker, an.checker.getTypeOfSymbol(prop)) : undefined;
+  }
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node && parent.type) {
+    return brandsOfType(an.checker, an.checker.getTypeFromTypeNode(parent.type));
+  }
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === node) {
+    return brandsOfType(an.checker, an.checker.getTypeAtLocation(parent.left));
+  }
+  return undefined;
+}
+
+function scan(an: Analysis): ReleaseCallback[] {
+  const out: ReleaseCallback[] = [];
+  const seen = new Set<ts.Node>();
+  const add = (fn: FunctionNode | undefined, context: ReleaseContext | undefined, site: ts.Node) => {
+    if (!fn || !context || seen.has(fn) || !(fn as ts.FunctionLikeDeclaration).body) return;
+    seen.add(fn);
+    out.push({ fn, context, site });
+  };
+  const visit = (n: ts.Node): void => {
+    if (isFunctionNode(n)) {
+      // Written here: its contextual type says what it is.
+      add(n, contextOf(functionBrands(an.checker, n)), n);
+    } else if (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) {
+      // Passed by reference: follow it to its declaration.
+      const parent = n.parent;
+      const isValuePosition =
+        parent &&
+        (((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(n)) ||
+          (ts.isPropertyAssignment(parent) && parent.initializer === n) ||
+          (ts.isShorthandPropertyAssignment(parent) && parent.name === n) ||
+          (ts.isVariableDeclaration(parent) && parent.initializer === n) ||
+          (ts.isBinaryExpression(parent) && parent.right === n));
+      if (isValuePosition) {
+        const b = expectedBrands(an, n);
+        const ctx = b && contextOf(b);
+        if (ctx) add(functionDeclarationOf(an.checker, skipOuter(n)), ctx, n);
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(an.sourceFile);
+  return out;
+}
+
+export function releaseCallbacksIn(an: Analysis): readonly ReleaseCallback[] {
+  const memo = an.memo<ts.SourceFile, ReleaseCallback[]>("release-callbacks");
+  let list = memo.get(an.sourceFile);
+  if (!list) memo.set(an.sourceFile, (list = scan(an)));
+  return list;
+}

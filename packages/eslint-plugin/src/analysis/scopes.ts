@@ -1,0 +1,83 @@
+/**
+ * scopes.ts: bound scopes vs code that may run after unbind.
+ *
+ * Invariant: a `Device<Bound>`/`Device<Core>` parameter is proof of boundness inside the function
+ * that declares it and inside callbacks known to run before that function returns (sync
+ * callbacks) or while the device stays bound (bound callbacks). The proof does NOT extend into
+ * a function that may run after unbind: deferred callbacks, stored callbacks, kobject release
+ * callbacks, file operations (deferral.ts classifies them), nor to module top level or class
+ * fields read later (provenance.ts reports those as field/module-variable origins).
+ *
+ * Probe and remove are bound scopes by construction (the driver core serialises them and
+ * devres is released only after remove() returns); a synchronous helper taking a
+ * `Device<Bound>` is a bound scope by its signature (its caller must hold the proof).
+ *
+ * API
+ *   afterUnbindBoundary(an, use, binder?)  the innermost function between `use` and `binder` (the
+ *                                          function declaring the value; exclusive) that may run
+ *                                          after unbind: { fn, cls } or undefined
+ *   boundDevicesInScope(an, node)          Device<Bound>/<Core> parameters valid at `node`, innermost
+ *                                          first; crosses only sync/bound callbacks, stops at anything
+ *                                          deferred or unknown (conservative: for smells)
+ *   runsAfterUnbind(an, node)              the boundary (if any) between `node` and the top of its
+ *                                          function nest
+ */
+import ts from "typescript";
+import type { Analysis } from "./services.js";
+import { deviceContextOf, isBoundContext, type DeviceContextName } from "./brands.js";
+import { enclosingFunction, type FunctionNode } from "./ast.js";
+import { classifyCallback, isSyncOrBound, mayRunAfterUnbind, type CallbackClass } from "./deferral.js";
+import { driverRoleOf } from "./drivers.js";
+
+export interface UnbindBoundary {
+  fn: FunctionNode;
+  cls: CallbackClass;
+}
+
+export function afterUnbindBoundary(an: Analysis, use: ts.Node, binder?: ts.Node): UnbindBoundary | undefined {
+  for (let fn = enclosingFunction(use); fn && fn !== binder; fn = enclosingFunction(fn)) {
+    const role = driverRoleOf(an, fn);
+    if (role && role.role !== "method") continue; // probe/remove: bound by construction
+    const cls = classifyCallback(an, fn);
+    if (mayRunAfterUnbind(cls.kind)) return { fn, cls };
+  }
+  return undefined;
+}
+
+export function runsAfterUnbind(an: Analysis, node: ts.Node): UnbindBoundary | undefined {
+  return afterUnbindBoundary(an, node, undefined);
+}
+
+export interface BoundDevice {
+  /** The parameter's name (what a suggestion writes: `access(dev)`). */
+  name: string;
+  symbol: ts.Symbol;
+  decl: ts.ParameterDeclaration | ts.BindingElement;
+  fn: FunctionNode;
+  context: DeviceContextName;
+}
+
+function collectParams(an: Analysis, fn: FunctionNode, out: BoundDevice[]): void {
+  const visitName = (name: ts.BindingName, decl: ts.ParameterDeclaration | ts.BindingElement): void => {
+    if (ts.isIdentifier(name)) {
+      const ctx = deviceContextOf(an.checker, an.checker.getTypeAtLocation(name));
+      const symbol = an.checker.getSymbolAtLocation(name);
+      if (symbol && ctx && isBoundContext(ctx)) out.push({ name: name.text, symbol, decl, fn, context: ctx });
+      return;
+    }
+    for (const el of name.elements) if (ts.isBindingElement(el)) visitName(el.name, el);
+  };
+  for (const p of fn.parameters) visitName(p.name, p);
+}
+
+export function boundDevicesInScope(an: Analysis, node: ts.Node): BoundDevice[] {
+  const out: BoundDevice[] = [];
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    collectParams(an, fn, out);
+    const role = driverRoleOf(an, fn);
+    if (role) break; // a driver callback/method: nothing outside it is in scope at run time
+    const cls = classifyCallback(an, fn);
+    if (!isSyncOrBound(cls.kind)) break;
+  }
+  return out;
+}

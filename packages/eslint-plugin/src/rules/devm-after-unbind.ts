@@ -1,0 +1,96 @@
+/**
+ * devm-after-unbind: a devres registration reachable where the device may be unbound
+ * (debug check 1 of seeds/001's "proactive debug mode").
+ *
+ * A registration is a call whose argument maps to a DevresTarget-branded parameter, directly or
+ * through user helpers that pass their parameter on (provenance.argumentSinks). The device
+ * argument is traced (provenance.traceDevice); it is reported when it is
+ *   - a parameter captured across a function that may run after unbind (scopes.afterUnbindBoundary:
+ *     deferred/stored callbacks, kobject release callbacks, file operations),
+ *   - read from a field or a module variable (a stored Device<Bound> proves nothing later),
+ *   - forged with a cast to Device<Bound>/<Core> from something that is not bound.
+ */
+import ts from "typescript";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { createRule } from "../util/create-rule.js";
+import {
+  afterUnbindBoundary,
+  argumentSinks,
+  enclosingFunction,
+  getAnalysis,
+  isDeviceType,
+  ownerName,
+  traceDevice,
+  typeInfoMessages,
+  type Sink,
+} from "../analysis/index.js";
+
+type MessageIds = "deferred" | "afterRelease" | "stored" | "forged" | keyof typeof typeInfoMessages;
+
+function apiLabel(s: Sink): string {
+  return s.via.length ? `${s.via.join(" → ")} → ${s.api}` : s.api;
+}
+
+export default createRule<[], MessageIds>({
+  name: "devm-after-unbind",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow devres registrations where the device may already be unbound",
+      recommended: "error",
+      requiresTypeChecking: true,
+    },
+    schema: [],
+    messages: {
+      ...typeInfoMessages,
+      deferred:
+        "`{{api}}` registers devres on `{{dev}}` inside {{where}}, which may run after {{owner}} unbinds: devres registered on an unbound device is never released. Register it in probe(), or use a bound callback",
+      afterRelease:
+        "`{{api}}` registers devres on `{{dev}}` inside {{where}}, which can run after {{owner}} has unbound: devres registered there is never released",
+      stored:
+        "`{{api}}` registers devres on `{{dev}}`, read from {{source}}: a stored device does not prove {{owner}} is still bound, and devres registered after unbind is never released",
+      forged:
+        "`{{api}}` registers devres on `{{dev}}`, a Device<{{to}}> forged with a cast: nothing proves {{owner}} is bound here, and devres registered after unbind is never released",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const an = getAnalysis(context);
+    if (!an) return {};
+    return {
+      CallExpression(node: TSESTree.CallExpression) {
+        if (node.arguments.length === 0) return;
+        const call = an.tsNode(node) as ts.CallExpression;
+        for (const [i, arg] of call.arguments.entries()) {
+          // Cheap filter first: only device-typed arguments can be a devres target.
+          if (!isDeviceType(an.checker, an.checker.getTypeAtLocation(arg))) continue;
+          const sink = argumentSinks(an, call, i).find((s) => s.brand === "devresTarget" && s.path.length === 0);
+          if (!sink) continue;
+          const dev = an.text(arg);
+          const api = apiLabel(sink);
+          for (const origin of traceDevice(an, arg)) {
+            if (origin.kind === "cast") {
+              context.report({ node, messageId: "forged", data: { api, dev, to: origin.to === "core" ? "Core" : "Bound", owner: ownerName(an, call) } });
+              return;
+            }
+            if (origin.kind === "field" || origin.kind === "module-variable") {
+              const source = origin.kind === "field" ? `the field \`${an.text(origin.expr)}\`` : `the module variable \`${an.text(origin.expr)}\``;
+              context.report({ node, messageId: "stored", data: { api, dev, source, owner: ownerName(an, call) } });
+              return;
+            }
+            if (origin.kind === "parameter") {
+              // Include the declaring function itself: a deferred callback's own parameter proves nothing.
+              const boundary = afterUnbindBoundary(an, call, enclosingFunction(origin.fn));
+              if (!boundary) continue;
+              const owner = ownerName(an, origin.fn);
+              const where = boundary.cls.description;
+              const messageId = boundary.cls.kind === "kobject-release" || boundary.cls.kind === "file-operation" ? "afterRelease" : "deferred";
+              context.report({ node, messageId, data: { api, dev, where, owner } });
+              return;
+            }
+          }
+        }
+      },
+    };
+  },
+});

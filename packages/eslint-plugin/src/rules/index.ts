@@ -1,0 +1,17 @@
+/**
+ * The rule registry: `{ "<rule-name>": rule }`. One rule a file, named as the rule.
+ * Adding a rule: create rules/<name>.ts with createRule (util/create-rule.ts), import it here
+ * and add one entry. Configs (src/index.ts) are built from each rule's meta.docs, nothing else
+ * to touch.
+ */
+import devmAfterUnbind from "./devm-after-unbind.js";
+import noDevresToKobject from "./no-devres-to-kobject.js";
+import noTryAccessInBoundScope from "./no-try-access-in-bound-scope.js";
+
+export const rules = {
+  "devm-after-unbind": devmAfterUnbind,
+  "no-devres-to-kobject": noDevresToKobject,
+  "no-try-access-in-bound-scope": noTryAccessInBoundScope,
+};
+
+export type RuleName = keyof typeof rules;

@@ -1,0 +1,87 @@
+/**
+ * no-devres-in-release: devres calls (registration or release) inside a kobject release
+ * callback or a file release(), directly or through the user's helpers. Debug check 4 of
+ * seeds/001's "proactive debug mode".
+ */
+import ts from "typescript";
+import { createRule } from "../util/create-rule.js";
+import { getAnalysis, typeInfoMessages } from "../analysis/services.js";
+import { releaseCallbacksIn } from "../analysis/release-callbacks.js";
+import { calleeText, devresCallKind, devresReach, userFunctionOf } from "../analysis/devres-calls.js";
+import { driverDisplayName, enclosingDriver } from "../analysis/drivers.js";
+import { forEachDescendant, skipOuter } from "../analysis/ast.js";
+
+const AFTER = "which can run after {{owner}} unbound, when devres has already released everything registered against the device.";
+
+export default createRule({
+  name: "no-devres-in-release",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow devres calls in kobject release callbacks and file `release()`",
+      recommended: "error",
+      requiresTypeChecking: true,
+    },
+    schema: [],
+    messages: {
+      ...typeInfoMessages,
+      devresInRelease: `{{call}} is a devres {{kind}} inside {{context}}, ${AFTER}`,
+      devresInReleaseVia: `{{call}} calls {{inner}} (a devres {{kind}}) from {{context}}, ${AFTER}`,
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    return {
+      Program() {
+        const an = getAnalysis(context);
+        if (!an) return;
+        const reported = new Set<ts.Node>();
+        const report = (node: ts.Node, messageId: "devresInRelease" | "devresInReleaseVia", data: Record<string, string>) => {
+          const es = an.esNode(node);
+          if (!es || reported.has(node)) return;
+          reported.add(node);
+          context.report({ node: es, messageId, data });
+        };
+        for (const rc of releaseCallbacksIn(an)) {
+          const owner = driverDisplayName(enclosingDriver(an, rc.site)?.driver) ?? "the device";
+          const where = rc.context === "kobject" ? "a kobject release callback" : "a file release()";
+          const body = (rc.fn as ts.FunctionLikeDeclaration).body;
+          if (!body) continue;
+          if (rc.fn.getSourceFile() !== an.sourceFile) {
+            // Declared in another file: report where this file hands it over.
+            const reach = devresReach(an, rc.fn);
+            if (reach) {
+              report(rc.site, "devresInReleaseVia", {
+                call: `${an.text(skipOuter(rc.site as ts.Expression))}()`,
+                inner: `${calleeText(an, reach.call)}()`,
+                kind: reach.kind,
+                context: where,
+                owner,
+              });
+            }
+            continue;
+          }
+          forEachDescendant(body, (n) => {
+            if (!ts.isCallExpression(n) && !ts.isNewExpression(n)) return;
+            const kind = devresCallKind(an, n);
+            if (kind) {
+              report(n, "devresInRelease", { call: `${calleeText(an, n)}()`, kind, context: where, owner });
+              return;
+            }
+            const helper = userFunctionOf(an, n);
+            const reach = helper && helper !== rc.fn ? devresReach(an, helper) : undefined;
+            if (reach) {
+              report(n, "devresInReleaseVia", {
+                call: `${calleeText(an, n)}()`,
+                inner: `${calleeText(an, reach.call)}()`,
+                kind: reach.kind,
+                context: where,
+                owner,
+              });
+            }
+          });
+        }
+      },
+    };
+  },
+});

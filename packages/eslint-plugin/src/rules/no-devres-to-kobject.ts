@@ -1,0 +1,60 @@
+/**
+ * no-devres-to-kobject: a devres-managed allocation (or a member embedded in one, or an alias
+ * of either) passed to a kobject-style API (debug check 3 of seeds/001; the i2c adapter case).
+ *
+ * Sinks are KobjectParam-branded parameters, reached directly or through the user's own
+ * functions (provenance.argumentSinks, which also carries member paths: `register(priv)` whose
+ * body does `i2cAddAdapter(p.adapter)` passes `priv.adapter`). Values are traced with
+ * provenance.managedOrigin (aliases, destructuring, members, helper returns, remove()'s data).
+ */
+import ts from "typescript";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { createRule } from "../util/create-rule.js";
+import { argumentSinks, getAnalysis, managedOrigin, ownerName, typeInfoMessages } from "../analysis/index.js";
+
+type MessageIds = "toKobject" | "toKobjectVia" | keyof typeof typeInfoMessages;
+
+export default createRule<[], MessageIds>({
+  name: "no-devres-to-kobject",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow passing devres-managed memory (or what is embedded in it) to kobject-style APIs that keep it alive",
+      recommended: "error",
+      requiresTypeChecking: true,
+    },
+    schema: [],
+    messages: {
+      ...typeInfoMessages,
+      toKobject: "`{{resource}}` is freed by devres when {{owner}} unbinds, but {{api}} keeps it alive after that",
+      toKobjectVia: "`{{resource}}` is freed by devres when {{owner}} unbinds, but {{via}} passes it to {{api}}, which keeps it alive after that",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const an = getAnalysis(context);
+    if (!an) return {};
+    const check = (node: TSESTree.CallExpression | TSESTree.NewExpression) => {
+      if (node.arguments.length === 0) return;
+      const call = an.tsNode(node) as ts.CallExpression | ts.NewExpression;
+      for (const [i, arg] of (call.arguments ?? []).entries()) {
+        const esArg = node.arguments[i];
+        if (!esArg) continue;
+        for (const sink of argumentSinks(an, call, i)) {
+          if (sink.brand !== "kobjectParam") continue;
+          const origin = managedOrigin(an, arg);
+          if (!origin) continue;
+          const resource = an.text(arg) + sink.path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("");
+          const owner = ownerName(an, origin.allocation ?? call);
+          if (sink.via.length) {
+            context.report({ node: esArg, messageId: "toKobjectVia", data: { resource, owner, via: sink.via.join(" → "), api: sink.api } });
+          } else {
+            context.report({ node: esArg, messageId: "toKobject", data: { resource, owner, api: sink.api } });
+          }
+          break;
+        }
+      }
+    };
+    return { CallExpression: check, NewExpression: check };
+  },
+});
