@@ -1,0 +1,31 @@
+// Shared RuleTester harness for every rule test (test/rules/<rule>.test.ts).
+//
+// Typed cases run in the small TypeScript project test/rules/project/ (tsconfig.json, file.ts,
+// helper modules for "helper in another file" / re-export cases). Each case's `code` replaces
+// file.ts's content in the project service; helper modules are real files on disk.
+// `@devbound/runtime` resolves to packages/runtime/dist: run `pnpm build` first.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { RuleTester } from "@typescript-eslint/rule-tester";
+import { afterAll, describe, it } from "vitest";
+
+RuleTester.afterAll = afterAll;
+RuleTester.describe = describe;
+RuleTester.it = it;
+RuleTester.itOnly = it.only;
+
+export const projectDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "project");
+/** The file every typed case is linted as (part of the project's tsconfig). */
+export const filename = path.join(projectDir, "file.ts");
+
+export const ruleTester = new RuleTester({
+  languageOptions: {
+    parserOptions: {
+      projectService: true,
+      tsconfigRootDir: projectDir,
+    },
+  },
+});
+
+/** Join source lines (so expected line numbers in tests stay readable). */
+export const code = (...lines: string[]): string => lines.join("\n");
