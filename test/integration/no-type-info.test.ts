@@ -69,6 +69,4 @@ describe("no type information", () => {
     expect(m.message).toMatch(/not found by the project service|not included in|tsconfig/i);
     expect(m.message).not.toMatch(/\n\s+at /); // no stack trace
   });
-
-  });
 });
