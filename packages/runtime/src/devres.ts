@@ -1,0 +1,352 @@
+/**
+ * Devres: resources registered against a bound device, released last-in first-out after
+ * remove() returns (and on probe failure).
+ *
+ * Invariant: a devres entry can only be registered while a driver is bound to the device
+ * (probing, bound, or inside remove()); every entry is released exactly once, either by its
+ * devm*Free/devresReleaseGroup call or by the unbind, in reverse registration order. The
+ * unmanaged counterparts (kzalloc/kfree) live here too, because kfree must refuse a devres
+ * allocation (it would be freed twice).
+ */
+import type {
+  Bound,
+  DevresRelease,
+  DevresTargetBrand,
+  Managed,
+  ManagedKind,
+  Releases,
+} from "./brands.js";
+import { DEV, Device, assertDevice, type DeviceState, type DevresEntry } from "./device.js";
+import { DevboundError, DoubleReleaseError, NotBoundError, describe } from "./errors.js";
+import {
+  callerSite,
+  checkNotInRelease,
+  doubleRelease,
+  endLifetime,
+  lifetimeOf,
+  liveCounts,
+  newLifetime,
+  poisonable,
+  report,
+  san,
+  useAfterFree,
+  type Lifetime,
+} from "./sanitizer.js";
+
+// ---- registration -------------------------------------------------------------------------
+
+/**
+ * The checks every devm* call makes: a device, bound (always; debug check 1 also reports),
+ * not from a release callback (debug check 4), and the soft debug check 2.
+ */
+export function devresTarget(dev: unknown, call: string): DeviceState {
+  assertDevice(dev, `${call}()`);
+  const st = dev[DEV];
+  if (st.kref.life.released) throw useAfterFree(st.kref.life, `${call}() on`);
+  checkNotInRelease(call, st.name);
+  if (st.bind !== "probing" && st.bind !== "bound" && st.bind !== "removing") {
+    const why =
+      st.bind === "releasing"
+        ? `its devres is being released (unbind in progress)`
+        : `no driver is bound to it`;
+    const msg = `${call}() on device "${st.name}": ${why}; devres can only be registered while the device is bound (in probe(), remove() or a bound callback) (debug check 1)`;
+    report({ check: "devres-while-unbound", debugCheck: 1, severity: "error", message: msg, device: st.name, at: callerSite() });
+    throw new NotBoundError(msg);
+  }
+  if (san.enabled && st.driver !== undefined && typeof st.driver.remove === "function") {
+    report({
+      check: "devres-with-remove",
+      debugCheck: 2,
+      severity: "warning",
+      message: `${call}() in driver "${st.driver.name}", which has remove(): devres is released after remove() returns, so nothing remove() tears down may be used by it (debug check 2)`,
+      device: st.name,
+    });
+  }
+  return st;
+}
+
+export function devresAdd(st: DeviceState, entry: DevresEntry): void {
+  st.devres.push(entry);
+  liveCounts.devres++;
+}
+
+function findEntry(st: DeviceState, key: unknown): number {
+  const list = st.devres;
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.key === key) return i;
+  return -1;
+}
+
+function unbindWhy(st: DeviceState): string {
+  return `by devres when "${st.name}" unbound`;
+}
+
+function runEntry(st: DeviceState, e: DevresEntry, why: string, at: string | undefined, errors: unknown[]): Promise<void> | undefined {
+  if (e.release === undefined) return undefined;
+  try {
+    const r = e.release(why, at);
+    if (r !== undefined && typeof (r as Promise<void>).then === "function") {
+      return (r as Promise<void>).then(undefined, (err: unknown) => {
+        errors.push(err);
+      });
+    }
+  } catch (err) {
+    errors.push(err);
+  }
+  void st;
+  return undefined;
+}
+
+/**
+ * Releases every entry, newest first, waiting for asynchronous ones (drains, revokes) before
+ * the next: LIFO is an ordering guarantee, not a hint. Returns the errors met on the way;
+ * the release goes on past them (as the kernel's does).
+ */
+export async function devresReleaseAll(dev: Device): Promise<unknown[]> {
+  const st = dev[DEV];
+  const errors: unknown[] = [];
+  const why = unbindWhy(st);
+  const at = st.unbindSite;
+  while (st.devres.length > 0) {
+    const e = st.devres.pop()!;
+    liveCounts.devres--;
+    const p = runEntry(st, e, why, at, errors);
+    if (p !== undefined) await p;
+  }
+  while (st.pending.size > 0) await Promise.all([...st.pending]);
+  return errors;
+}
+
+function throwFirst(errors: unknown[], what: string): void {
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, `${what}: ${errors.length} errors`);
+}
+
+/** Runs entries (already removed from the list) LIFO; async ones are tracked so unbind waits. */
+function releaseNow(st: DeviceState, entries: DevresEntry[], why: string, call: string): void {
+  const at = callerSite();
+  const errors: unknown[] = [];
+  let chain: Promise<void> | undefined;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i]!;
+    if (chain !== undefined) {
+      chain = chain.then(() => runEntry(st, e, why, at, errors));
+      continue;
+    }
+    const p = runEntry(st, e, why, at, errors);
+    if (p !== undefined) chain = p;
+  }
+  if (chain !== undefined) {
+    const tracked: Promise<void> = chain.then(() => {
+      st.pending.delete(tracked);
+      throwFirst(errors, `${call}() on "${st.name}"`);
+    });
+    st.pending.add(tracked);
+    // Surfaced by the unbind that waits for it; don't also raise an unhandled rejection.
+    tracked.catch(() => {});
+    return;
+  }
+  throwFirst(errors, `${call}() on "${st.name}"`);
+}
+
+// ---- actions ---------------------------------------------------------------------------------
+
+/** The handle of a devm action (what devmRemoveAction takes). */
+export class DevresAction {
+  readonly action: () => void;
+  constructor(action: () => void) {
+    this.action = action;
+  }
+}
+
+function checkFn(x: unknown, call: string, what: string): asserts x is (...args: never[]) => unknown {
+  if (typeof x !== "function") throw new DevboundError(`${call}(): ${what} must be a function, got ${describe(x)}`);
+}
+
+/** devm_add_action(): `action` runs when the device unbinds (LIFO with the rest of devres). */
+export function devmAddAction(dev: Device<Bound> & DevresTargetBrand, action: () => void): Managed<DevresAction, "action"> {
+  checkFn(action, "devmAddAction", "action");
+  const st = devresTarget(dev, "devmAddAction");
+  const handle = new DevresAction(action);
+  devresAdd(st, { call: "devmAddAction", kind: "action", key: handle, release: () => action() });
+  return handle;
+}
+
+/** devm_add_action_or_reset(): like devmAddAction, but runs `action` at once if registration fails. */
+export function devmAddActionOrReset(dev: Device<Bound> & DevresTargetBrand, action: () => void): Managed<DevresAction, "action"> {
+  checkFn(action, "devmAddActionOrReset", "action");
+  try {
+    return devmAddAction(dev, action);
+  } catch (err) {
+    action();
+    throw err;
+  }
+}
+
+function takeEntry(dev: unknown, key: unknown, call: string, what: string): { st: DeviceState; entry: DevresEntry } {
+  const st = devresTarget(dev, call);
+  const i = findEntry(st, key);
+  if (i < 0) {
+    const l = lifetimeOf(key)?.life ?? allocations.get(key as object)?.life;
+    if (l?.released) throw doubleRelease(l, `${call}()`);
+    if (released.has(key as object)) throw new DoubleReleaseError(`double release: ${call}() on ${what} of device "${st.name}" that was already released`);
+    throw new DevboundError(`${call}(): ${describe(key)} is not a devres ${what} of device "${st.name}"`);
+  }
+  const entry = st.devres.splice(i, 1)[0]!;
+  liveCounts.devres--;
+  return { st, entry };
+}
+
+/** Handles whose devres entry already ran or was removed: a second call is a double release. */
+const released = new WeakSet<object>();
+
+/** devm_remove_action(): unregisters the action without running it. */
+export function devmRemoveAction(dev: Device<Bound> & DevresTargetBrand, action: DevresRelease<DevresAction>): void {
+  takeEntry(dev, action, "devmRemoveAction", "action");
+  released.add(action);
+}
+
+/** devm_release_action(): unregisters the action and runs it now. */
+export function devmReleaseAction(dev: Device<Bound> & DevresTargetBrand, action: DevresRelease<DevresAction>): void {
+  const { st, entry } = takeEntry(dev, action, "devmReleaseAction", "action");
+  released.add(action);
+  releaseNow(st, [entry], "by devmReleaseAction()", "devmReleaseAction");
+}
+
+// ---- allocations ---------------------------------------------------------------------------
+
+interface AllocRecord {
+  readonly life: Lifetime;
+  /** The device whose devres owns it (devm), or undefined (kzalloc). */
+  readonly owner: string | undefined;
+}
+
+/** Every live handle of kzalloc/devmKzalloc memory (the proxy when the sanitizer is on). */
+const allocations = new WeakMap<object, AllocRecord>();
+
+function allocate<T extends object>(init: () => T, call: string, owner: string | undefined): { value: T; rec: AllocRecord } {
+  checkFn(init, call, "init");
+  const raw = init();
+  if (typeof raw !== "object" || raw === null) throw new DevboundError(`${call}(): init must return an object (the allocation), got ${describe(raw)}`);
+  const ctor = (raw as { constructor?: { name?: string } }).constructor?.name;
+  const life = newLifetime(`${call} allocation${ctor && ctor !== "Object" ? ` (${ctor})` : ""}`, owner, owner !== undefined);
+  const value = san.enabled ? poisonable(raw, life, false) : raw;
+  const rec: AllocRecord = { life, owner };
+  allocations.set(value, rec);
+  liveCounts.allocations++;
+  return { value, rec };
+}
+
+function free(value: object, rec: AllocRecord, by: string, at: string | undefined): void {
+  if (rec.life.released) throw doubleRelease(rec.life, by);
+  endLifetime(rec.life, by, at);
+  liveCounts.allocations--;
+  released.add(value);
+}
+
+/** devm_kzalloc(): `init` builds the object; devres frees (poisons) it when the device unbinds. */
+export function devmKzalloc<T extends object>(dev: Device<Bound> & DevresTargetBrand, init: () => T): Managed<T> {
+  const st = devresTarget(dev, "devmKzalloc");
+  const { value, rec } = allocate(init, "devmKzalloc", st.name);
+  devresAdd(st, { call: "devmKzalloc", kind: "alloc", key: value, release: (why, at) => free(value, rec, why, at) });
+  return value;
+}
+
+/** devm_kfree(): frees a devres allocation now. */
+export function devmKfree(dev: Device<Bound> & DevresTargetBrand, p: DevresRelease<object>): void {
+  const { st, entry } = takeEntry(dev, p, "devmKfree", "allocation");
+  void st;
+  entry.release?.("by devmKfree()", callerSite());
+}
+
+/** kzalloc(): an unmanaged allocation; the driver frees it with kfree(). */
+export function kzalloc<T extends object>(init: () => T): T {
+  return allocate(init, "kzalloc", undefined).value;
+}
+
+/** kfree(): frees a kzalloc allocation. kfree(null/undefined) is a no-op, as in C. */
+export function kfree(p: Releases<object, "alloc">): void {
+  if (p === null || p === undefined) return;
+  const rec = allocations.get(p);
+  if (rec === undefined) {
+    const l = lifetimeOf(p);
+    if (l !== undefined && l.path !== "") throw new DevboundError(`kfree(): \`${l.path.slice(1)}\` is a member of ${l.life.resource}, not an allocation`);
+    throw new DevboundError(`kfree(): ${describe(p)} is not an allocation from kzalloc()`);
+  }
+  if (rec.life.released) throw doubleRelease(rec.life, "kfree()");
+  if (rec.owner !== undefined) {
+    const msg = `double release: kfree() of ${rec.life.resource} of device "${rec.owner}", which devres frees when "${rec.owner}" unbinds; use devmKfree(dev, p) or kzalloc()`;
+    report({ check: "double-release", severity: "error", message: msg, device: rec.owner, at: callerSite() });
+    throw new DoubleReleaseError(msg);
+  }
+  free(p, rec, "by kfree()", callerSite());
+}
+
+/** Whether a handle is devres-managed memory (for the other modules' manual-free checks). */
+export function managedOwner(x: unknown): string | undefined {
+  return typeof x === "object" && x !== null ? allocations.get(x)?.owner : undefined;
+}
+
+// ---- groups ------------------------------------------------------------------------------
+
+export class DevresGroup {
+  readonly id: number;
+  constructor(id: number) {
+    this.id = id;
+  }
+}
+let groupIds = 0;
+
+/** devres_open_group(): entries registered from now on belong to the group. */
+export function devresOpenGroup(dev: Device<Bound> & DevresTargetBrand): Managed<DevresGroup, "group"> {
+  const st = devresTarget(dev, "devresOpenGroup");
+  const g = new DevresGroup(++groupIds);
+  devresAdd(st, { call: "devresOpenGroup", kind: "group-open", key: g, release: undefined });
+  return g;
+}
+
+/** devres_close_group(): entries registered from now on no longer join the group. */
+export function devresCloseGroup(dev: Device<Bound> & DevresTargetBrand, group: DevresGroup): void {
+  const st = devresTarget(dev, "devresCloseGroup");
+  if (findEntry(st, group) < 0) throw new DevboundError(`devresCloseGroup(): group ${group?.id} is not open on device "${st.name}"`);
+  devresAdd(st, { call: "devresCloseGroup", kind: "group-close", key: group, release: undefined });
+}
+
+function groupSpan(st: DeviceState, group: unknown, call: string): [number, number] {
+  let open = -1;
+  let close = -1;
+  const list = st.devres;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    if (e.key !== group) continue;
+    if (e.kind === "group-open") open = i;
+    else if (e.kind === "group-close") close = i;
+  }
+  if (open < 0) {
+    if (released.has(group as object)) throw new DoubleReleaseError(`double release: ${call}() on device "${st.name}": group ${(group as DevresGroup).id} was already released`);
+    throw new DevboundError(`${call}(): ${describe(group)} is not a devres group of device "${st.name}"`);
+  }
+  return [open, close < 0 ? list.length : close];
+}
+
+/** devres_release_group(): releases the group's entries now, newest first. */
+export function devresReleaseGroup(dev: Device<Bound> & DevresTargetBrand, group: DevresRelease<DevresGroup>): void {
+  const st = devresTarget(dev, "devresReleaseGroup");
+  const [open, end] = groupSpan(st, group, "devresReleaseGroup");
+  const removed = st.devres.splice(open, end - open + (end < st.devres.length ? 1 : 0));
+  liveCounts.devres -= removed.length;
+  released.add(group);
+  releaseNow(st, removed, "by devresReleaseGroup()", "devresReleaseGroup");
+}
+
+/** devres_remove_group(): forgets the group's markers; its entries stay with the device. */
+export function devresRemoveGroup(dev: Device<Bound> & DevresTargetBrand, group: DevresRelease<DevresGroup>): void {
+  const st = devresTarget(dev, "devresRemoveGroup");
+  const [open, end] = groupSpan(st, group, "devresRemoveGroup");
+  const hasClose = end < st.devres.length;
+  if (hasClose) st.devres.splice(end, 1);
+  st.devres.splice(open, 1);
+  liveCounts.devres -= hasClose ? 2 : 1;
+  released.add(group);
+}
+
+export type { ManagedKind };
