@@ -29,3 +29,17 @@ export const ruleTester = new RuleTester({
 
 /** Join source lines (so expected line numbers in tests stay readable). */
 export const code = (...lines: string[]): string => lines.join("\n");
+
+/**
+ * 1-based line/column of the `occurrence`-th `needle` in `source`: lets a case state its exact
+ * expected location by pointing at the text the report must start at.
+ */
+export function at(source: string, needle: string, occurrence = 1): { line: number; column: number } {
+  let index = -1;
+  for (let i = 0; i < occurrence; i++) {
+    index = source.indexOf(needle, index + 1);
+    if (index < 0) throw new Error(`at(): ${JSON.stringify(needle)} (#${occurrence}) not in the case's code`);
+  }
+  const before = source.slice(0, index).split("\n");
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}

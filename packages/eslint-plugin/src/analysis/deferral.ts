@@ -149,7 +149,7 @@ function classifyReferences(an: Analysis, fn: FunctionNode, name: ts.BindingName
   const sym = an.checker.getSymbolAtLocation(name);
   if (!sym) return UNKNOWN;
   // Exported or module-level functions are called from anywhere: no lexical claim.
-  const scope = enclosingFunction(name) ?? name.getSourceFile();
+  const scope = enclosingFunction(name.parent) ?? name.getSourceFile();
   let result: CallbackClass | undefined;
   const visit = (n: ts.Node): void => {
     if (ts.isIdentifier(n) && n !== name && n.text === name.text && an.checker.getSymbolAtLocation(n) === sym) {

@@ -164,7 +164,13 @@ export function managedOrigin(an: Analysis, expr: ts.Expression, depth = 0): Man
   if (depth > MAX_DEPTH) return undefined;
   const e = skipOuter(expr);
   const kinds = managedKindOf(an.checker, an.checker.getTypeAtLocation(e));
-  if (kinds) return { source: e, kinds, path: [], allocation: ts.isCallExpression(e) ? e : undefined };
+  if (kinds && ts.isCallExpression(e)) return { source: e, kinds, path: [], allocation: e };
+  // Follow the code first (it finds the allocation call, hence the owning device); the type
+  // alone still says "managed" when the code cannot be followed.
+  return structuralOrigin(an, e, depth) ?? (kinds ? { source: e, kinds, path: [], allocation: undefined } : undefined);
+}
+
+function structuralOrigin(an: Analysis, e: ts.Expression, depth: number): ManagedOrigin | undefined {
 
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
     const name = memberName(e);
@@ -185,7 +191,16 @@ export function managedOrigin(an: Analysis, expr: ts.Expression, depth = 0): Man
     const sym = symbolOf(an.checker, e);
     const decl = sym?.valueDeclaration;
     if (!decl) return undefined;
-    if (ts.isVariableDeclaration(decl) && decl.initializer) return managedOrigin(an, decl.initializer, depth + 1);
+    if (ts.isVariableDeclaration(decl)) {
+      const init = decl.initializer ? managedOrigin(an, decl.initializer, depth + 1) : undefined;
+      if (init || isConstAlias(decl) || !sym) return init;
+      // `let shared; ... shared = devmIoremap(dev)`: what was assigned to it.
+      for (const v of assignmentsTo(an, sym, decl.getSourceFile())) {
+        const o = managedOrigin(an, v, depth + 1);
+        if (o) return o;
+      }
+      return undefined;
+    }
     if (ts.isBindingElement(decl)) {
       const { path, top } = bindingPath(decl);
       let base: ManagedOrigin | undefined;
@@ -218,6 +233,25 @@ export function managedOrigin(an: Analysis, expr: ts.Expression, depth = 0): Man
     }
   }
   return undefined;
+}
+
+/** Right-hand sides assigned to a variable (`x = v`) anywhere in its file; cached per program. */
+export function assignmentsTo(an: Analysis, sym: ts.Symbol, sf: ts.SourceFile): ts.Expression[] {
+  const memo = an.memo<ts.SourceFile, Map<ts.Symbol, ts.Expression[]>>("assignments");
+  let bySymbol = memo.get(sf);
+  if (!bySymbol) {
+    const map = new Map<ts.Symbol, ts.Expression[]>();
+    const visit = (n: ts.Node): void => {
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left)) {
+        const s = an.checker.getSymbolAtLocation(n.left);
+        if (s) map.set(s, [...(map.get(s) ?? []), n.right]);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    memo.set(sf, (bySymbol = map));
+  }
+  return bySymbol.get(sym) ?? [];
 }
 
 function findClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {

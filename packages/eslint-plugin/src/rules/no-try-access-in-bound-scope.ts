@@ -51,13 +51,11 @@ function ownerDevice(an: Analysis, recv: ts.Expression): ts.Node | undefined {
 
 function pickDevice(an: Analysis, recv: ts.Expression, devices: BoundDevice[]): BoundDevice | undefined {
   const owner = ownerDevice(an, recv);
-  if (!owner) return devices.length === 1 ? devices[0] : undefined;
-  const same = devices.find((d) => d.decl === owner);
-  if (same) return same;
-  // A driver binds one device per instance: probe's dev, remove's dev and the device a bound
-  // callback registered on that dev receives are the same device.
-  const ownerDriver = enclosingDriver(an, owner)?.driver;
-  return ownerDriver ? devices.find((d) => enclosingDriver(an, d.fn)?.driver === ownerDriver) : undefined;
+  const ownerDriver = owner && enclosingDriver(an, owner)?.driver;
+  if (!owner || !ownerDriver) return devices.length === 1 ? devices[0] : undefined;
+  // Innermost first. A driver binds one device per instance: probe's dev, remove's dev and the
+  // device a bound callback registered on that dev receives are the same device.
+  return devices.find((d) => d.decl === owner || enclosingDriver(an, d.fn)?.driver === ownerDriver);
 }
 
 function leftmostRoot(node: TSESTree.Node): TSESTree.Node {

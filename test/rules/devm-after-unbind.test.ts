@@ -1,0 +1,141 @@
+// RuleTester cases for devbound/devm-after-unbind: a devres registration reachable where the
+// device may be unbound (deferred/stored callbacks, kobject release, file operations, a device
+// read from a field or module variable, a Device<Bound> forged with a cast).
+import rule from "../../packages/eslint-plugin/src/rules/devm-after-unbind.js";
+import { at, code, filename, ruleTester } from "./setup.js";
+
+const RT = `import { Cdev, Device, allocWorkqueue, defineDriver, devmAddAction, devmAllocWorkqueue, devmKzalloc, devmRequestIrq, requestIrq, type Bound, type Core, type DriverOps } from "@devbound/runtime";`;
+
+type Data = Record<string, string>;
+const deferred = (api: string, dev: string, where: string, owner: string): { messageId: "deferred"; data: Data } => ({
+  messageId: "deferred",
+  data: { api, dev, where, owner },
+});
+const afterRelease = (api: string, dev: string, where: string, owner: string): { messageId: "afterRelease"; data: Data } => ({
+  messageId: "afterRelease",
+  data: { api, dev, where, owner },
+});
+const stored = (api: string, dev: string, source: string, owner: string): { messageId: "stored"; data: Data } => ({
+  messageId: "stored",
+  data: { api, dev, source, owner },
+});
+const forged = (api: string, dev: string, to: string, owner: string): { messageId: "forged"; data: Data } => ({
+  messageId: "forged",
+  data: { api, dev, to, owner },
+});
+
+/** One invalid case: `needle` marks where the report starts. */
+function invalid(src: string, needle: string, error: { messageId: "deferred" | "afterRelease" | "stored" | "forged"; data: Data }) {
+  return { filename, code: src, errors: [{ ...error, ...at(src, needle) }] };
+}
+
+ruleTester.run("devm-after-unbind", rule, {
+  valid: [
+    // devres in probe itself
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { devmKzalloc(dev, () => ({ n: 0 })); return {}; } });`) },
+    // async probe: after an await, probe still runs bound (the core serialises unbind against it)
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", async probe(dev) { await Promise.resolve(); devmKzalloc(dev, () => ({ n: 0 })); return {}; } });`) },
+    // a devm IRQ handler is a bound callback: it uses its own Device<Bound>, and the outer one is still bound
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { devmRequestIrq(dev, 1, (d) => { devmAddAction(d, () => {}); }); return {}; } });`) },
+    // a devm work item receives its own Device<Bound>
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const wq = devmAllocWorkqueue(dev, "wq"); wq.queue((d) => { devmKzalloc(d, () => ({})); }); return {}; } });`) },
+    // array methods and the Promise executor run synchronously
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { [1, 2].forEach(() => devmKzalloc(dev, () => ({}))); void new Promise<void>((resolve) => { devmKzalloc(dev, () => ({})); resolve(); }); return {}; } });`) },
+    // a helper taking Device<Bound> is a bound scope by its signature (helper in another file, renamed import)
+    { filename, code: code(RT, `import { setupBuffers as setup } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) { setup(dev); return {}; } });`) },
+    // a deferred callback that registers nothing
+    { filename, code: code(RT, `import { describeDevice } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) { setTimeout(() => console.log(describeDevice(dev)), 10); return {}; } });`) },
+    // a local function called directly runs now
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { function setup() { devmKzalloc(dev, () => ({})); } setup(); return {}; } });`) },
+    // a class driver registering in probe; widening Core to Bound with `as` is not a forgery
+    { filename, code: code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  probe(dev: Device<Core>) { devmKzalloc(dev as Device<Bound>, () => ({})); return {}; }`, `}`) },
+    // the storable handle: dev.get() in a timer, used for nothing devres-related
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const h = dev.get(); setTimeout(() => console.log(h.name), 1); return {}; } });`) },
+    // code that does not use the runtime at all
+    { filename, code: `export function tick(cb: () => void) { setTimeout(cb, 1); [1].map((x) => x + 1); }` },
+    // remove() registering (odd, but bound: devres released right after it returns)
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe() { return {}; }, remove(dev) { devmAddAction(dev, () => {}); } });`) },
+  ],
+  invalid: [
+    // a timer in an object driver's probe
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  setTimeout(() => devmKzalloc(dev, () => ({ n: 0 })), 10);`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a setTimeout callback", "foo"));
+    })(),
+    // a promise continuation in an async probe
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", async probe(dev) {`, `  await Promise.resolve();`, `  void Promise.resolve().then(() => { devmAddAction(dev, () => {}); });`, `  return {};`, `} });`);
+      return invalid(src, "devmAddAction(dev", deferred("devmAddAction", "dev", "a promise continuation (.then)", "foo"));
+    })(),
+    // an event listener
+    (() => {
+      const src = code(RT, `import { EventEmitter } from "node:events";`, `const ee = new EventEmitter();`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  ee.on("ping", () => devmKzalloc(dev, () => ({})));`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "an event listener (.on)", "foo"));
+    })(),
+    // a callback stored for later
+    (() => {
+      const src = code(RT, `export const hooks: { onReset?: () => void } = {};`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  hooks.onReset = () => { devmKzalloc(dev, () => ({})); };`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a callback stored in `hooks.onReset`", "foo"));
+    })(),
+    // an alias of the device, captured by setImmediate
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const d = dev;`, `  setImmediate(() => devmKzalloc(d, () => ({})));`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(d,", deferred("devmKzalloc", "d", "a setImmediate callback", "foo"));
+    })(),
+    // a helper in another file, renamed on import, called from a timer: registers devres through its parameter
+    (() => {
+      const src = code(RT, `import { setupBuffers as setup } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  setTimeout(() => setup(dev), 5);`, `  return {};`, `} });`);
+      return invalid(src, "setup(dev)", deferred("setupBuffers → devmKzalloc", "dev", "a setTimeout callback", "foo"));
+    })(),
+    // two helper levels, through queueMicrotask
+    (() => {
+      const src = code(RT, `import { setupAll } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  queueMicrotask(() => setupAll(dev));`, `  return {};`, `} });`);
+      return invalid(src, "setupAll(dev)", deferred("setupAll → setupBuffers → devmKzalloc", "dev", "a queueMicrotask callback", "foo"));
+    })(),
+    // a re-export under another name is still devmKzalloc
+    (() => {
+      const src = code(RT, `import { allocManaged } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  setInterval(() => allocManaged(dev, () => ({})), 1000);`, `  return {};`, `} });`);
+      return invalid(src, "allocManaged(dev", deferred("devmKzalloc", "dev", "a setInterval callback", "foo"));
+    })(),
+    // the unmanaged IRQ handler is a DeferredCallback: it can fire after unbind
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  requestIrq(dev, 3, () => { devmKzalloc(dev, () => ({})); });`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a deferred callback of `requestIrq`", "foo"));
+    })(),
+    // an unmanaged work item, queued from a local function passed by reference
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const wq = allocWorkqueue("foo-wq");`, `  function work() { devmAddAction(dev, () => {}); }`, `  wq.queue(work);`, `  return { wq };`, `} });`);
+      return invalid(src, "devmAddAction(dev", deferred("devmAddAction", "dev", "a deferred callback of `queue`", "foo"));
+    })(),
+    // a file operation can run after unbind
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo-chr", probe(dev) {`, `  const cdev = new Cdev("foo", { read: () => devmKzalloc(dev, () => ({})) });`, `  return { cdev };`, `} });`);
+      return invalid(src, "devmKzalloc(dev", afterRelease("devmKzalloc", "dev", "the file operation read()", "foo-chr"));
+    })(),
+    // a kobject release callback, with the device forged from Device<Normal>
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const child = new Device({ name: "child", release: (d) => { devmKzalloc(d as Device<Bound>, () => ({})); } });`, `  return { child };`, `} });`);
+      return invalid(src, "devmKzalloc(d as", forged("devmKzalloc", "d as Device<Bound>", "Bound", "foo"));
+    })(),
+    // a kobject release callback capturing probe's device
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const child = new Device({ name: "child", release: () => { devmAddAction(dev, () => {}); } });`, `  return { child };`, `} });`);
+      return invalid(src, "devmAddAction(dev", afterRelease("devmAddAction", "dev", "a kobject release callback", "foo"));
+    })(),
+    // a device saved in a module variable and used later
+    (() => {
+      const src = code(RT, `let saved: Device<Bound> | undefined;`, `export const drv = defineDriver({ name: "foo", probe(dev) { saved = dev; return {}; } });`, `export function later() {`, `  if (saved) devmKzalloc(saved, () => ({}));`, `}`);
+      return invalid(src, "devmKzalloc(saved", stored("devmKzalloc", "saved", "the module variable `saved`", "the device"));
+    })(),
+    // a class driver reading the device back from a field
+    (() => {
+      const src = code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  dev?: Device<Core>;`, `  probe(dev: Device<Core>) { this.dev = dev; return {}; }`, `  poll() { if (this.dev) devmKzalloc(this.dev, () => ({})); }`, `}`);
+      return invalid(src, "devmKzalloc(this.dev", stored("devmKzalloc", "this.dev", "the field `this.dev`", "foo-class"));
+    })(),
+    // forged from the storable handle
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const h = dev.get();`, `  setTimeout(() => devmKzalloc(h as Device<Bound>, () => ({})), 1);`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(h", forged("devmKzalloc", "h as Device<Bound>", "Bound", "foo"));
+    })(),
+  ],
+});
