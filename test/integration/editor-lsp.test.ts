@@ -9,7 +9,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ESLint, type Linter } from "eslint";
+import { ESLint } from "eslint";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CodeActionRequest,
@@ -91,7 +91,7 @@ function editsFor(edit: WorkspaceEdit, uri: string): TextEdit[] {
 }
 
 /** Applies an ESLint fix (character offsets) to `text`. */
-function applyEslintFix(text: string, fix: Linter.Fix): string {
+function applyEslintFix(text: string, fix: { range: readonly [number, number]; text: string }): string {
   return text.slice(0, fix.range[0]) + fix.text + text.slice(fix.range[1]);
 }
 

@@ -1,0 +1,237 @@
+// Pre-commit hook, end to end, with the real tools: a fresh git repository is set up the way
+// the README's "Pre-commit hook" section says (husky 9 + lint-staged 16 running
+// `eslint --max-warnings 0` on the staged TypeScript files, with devbound's `recommended`
+// config). `git commit` of the bad example drivers must be refused with devbound's findings
+// and leave HEAD and the work tree alone; `git commit` of the good ones must go through.
+// node_modules is this repository's, by symlink: nothing is downloaded.
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+// Typed linting of all example drivers inside a commit on a busy 2-core machine: generous.
+const STEP_MS = 240_000;
+
+/** The bad and good example drivers: fixtures/<rule>/{bad,good}.ts plus their helper modules. */
+const fixtureDirs = readdirSync(join(ROOT, "fixtures"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(ROOT, "fixtures", d.name, "bad.ts")))
+  .map((d) => d.name)
+  .sort();
+
+/** `// expect: a, b` comments: the findings a bad fixture must produce (1-based lines). */
+function expectedFindings(text: string): { rule: string; line: number }[] {
+  const out: { rule: string; line: number }[] = [];
+  text.split("\n").forEach((content, i) => {
+    const m = /\/\/\s*expect:\s*(.+?)\s*$/.exec(content);
+    if (m?.[1]) for (const rule of m[1].split(",")) out.push({ rule: rule.trim(), line: i + 1 });
+  });
+  return out;
+}
+
+/** Code blocks of the README that start with a `// <path>` or `# <path>` line: path → content. */
+function readmeFiles(): Map<string, string> {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const out = new Map<string, string>();
+  for (const m of readme.matchAll(/```[a-z]*\n((?:\/\/|#) ([\w./-]+)\n[\s\S]*?)```/g)) out.set(m[2]!, m[1]!);
+  return out;
+}
+// `yaml` is not a dependency of ours; lint-staged (pinned, installed) depends on it.
+const YAML = createRequire(join(ROOT, "node_modules/lint-staged/package.json"))("yaml") as { parse(text: string): unknown };
+
+interface HookDef {
+  id: string;
+  name?: string;
+  entry: string;
+  language: string;
+  types_or?: string[];
+  require_serial?: boolean;
+  additional_dependencies?: string[];
+}
+
+describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
+  let repo: string;
+  // No git or husky state leaks in from the caller (a hook running this test, HUSKY=0 in CI).
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("GIT_") && k !== "HUSKY"),
+  );
+  Object.assign(env, { GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0", FORCE_COLOR: "0", NO_COLOR: "1" });
+
+  function run(cmd: string, args: string[]): SpawnSyncReturns<string> {
+    return spawnSync(cmd, args, { cwd: repo, env, encoding: "utf8", timeout: STEP_MS });
+  }
+  function ok(cmd: string, args: string[]): string {
+    const r = run(cmd, args);
+    expect(r.status, `${cmd} ${args.join(" ")}\n${r.stdout}\n${r.stderr}\n${r.error ?? ""}`).toBe(0);
+    return r.stdout;
+  }
+  const git = (...args: string[]) => ok("git", args);
+  const head = () => git("rev-parse", "HEAD").trim();
+
+  beforeAll(() => {
+    expect(fixtureDirs.length, "fixtures/<rule>/bad.ts exist").toBeGreaterThan(0);
+    repo = mkdtempSync(join(tmpdir(), "devbound-pre-commit-"));
+    symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"), "dir");
+    git("init", "-q", "-b", "main");
+    git("config", "user.name", "devbound test");
+    git("config", "user.email", "test@devbound.invalid");
+    git("config", "commit.gpgsign", "false");
+    git("config", "core.hooksPath", ".git/hooks"); // overridden by husky below; ignores a global hooksPath
+
+    const base = JSON.parse(readFileSync(join(ROOT, "tsconfig.base.json"), "utf8")) as { compilerOptions: object };
+    writeFileSync(
+      join(repo, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { ...base.compilerOptions, noEmit: true }, include: ["**/*.ts"] }, null, 2),
+    );
+    writeFileSync(join(repo, "package.json"), JSON.stringify({ name: "my-drivers", private: true, type: "module" }, null, 2) + "\n");
+    // The files the README tells users to add, as the README has them.
+    const docs = readmeFiles();
+    for (const file of ["eslint.config.js", ".lintstagedrc.yaml", ".husky/pre-commit"]) {
+      expect(docs.get(file), `README has a ${file} block`).toBeDefined();
+    }
+    writeFileSync(join(repo, "eslint.config.js"), docs.get("eslint.config.js")!);
+    writeFileSync(join(repo, ".lintstagedrc.yaml"), docs.get(".lintstagedrc.yaml")!);
+    writeFileSync(join(repo, ".gitignore"), "node_modules\n");
+    git("add", ".");
+    git("commit", "-q", "-m", "project");
+
+    // The hook, as documented: `husky init`, then the hook runs lint-staged.
+    ok(join(repo, "node_modules/.bin/husky"), ["init"]);
+    expect(git("config", "core.hooksPath").trim()).toBe(".husky/_");
+    expect(JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).scripts.prepare).toBe("husky");
+    writeFileSync(join(repo, ".husky/pre-commit"), docs.get(".husky/pre-commit")!);
+    git("add", "package.json", ".husky/pre-commit");
+    git("commit", "-q", "-m", "pre-commit hook"); // runs the hook: no TypeScript staged, nothing to lint
+  }, STEP_MS);
+
+  afterAll(() => {
+    if (repo) rmSync(repo, { recursive: true, force: true });
+  });
+
+  it(
+    "accepts a commit of the good drivers",
+    () => {
+      const before = head();
+      for (const dir of fixtureDirs) {
+        cpSync(join(ROOT, "fixtures", dir), join(repo, "fixtures", dir), {
+          recursive: true,
+          filter: (src) => !src.endsWith(`${dir}/bad.ts`),
+        });
+      }
+      git("add", "fixtures");
+      const r = run("git", ["commit", "-m", "good drivers"]);
+      expect(r.status, `commit of the good drivers was refused:\n${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(head()).not.toBe(before);
+      // The hook did run lint-staged on them (a silently skipped hook would also "accept").
+      expect(r.stdout + r.stderr).toMatch(/eslint --max-warnings 0/);
+    },
+    STEP_MS,
+  );
+
+  it(
+    "refuses a commit of the bad drivers with devbound's findings, leaving HEAD and the files alone",
+    () => {
+      const before = head();
+      const expected: { file: string; rule: string; line: number }[] = [];
+      for (const dir of fixtureDirs) {
+        const text = readFileSync(join(ROOT, "fixtures", dir, "bad.ts"), "utf8");
+        writeFileSync(join(repo, "fixtures", dir, "bad.ts"), text);
+        for (const f of expectedFindings(text)) expected.push({ file: `fixtures/${dir}/bad.ts`, ...f });
+      }
+      expect(expected.length, "the bad fixtures carry `// expect:` comments").toBeGreaterThan(0);
+      git("add", "fixtures");
+      const r = run("git", ["commit", "-m", "bad drivers"]);
+      const out = `${r.stdout}\n${r.stderr}`;
+      expect(r.status, `commit of the bad drivers went through:\n${out}`).not.toBe(0);
+      expect(head()).toBe(before);
+      expect(out).toContain("husky - pre-commit script failed");
+
+      // ESLint's report, per file: every expected finding, by rule id and line.
+      const sections = new Map<string, string>();
+      let current: string | undefined;
+      for (const line of out.split("\n")) {
+        const file = /^\s*(\/\S+\.ts)\s*$/.exec(line)?.[1];
+        if (file) {
+          current = file.slice(file.indexOf("/fixtures/") + 1);
+          sections.set(current, "");
+        } else if (current) {
+          sections.set(current, sections.get(current) + line + "\n");
+        }
+      }
+      for (const f of expected) {
+        const section = sections.get(f.file) ?? "";
+        expect(section, `${f.file}:${f.line} devbound/${f.rule} in the hook's output:\n${out}`).toMatch(
+          new RegExp(`^\\s+${f.line}:\\d+\\s+(error|warning)\\s+\\S.*\\sdevbound/${f.rule}\\s*$`, "m"),
+        );
+      }
+
+      // The refused files are still there and still staged, as the user wrote them.
+      for (const dir of fixtureDirs) {
+        expect(readFileSync(join(repo, "fixtures", dir, "bad.ts"), "utf8")).toBe(
+          readFileSync(join(ROOT, "fixtures", dir, "bad.ts"), "utf8"),
+        );
+      }
+      expect(git("diff", "--cached", "--name-only").split("\n").filter(Boolean).sort()).toEqual(
+        fixtureDirs.map((d) => `fixtures/${d}/bad.ts`).sort(),
+      );
+    },
+    STEP_MS,
+  );
+  it(
+    "the pre-commit framework's hook (.pre-commit-hooks.yaml) is the README's, pinned like this repository, and its entry gates the same way",
+    () => {
+      const manifest = YAML.parse(readFileSync(join(ROOT, ".pre-commit-hooks.yaml"), "utf8")) as HookDef[];
+      const hook = manifest.find((h) => h.id === "devbound");
+      expect(hook, ".pre-commit-hooks.yaml defines the hook `devbound`").toBeDefined();
+      expect(hook!.language).toBe("node");
+      expect(hook!.entry).toMatch(/^eslint /);
+      expect(hook!.entry).toContain("--max-warnings 0");
+      expect(hook!.require_serial).toBe(true);
+
+      // additional_dependencies: the versions this repository is built and tested with.
+      const rootPkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+      const pluginPkg = JSON.parse(readFileSync(join(ROOT, "packages/eslint-plugin/package.json"), "utf8")) as { version: string };
+      expect([...(hook!.additional_dependencies ?? [])].sort()).toEqual(
+        [
+          `eslint@${rootPkg.devDependencies.eslint}`,
+          `typescript-eslint@${rootPkg.devDependencies["typescript-eslint"]}`,
+          `typescript@${rootPkg.devDependencies.typescript}`,
+          `@devbound/eslint-plugin@${pluginPkg.version}`,
+        ].sort(),
+      );
+
+      // The README's local hook is the same hook.
+      const config = YAML.parse(readmeFiles().get(".pre-commit-config.yaml") ?? "repos: []") as { repos: { repo: string; hooks: HookDef[] }[] };
+      const local = config.repos.find((r) => r.repo === "local")?.hooks.find((h) => h.id === "devbound");
+      expect(local, "README's .pre-commit-config.yaml declares the devbound hook").toBeDefined();
+      for (const key of ["entry", "language", "types_or", "require_serial", "additional_dependencies"] as const) {
+        expect(local![key], `README hook's ${key}`).toEqual(hook![key]);
+      }
+
+      // pre-commit runs `<entry> <files...>` in the repository (require_serial: one process).
+      for (const dir of fixtureDirs) {
+        cpSync(join(ROOT, "fixtures", dir), join(repo, "fixtures", dir), { recursive: true });
+      }
+      const runEntry = (files: string[]) =>
+        spawnSync("sh", ["-c", `${hook!.entry} "$@"`, "entry", ...files], {
+          cwd: repo,
+          env: { ...env, PATH: `${join(repo, "node_modules/.bin")}${delimiter}${env.PATH}` },
+          encoding: "utf8",
+          timeout: STEP_MS,
+        });
+      const bad = runEntry(fixtureDirs.map((d) => `fixtures/${d}/bad.ts`));
+      expect(bad.status, `${bad.stdout}\n${bad.stderr}`).toBe(1);
+      for (const dir of fixtureDirs) {
+        for (const f of expectedFindings(readFileSync(join(ROOT, "fixtures", dir, "bad.ts"), "utf8"))) {
+          expect(bad.stdout).toContain(`devbound/${f.rule}`);
+        }
+      }
+      const good = runEntry(fixtureDirs.map((d) => `fixtures/${d}/good.ts`));
+      expect(good.status, `${good.stdout}\n${good.stderr}`).toBe(0);
+    },
+    2 * STEP_MS,
+  );
+});
