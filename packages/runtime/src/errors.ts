@@ -58,7 +58,9 @@ export function describe(x: unknown): string {
   if (typeof x === "function") return `function ${x.name || "(anonymous)"}`;
   if (typeof x === "object") {
     const ctor = (x as { constructor?: { name?: string } }).constructor?.name;
-    return ctor ? `a ${ctor}` : "an object";
+    if (Array.isArray(x)) return "an array";
+    if (!ctor || ctor === "Object") return "a plain object";
+    return `${/^[AEIOU]/.test(ctor) ? "an" : "a"} ${ctor}`;
   }
   return `${typeof x} ${String(x)}`;
 }

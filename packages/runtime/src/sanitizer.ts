@@ -93,7 +93,9 @@ export const sanitizer = {
 
 // ---- where did it happen -------------------------------------------------------------
 
-const runtimeDir = fileURLToPath(new URL(".", import.meta.url));
+// Frames from the package itself (dist, or src when a test runner maps stacks back to it).
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const runtimeDirs = [`${packageDir}src`, `${packageDir}dist`];
 
 /** The first stack frame outside the runtime: the user's line that did it. Only when on. */
 export function callerSite(): string | undefined {
@@ -103,7 +105,7 @@ export function callerSite(): string | undefined {
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = limit;
   for (const line of stack.split("\n").slice(1)) {
-    if (line.includes(runtimeDir) || line.includes("node:internal") || line.includes("node_modules")) continue;
+    if (runtimeDirs.some((d) => line.includes(d)) || line.includes("node:internal") || line.includes("node_modules")) continue;
     const frame = line.trim().replace(/^at /, "");
     if (frame) return frame;
   }
@@ -243,6 +245,8 @@ function makeHandler(meta: ProxyMeta): ProxyHandler<object> {
     get(t, prop, receiver) {
       if (life.released && !internalOk(prop)) {
         if (BENIGN.has(prop)) return prop === "constructor" ? Reflect.get(t, prop) : undefined;
+        // Reading the raw target is safe: say "call of m()" when the member is a method.
+        if (typeof Reflect.get(t, prop) === "function" && typeof prop === "string") fail("call", `${prop}()`);
         fail("read", prop);
       }
       const v = Reflect.get(t, prop, receiver) as unknown;
