@@ -8,6 +8,8 @@
  *   deferral.ts   callback classification (deferred / stored / kobject-release / file-operation / bound / sync)
  *   scopes.ts     bound scopes vs code that may run after unbind
  *   provenance.ts value provenance (managed origins, device origins, sinks through helpers)
+ *   escapes.ts    where a value goes: fields, variables, driver data, returns, deferred captures, helpers
+ *   sections.ts   revocable access sections (guard, callback, access(dev)), their values, the read side
  */
 export * from "./services.js";
 export * from "./brands.js";
@@ -16,3 +18,5 @@ export * from "./drivers.js";
 export * from "./deferral.js";
 export * from "./scopes.js";
 export * from "./provenance.js";
+export * from "./escapes.js";
+export * from "./sections.js";

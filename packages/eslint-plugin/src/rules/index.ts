@@ -7,11 +7,17 @@
 import devmAfterUnbind from "./devm-after-unbind.js";
 import noDevresToKobject from "./no-devres-to-kobject.js";
 import noTryAccessInBoundScope from "./no-try-access-in-bound-scope.js";
+import noBoundDeviceEscape from "./no-bound-device-escape.js";
+import noRevocableEscape from "./no-revocable-escape.js";
+import noAwaitInRevocableSection from "./no-await-in-revocable-section.js";
 
 export const rules = {
   "devm-after-unbind": devmAfterUnbind,
   "no-devres-to-kobject": noDevresToKobject,
   "no-try-access-in-bound-scope": noTryAccessInBoundScope,
+  "no-bound-device-escape": noBoundDeviceEscape,
+  "no-revocable-escape": noRevocableEscape,
+  "no-await-in-revocable-section": noAwaitInRevocableSection,
 };
 
 export type RuleName = keyof typeof rules;

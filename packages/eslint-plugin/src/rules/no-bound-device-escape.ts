@@ -1,0 +1,160 @@
+/**
+ * no-bound-device-escape: a `Device<Bound>`/`Device<Core>` kept past the call that proves the
+ * device bound: stored in a field, a module or outer variable, a collection, the driver data
+ * probe() returns, returned, captured by a deferred callback, or passed to a helper that does
+ * one of these (what Rust's lifetimes forbid for `&Device<Bound>`; seeds/000, seeds/003).
+ *
+ * Leaves: parameters and local variables whose type is a bound device context (brands.ts);
+ * each read is followed by escapes.ts within the function that declares it. Helpers whose
+ * parameter is itself a bound device are reported in their own body, not at each call.
+ * Suggestion: keep `dev.get()`, the reference-counted Device<Normal>, instead.
+ * A captured device passed straight to a devres call is left to devm-after-unbind (one finding
+ * a bug); any other use of it in the callback is reported here.
+ */
+import ts from "typescript";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { createRule } from "../util/create-rule.js";
+import {
+  argumentSinks,
+  deviceContextOf,
+  describeEscape,
+  enclosingFunction,
+  escapesOf,
+  getAnalysis,
+  isBoundContext,
+  isFunctionNode,
+  isModuleLevel,
+  ownerName,
+  typeInfoMessages,
+  type Analysis,
+  type Escape,
+} from "../analysis/index.js";
+
+type MessageIds = "stored" | "driverData" | "returned" | "captured" | "helper" | "storeGet" | keyof typeof typeInfoMessages;
+
+const PROOF = "`{{name}}` is a Device<{{ctx}}>, proof that {{owner}} is bound only while this call runs";
+
+export default createRule<[], MessageIds>({
+  name: "no-bound-device-escape",
+  meta: {
+    type: "problem",
+    hasSuggestions: true,
+    docs: {
+      description: "Disallow keeping a `Device<Bound>`/`Device<Core>` past the scope that proves the device bound",
+      recommended: "error",
+      requiresTypeChecking: true,
+    },
+    schema: [],
+    messages: {
+      ...typeInfoMessages,
+      stored: `${PROOF}, but it is stored in {{sink}}, which outlives unbind; store \`{{name}}.get()\` (a reference-counted Device<Normal>) instead`,
+      driverData: `${PROOF}, but probe() returns it in {{sink}}, which the bus keeps after probe() returns; return \`{{name}}.get()\` (a reference-counted Device<Normal>) and put it in remove()`,
+      returned: `${PROOF}, but {{sink}} hands it to a caller that may keep it past unbind; return \`{{name}}.get()\` (a Device<Normal>) or pass the device down instead`,
+      captured: `${PROOF}, but {{sink}} captures it and may run after unbind; capture \`{{name}}.get()\` (a Device<Normal>) taken now, or use a bound callback (devmRequestIrq, a devm workqueue) that receives its own Device<Bound>`,
+      helper: `${PROOF}, but it is passed to {{sink}}, which outlives unbind; pass \`{{name}}.get()\` (a Device<Normal>) instead`,
+      storeGet: "Keep `{{name}}.get()` (a Device<Normal>) instead",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const an = getAnalysis(context);
+    if (!an) return {};
+    const { checker } = an;
+    const done = new Set<string>();
+    const boundCtx = (t: ts.Type) => {
+      const c = deviceContextOf(checker, t);
+      return isBoundContext(c) ? c : undefined;
+    };
+
+    /** A captured device handed straight to a devres call: devm-after-unbind's finding, not a second one. */
+    function isDevresArgument(e: Escape): boolean {
+      const parent = e.node.parent;
+      if (e.path.length > 0 || !parent || !(ts.isCallExpression(parent) || ts.isNewExpression(parent))) return false;
+      const i = parent.arguments?.indexOf(e.node) ?? -1;
+      return i >= 0 && argumentSinks(an!, parent, i).some((s) => (s.brand === "devresTarget" || s.brand === "devresRelease") && s.path.length === 0);
+    }
+
+    function report(e: Escape, ctx: string, owner: string): void {
+      const es = an!.esNode(e.node);
+      if (!es) return;
+      if (e.kind === "captured" && isDevresArgument(e)) return;
+      const key = `${e.node.pos}:${e.node.end}:${e.kind}`;
+      if (done.has(key)) return;
+      done.add(key);
+      const name = an!.text(e.node);
+      const messageId: MessageIds =
+        e.kind === "driver-data" ? "driverData" : e.kind === "return" ? "returned" : e.kind === "captured" ? "captured" : e.kind === "helper" ? "helper" : "stored";
+      const sink = e.kind === "return" ? `\`${e.target}\`` : describeEscape(e);
+      const fix = e.kind === "captured" || ts.isParameter(e.node.parent) ? undefined : getFix(an!, e.node);
+      context.report({
+        node: es,
+        messageId,
+        data: { name, ctx: ctx === "core" ? "Core" : "Bound", owner, sink },
+        suggest: fix ? [{ messageId: "storeGet", data: { name }, fix }] : [],
+      });
+    }
+
+    function check(nameNode: ts.Identifier, home: ts.Node): void {
+      const ctx = boundCtx(checker.getTypeAtLocation(nameNode));
+      if (!ctx) return;
+      const owner = ownerName(an!, home);
+      // Read every reference: aliases, containers, stores and captures are followed from each.
+      const sym = checker.getSymbolAtLocation(nameNode);
+      if (!sym) return;
+      const refs: ts.Identifier[] = [];
+      const visit = (n: ts.Node): void => {
+        if (ts.isIdentifier(n) && n !== nameNode && n.text === nameNode.text) {
+          const s = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n ? checker.getShorthandAssignmentValueSymbol(n.parent) : checker.getSymbolAtLocation(n);
+          if (s === sym) refs.push(n);
+        }
+        ts.forEachChild(n, visit);
+      };
+      ts.forEachChild(home, visit);
+      for (const ref of refs) {
+        for (const e of escapesOf(an!, ref, { home, helperReportsItself: (t) => boundCtx(t) !== undefined })) report(e, ctx, owner);
+      }
+    }
+
+    return {
+      ":function"(node: TSESTree.FunctionLike) {
+        const fn = an.tsNode(node);
+        if (!isFunctionNode(fn)) return;
+        for (const p of fn.parameters) {
+          const names: ts.Identifier[] = [];
+          const collect = (b: ts.BindingName) => {
+            if (ts.isIdentifier(b)) names.push(b);
+            else for (const el of b.elements) if (ts.isBindingElement(el)) collect(el.name);
+          };
+          collect(p.name);
+          // `constructor(private dev: Device<Bound>)`: the parameter property is a field.
+          if (ts.isConstructorDeclaration(fn) && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
+            const ctx = boundCtx(checker.getTypeAtLocation(p.name));
+            if (ctx) {
+              report({ kind: "field", node: p.name, target: `this.${p.name.text}`, path: [], site: p }, ctx, ownerName(an, fn));
+            }
+          }
+          for (const name of names) check(name, fn);
+        }
+      },
+      VariableDeclarator(node: TSESTree.VariableDeclarator) {
+        const decl = an.tsNode(node) as ts.VariableDeclaration;
+        if (!ts.isIdentifier(decl.name) || isModuleLevel(decl)) return;
+        const fn = enclosingFunction(decl);
+        if (fn) check(decl.name, fn);
+      },
+    };
+  },
+});
+
+/** Replace the escaping device with `dev.get()` (a shorthand property keeps its key). */
+function getFix(an: Analysis, node: ts.Expression): TSESLint.ReportFixFunction | undefined {
+  if (node.getSourceFile() !== an.sourceFile) return undefined;
+  const text = an.text(node);
+  const needsParens = !(ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isCallExpression(node) || ts.isElementAccessExpression(node));
+  const got = needsParens ? `(${text}).get()` : `${text}.get()`;
+  const parent = node.parent;
+  if (parent && ts.isShorthandPropertyAssignment(parent)) {
+    return (fixer) => fixer.replaceTextRange([parent.getStart(), parent.end], `${text}: ${got}`);
+  }
+  return (fixer) => fixer.replaceTextRange([node.getStart(), node.end], got);
+}
