@@ -24,7 +24,7 @@
 import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { deviceContextOf } from "./brands.js";
-import { functionDeclarationOf, isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
+import { functionDeclarationOf, functionOfSymbol, isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
 
 export interface DriverInfo {
   kind: "object" | "class";
@@ -59,8 +59,9 @@ function memberFunction(an: Analysis, member: ts.ObjectLiteralElementLike | ts.C
     return functionDeclarationOf(an.checker, init);
   }
   if (ts.isShorthandPropertyAssignment(member)) {
+    // `{ probe }`: the name reads the variable (the value symbol), not the property.
     const sym = an.checker.getShorthandAssignmentValueSymbol(member);
-    return sym ? functionDeclarationOf(an.checker, member.name) : undefined;
+    return sym ? (functionOfSymbol(sym) ?? functionDeclarationOf(an.checker, member.name)) : undefined;
   }
   return undefined;
 }

@@ -61,7 +61,7 @@ export default createRule({
             }
             continue;
           }
-          forEachDescendant(body, (n) => {
+          const visitCall = (n: ts.Node): void => {
             if (!ts.isCallExpression(n) && !ts.isNewExpression(n)) return;
             const kind = devresCallKind(an, n);
             if (kind) {
@@ -79,7 +79,10 @@ export default createRule({
                 owner,
               });
             }
-          });
+          };
+          // An expression-bodied arrow's body is itself the first node to look at.
+          visitCall(body);
+          forEachDescendant(body, (n) => void visitCall(n));
         }
       },
     };

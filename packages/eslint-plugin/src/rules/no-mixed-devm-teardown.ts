@@ -1,0 +1,111 @@
+/**
+ * no-mixed-devm-teardown: devres that outlives what remove() frees. remove() runs first and
+ * devres is released after it returns, so (1) a devm callback (IRQ handler, work item) using
+ * what remove() frees can run on freed memory, and (2) a devm acquisition made after a manual
+ * one that remove() tears down is released in the reverse of probe order. Option
+ * `checkDevresWithRemove` (strict): any devres registration in a driver that has remove()
+ * (debug check 2 of seeds/001, a soft check).
+ */
+import ts from "typescript";
+import { createRule } from "../util/create-rule.js";
+import { getAnalysis, typeInfoMessages } from "../analysis/services.js";
+import { argumentBrands } from "../analysis/brands.js";
+import { functionDeclarationOf, isFunctionNode, skipOuter } from "../analysis/ast.js";
+import { driverDisplayName, driversInFile } from "../analysis/drivers.js";
+import { calleeText, devresCallKind, devresReach, userFunctionOf } from "../analysis/devres-calls.js";
+import { ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/teardown.js";
+
+type Options = [{ checkDevresWithRemove?: boolean }];
+
+export default createRule<Options, keyof typeof typeInfoMessages | "callbackUsesRemoved" | "devmAfterManual" | "devresWithRemove">({
+  name: "no-mixed-devm-teardown",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow mixing devres and `remove()` teardown in a way that releases resources in the wrong order",
+      recommended: "error",
+      strict: { options: [{ checkDevresWithRemove: true }] },
+      requiresTypeChecking: true,
+    },
+    schema: [
+      {
+        type: "object",
+        properties: {
+          checkDevresWithRemove: {
+            type: "boolean",
+            description: "Also report every devres registration in probe() of a driver that has remove() (soft check).",
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+    defaultOptions: [{ checkDevresWithRemove: false }],
+    messages: {
+      ...typeInfoMessages,
+      callbackUsesRemoved:
+        "The {{callee}}() callback uses `{{resource}}`, which {{driver}}'s remove() frees with {{release}}; devres stops this callback only after remove() returns, so it can run on a freed `{{resource}}`.",
+      devmAfterManual:
+        "{{callee}}() registers devres after `{{resource}}` was acquired, which {{driver}}'s remove() frees with {{release}}; devres releases it only after remove() returns, so at unbind `{{resource}}` is gone first, the reverse of probe order.",
+      devresWithRemove:
+        "{{callee}}() registers devres in {{driver}}, which also has remove(): devres is released only after remove() returns; make sure it does not depend on anything remove() tears down.",
+    },
+  },
+  defaultOptions: [{ checkDevresWithRemove: false }],
+  create(context, [{ checkDevresWithRemove = false }]) {
+    return {
+      Program() {
+        const an = getAnalysis(context);
+        if (!an) return;
+        for (const driver of driversInFile(an)) {
+          const probe = driver.probe;
+          if (!probe || !driver.remove || probe.getSourceFile() !== an.sourceFile) continue;
+          const name = driverDisplayName(driver) ?? "this driver";
+          const acquisitions = probeAcquisitions(an, driver);
+          for (const call of ownSteps(probe)) {
+            const es = an.esNode(call);
+            if (!es) continue;
+            const callee = calleeText(an, call);
+            // (1) a bound callback (devm IRQ handler, devm work item) using what remove() frees
+            let reported = false;
+            (call.arguments ?? []).forEach((arg, i) => {
+              if (reported || !argumentBrands(an.checker, call, i).boundCallback) return;
+              const a = skipOuter(arg);
+              const fn = isFunctionNode(a) ? a : functionDeclarationOf(an.checker, a);
+              const use = fn && useOfTeardown(an, driver, fn);
+              if (!use) return;
+              reported = true;
+              context.report({
+                node: es,
+                messageId: "callbackUsesRemoved",
+                data: { callee, resource: an.text(use.expr), driver: name, release: use.teardown.release },
+              });
+            });
+            if (reported) continue;
+            const kind = devresCallKind(an, call);
+            // (2) a devm acquisition after a manual one remove() tears down
+            if (kind === "registration") {
+              const before = acquisitions.filter((a) => a.anchor.getStart() < call.getStart());
+              const last = before[before.length - 1];
+              if (last) {
+                context.report({
+                  node: es,
+                  messageId: "devmAfterManual",
+                  data: { callee, resource: last.name, driver: name, release: last.teardown.release },
+                });
+                continue;
+              }
+            }
+            // (3) soft check: devres at all in a driver that has remove()
+            if (checkDevresWithRemove) {
+              const helper = kind ? undefined : userFunctionOf(an, call);
+              const reach = helper ? devresReach(an, helper) : undefined;
+              if (kind === "registration" || reach?.kind === "registration") {
+                context.report({ node: es, messageId: "devresWithRemove", data: { callee, driver: name } });
+              }
+            }
+          }
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,157 @@
+// RuleTester cases for devbound/no-manual-free-of-devres: a manual release (a parameter
+// branded Releases<kind>) of a devres-managed value is a double free at unbind.
+import rule from "../../packages/eslint-plugin/src/rules/no-manual-free-of-devres.js";
+import { filename, ruleTester } from "./setup.js";
+
+const code = (...lines: string[]): string => lines.join("\n");
+const RT = `import { defineDriver, devmAllocWorkqueue, devmIoremap, devmKfree, devmKzalloc, devmRequestIrq, destroyWorkqueue, freeIrq, ioremap, iounmap, kfree, kzalloc, requestIrq, type Core, type Device, type DriverOps, type Managed } from "@devbound/runtime";`;
+
+type Data = { resource: string; origin: string; owner: string; release: string };
+const doubleFree = (line: number, column: number, data: Data, output: string) => ({
+  messageId: "doubleFree" as const,
+  data,
+  line,
+  column,
+  suggestions: [{ messageId: "dropRelease" as const, data: { release: data.release, resource: data.resource }, output }],
+});
+
+ruleTester.run("no-manual-free-of-devres", rule, {
+  valid: [
+    // manual allocation, manual release
+    { filename, code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) { const p = kzalloc(() => ({ n: 0 })); return { p }; }, remove(_dev, { p }) { kfree(p); } });`) },
+    // devres release of a devres allocation is the right way to free it early
+    { filename, code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) { const p = devmKzalloc(dev, () => ({ n: 0 })); devmKfree(dev, p); return {}; } });`) },
+    // unmanaged IRQ and mapping, released by hand
+    { filename, code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) { const irq = requestIrq(dev, 0, () => {}); const m = ioremap(dev); return { irq, m }; }, remove(_dev, { irq, m }) { freeIrq(irq); iounmap(m); } });`) },
+    // devres allocation left to devres
+    { filename, code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) { const p = devmKzalloc(dev, () => ({ n: 0 })); return { p }; }, remove(_dev, { p }) { p.n = 0; } });`) },
+    // a member assigned a manual allocation after the managed one was made is manual
+    { filename, code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) { const priv = devmKzalloc(dev, () => ({ buf: null as null | { n: number } })); priv.buf = kzalloc(() => ({ n: 0 })); kfree(priv.buf); return {}; } });`) },
+    // helper in another file returns a manual allocation
+    { filename, code: code(RT, `import { allocBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f() { const b = allocBuf(); kfree(b); }`) },
+    // helper in another file reads, but does not release, its parameter
+    { filename, code: code(RT, `import { countBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) { const b = devmKzalloc(dev, () => ({ bytes: [] as number[] })); return countBuf(b); }`) },
+    // origin unknown: an unbranded parameter is not guessed at
+    { filename, code: code(RT, `export function f(x: { n: number }) { kfree(x); }`) },
+    // shadowing: the freed `p` is a different, manual binding
+    { filename, code: code(RT, `export function f(dev: Device<Core>) { const p = devmKzalloc(dev, () => ({ n: 0 })); { const p = kzalloc(() => ({ n: 1 })); kfree(p); } return p; }`) },
+    // a local function that happens to be called kfree carries no Releases brand
+    { filename, code: code(RT.replace(" kfree,", ""), `function kfree(_x: object): void {}`, `export function f(dev: Device<Core>) { kfree(devmKzalloc(dev, () => ({ n: 0 }))); }`) },
+    // class driver: this.rx is a manual allocation
+    { filename, code: code(RT, `export class Foo implements DriverOps<object> { readonly name = "foo"; rx = { n: 0 }; probe(dev: Device<Core>) { this.rx = kzalloc(() => ({ n: 0 })); return {}; } remove(_dev: Device<Core>) { kfree(this.rx); } }`) },
+    // third-party code that does not use the runtime
+    { filename, code: `export function free(x: object) { return x; } export const y = free({ a: 1 });` },
+  ],
+  invalid: [
+    // direct: devmKzalloc then kfree in probe
+    {
+      filename,
+      code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `kfree(p);`, `return {};`, `} });`),
+      errors: [
+        {
+          message: "`p` is devres-managed (from devmKzalloc()) and is released when foo unbinds; kfree() here releases it a second time (double free).",
+          line: 4,
+          column: 1,
+          endLine: 4,
+          endColumn: 9,
+          suggestions: [
+            {
+              messageId: "dropRelease",
+              data: { release: "kfree()", resource: "p" },
+              output: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, ``, `return {};`, `} });`),
+            },
+          ],
+        },
+      ],
+    },
+    // alias of a managed allocation
+    {
+      filename,
+      code: code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, `kfree(q);`, `}`),
+      errors: [doubleFree(5, 1, { resource: "q", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, ``, `}`))],
+    },
+    // renamed imports
+    {
+      filename,
+      code: code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, `free(p);`, `}`),
+      errors: [doubleFree(4, 1, { resource: "p", origin: "from zalloc()", owner: "its device", release: "free()" }, code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, ``, `}`))],
+    },
+    // re-exported under other names from another module
+    {
+      filename,
+      code: code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, `release(p);`, `}`),
+      errors: [doubleFree(5, 1, { resource: "p", origin: "from allocManaged()", owner: "its device", release: "release()" }, code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, ``, `}`))],
+    },
+    // driver data destructured in remove(), IRQ and memory
+    {
+      filename,
+      code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `freeIrq(irq);`, `kfree(priv);`, `} });`),
+      errors: [
+        doubleFree(7, 1, { resource: "irq", origin: "from devmRequestIrq()", owner: "foo", release: "freeIrq()" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, ``, `kfree(priv);`, `} });`)),
+        doubleFree(8, 1, { resource: "priv", origin: "from devmKzalloc()", owner: "foo", release: "kfree()" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `freeIrq(irq);`, ``, `} });`)),
+      ],
+    },
+    // a member embedded in a managed allocation (initialised inside it)
+    {
+      filename,
+      code: code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, `kfree(priv.buf);`, `}`),
+      errors: [doubleFree(4, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, ``, `}`))],
+    },
+    // helper in another file releases its parameter
+    {
+      filename,
+      code: code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `dropBuf(b);`, `}`),
+      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "dropBuf() (through kfree())" }, code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, ``, `}`))],
+    },
+    // helper in another file returns a managed allocation under an unbranded type
+    {
+      filename,
+      code: code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, `kfree(b);`, `}`),
+      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, ``, `}`))],
+    },
+    // Devres<Mmio>.access() yields the managed mapping
+    {
+      filename,
+      code: code(RT, `export const d = defineDriver({ name: "mmio", probe(dev) {`, `const regs = devmIoremap(dev);`, `iounmap(regs.access(dev));`, `return {};`, `} });`),
+      errors: [doubleFree(4, 1, { resource: "regs.access(dev)", origin: "from devmIoremap()", owner: "mmio", release: "iounmap()" }, code(RT, `export const d = defineDriver({ name: "mmio", probe(dev) {`, `const regs = devmIoremap(dev);`, ``, `return {};`, `} });`))],
+    },
+    // async remove(), awaited destroyWorkqueue of a devm workqueue
+    {
+      filename,
+      code: code(RT, `export const d = defineDriver({ name: "wq", probe(dev) {`, `const wq = devmAllocWorkqueue(dev, "wq");`, `return { wq };`, `}, async remove(_dev, { wq }) {`, `await destroyWorkqueue(wq);`, `} });`),
+      errors: [doubleFree(6, 7, { resource: "wq", origin: "from devmAllocWorkqueue()", owner: "wq", release: "destroyWorkqueue()" }, code(RT, `export const d = defineDriver({ name: "wq", probe(dev) {`, `const wq = devmAllocWorkqueue(dev, "wq");`, `return { wq };`, `}, async remove(_dev, { wq }) {`, ``, `} });`))],
+    },
+    // class driver: a managed allocation kept in a field, freed in remove()
+    {
+      filename,
+      code: code(RT, `export class Foo implements DriverOps<object> {`, `readonly name = "foo-class";`, `rx = { n: 0 };`, `probe(dev: Device<Core>) { this.rx = devmKzalloc(dev, () => ({ n: 0 })); return {}; }`, `remove(_dev: Device<Core>) { kfree(this.rx); }`, `}`),
+      errors: [
+        {
+          messageId: "doubleFree",
+          data: { resource: "this.rx", origin: "from devmKzalloc()", owner: "foo-class", release: "kfree()" },
+          line: 6,
+          column: 30,
+          suggestions: [{ messageId: "dropRelease", data: { release: "kfree()", resource: "this.rx" }, output: code(RT, `export class Foo implements DriverOps<object> {`, `readonly name = "foo-class";`, `rx = { n: 0 };`, `probe(dev: Device<Core>) { this.rx = devmKzalloc(dev, () => ({ n: 0 })); return {}; }`, `remove(_dev: Device<Core>) {  }`, `}`) }],
+        },
+      ],
+    },
+    // class driver: driver data typed by an interface, from a helper in another file
+    {
+      filename,
+      code: code(RT, `import { allocManagedBuf, type Buf } from "./no-manual-free-of-devres-helpers.js";`, `interface Bufs { rx: Buf }`, `export class Foo implements DriverOps<Bufs> {`, `readonly name = "bufs";`, `probe(dev: Device<Core>): Bufs { return { rx: allocManagedBuf(dev) }; }`, `remove(_dev: Device<Core>, bufs: Bufs) {`, `kfree(bufs.rx);`, `}`, `}`),
+      errors: [doubleFree(8, 1, { resource: "bufs.rx", origin: "from devmKzalloc()", owner: "bufs", release: "kfree()" }, code(RT, `import { allocManagedBuf, type Buf } from "./no-manual-free-of-devres-helpers.js";`, `interface Bufs { rx: Buf }`, `export class Foo implements DriverOps<Bufs> {`, `readonly name = "bufs";`, `probe(dev: Device<Core>): Bufs { return { rx: allocManagedBuf(dev) }; }`, `remove(_dev: Device<Core>, bufs: Bufs) {`, ``, `}`, `}`))],
+    },
+    // inside a deferred callback: still a second release
+    {
+      filename,
+      code: code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `setTimeout(() => kfree(p), 10);`, `}`),
+      errors: [{ messageId: "doubleFree", data: { resource: "p", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, line: 4, column: 18, suggestions: [] }],
+    },
+    // brand only: a parameter typed Managed
+    {
+      filename,
+      code: code(RT, `export function f(p: Managed<{ n: number }>) {`, `kfree(p);`, `}`),
+      errors: [doubleFree(3, 1, { resource: "p", origin: "typed Managed", owner: "its device", release: "kfree()" }, code(RT, `export function f(p: Managed<{ n: number }>) {`, ``, `}`))],
+    },
+  ],
+});

@@ -1,0 +1,20 @@
+// Helper module for test/rules/no-mixed-devm-teardown.test.ts: a manual allocation and a
+// manual release in another file.
+import { kfree, kzalloc } from "@devbound/runtime";
+
+export class Ring {
+  readonly items: number[] = [];
+  push(value: number): void {
+    this.items.push(value);
+  }
+}
+
+export function allocRing(): Ring {
+  return kzalloc(() => new Ring());
+}
+
+export function teardownRing(ring: Ring): void {
+  kfree(ring);
+}
+
+export { devmRequestIrq as requestManagedIrq } from "@devbound/runtime";
