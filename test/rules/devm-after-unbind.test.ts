@@ -53,6 +53,11 @@ ruleTester.run("devm-after-unbind", rule, {
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const h = dev.get(); setTimeout(() => console.log(h.name), 1); return {}; } });`) },
     // code that does not use the runtime at all
     { filename, code: `export function tick(cb: () => void) { setTimeout(cb, 1); [1].map((x) => x + 1); }` },
+    // inside a kobject release callback or a file release(): no-devres-in-release reports it (one finding per bug)
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const child = new Device({ name: "c", release: (d) => { devmKzalloc(d as Device<Bound>, () => ({})); devmAddAction(dev, () => {}); } }); return { child }; } });`) },
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const cdev = new Cdev("c", { release: () => { devmAddAction(dev, () => {}); } }); return { cdev }; } });`) },
+    // a devres release (devmKfree) in a timer is not a registration
+    { filename, code: code(RT, `import { devmKfree } from "@devbound/runtime";`, `export const drv = defineDriver({ name: "foo", probe(dev) { const p = devmKzalloc(dev, () => ({})); setTimeout(() => devmKfree(dev, p), 1); return {}; } });`) },
     // remove() registering (odd, but bound: devres released right after it returns)
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe() { return {}; }, remove(dev) { devmAddAction(dev, () => {}); } });`) },
   ],
@@ -112,15 +117,15 @@ ruleTester.run("devm-after-unbind", rule, {
       const src = code(RT, `export const drv = defineDriver({ name: "foo-chr", probe(dev) {`, `  const cdev = new Cdev("foo", { read: () => devmKzalloc(dev, () => ({})) });`, `  return { cdev };`, `} });`);
       return invalid(src, "devmKzalloc(dev", afterRelease("devmKzalloc", "dev", "the file operation read()", "foo-chr"));
     })(),
-    // a kobject release callback, with the device forged from Device<Normal>
+    // a file operation other than release(): ioctl, through a local arrow
     (() => {
-      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const child = new Device({ name: "child", release: (d) => { devmKzalloc(d as Device<Bound>, () => ({})); } });`, `  return { child };`, `} });`);
-      return invalid(src, "devmKzalloc(d as", forged("devmKzalloc", "d as Device<Bound>", "Bound", "foo"));
+      const src = code(RT, `export const drv = defineDriver({ name: "foo-chr", probe(dev) {`, `  const grow = () => devmAddAction(dev, () => {});`, `  const cdev = new Cdev("foo", { ioctl: () => grow() });`, `  return { cdev };`, `} });`);
+      return invalid(src, "devmAddAction(dev", afterRelease("devmAddAction", "dev", "the file operation ioctl()", "foo-chr"));
     })(),
-    // a kobject release callback capturing probe's device
+    // a local arrow handed to process.nextTick
     (() => {
-      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const child = new Device({ name: "child", release: () => { devmAddAction(dev, () => {}); } });`, `  return { child };`, `} });`);
-      return invalid(src, "devmAddAction(dev", afterRelease("devmAddAction", "dev", "a kobject release callback", "foo"));
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const later = () => { devmKzalloc(dev, () => ({})); };`, `  process.nextTick(later);`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a process.nextTick callback", "foo"));
     })(),
     // a device saved in a module variable and used later
     (() => {

@@ -27,7 +27,7 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { argumentBrands, brandsOfType, functionBrands, type TypeBrands } from "./brands.js";
+import { argumentBrands, brandsOfType, functionBrands, type FileOperationKind, type TypeBrands } from "./brands.js";
 import { argumentIndex, calleeName, declaredName, enclosingFunction, isModuleLevel, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 
 export type CallbackKind = "deferred" | "stored" | "kobject-release" | "file-operation" | "bound" | "sync" | "unknown";
@@ -38,6 +38,8 @@ export interface CallbackClass {
   description: string;
   /** The node that decided (the call taking the callback, the assignment storing it). */
   site: ts.Node | undefined;
+  /** file-operation: which operation(s) (`release` runs at the last close, possibly long after unbind). */
+  fileOps?: FileOperationKind[];
 }
 
 const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate", "queueMicrotask", "nextTick", "requestAnimationFrame", "requestIdleCallback"]);
@@ -66,7 +68,7 @@ function fromBrands(b: TypeBrands, api: string | undefined, site: ts.Node): Call
   if (b.kobjectRelease) return { kind: "kobject-release", description: `a kobject release callback${of}`, site };
   if (b.fileOperation) {
     const op = b.fileOperation.length === 1 ? `${b.fileOperation[0]}()` : "a file operation";
-    return { kind: "file-operation", description: `the file operation ${op}`, site };
+    return { kind: "file-operation", description: `the file operation ${op}`, site, fileOps: b.fileOperation };
   }
   if (b.boundCallback) return { kind: "bound", description: `a bound callback${of}`, site };
   if (b.deferredCallback) return { kind: "deferred", description: `a deferred callback${of}`, site };
@@ -138,8 +140,16 @@ function classifyUse(an: Analysis, fn: FunctionNode, expr: ts.Expression, depth:
   // Stored in an array/collection: `handlers.push(fn)` is covered above as an argument (unknown).
   if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) return { ...UNKNOWN, site: parent };
 
-  // A direct call: runs now.
-  if (ts.isCallExpression(parent) && parent.expression === node) return { kind: "sync", description: "a function called directly", site: parent };
+  // A direct call: runs when its caller runs. A local function called from inside a deferred
+  // callback (or a file operation) runs in that callback's context.
+  if (ts.isCallExpression(parent) && parent.expression === node) {
+    const declScope = enclosingFunction(fn);
+    for (let g = enclosingFunction(parent); g && g !== declScope && g !== fn; g = enclosingFunction(g)) {
+      const c = classifyCallback(an, g);
+      if (mayRunAfterUnbind(c.kind)) return c;
+    }
+    return { kind: "sync", description: "a function called directly", site: parent };
+  }
   return { ...UNKNOWN, site: parent };
 }
 

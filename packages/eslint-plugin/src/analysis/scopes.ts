@@ -21,6 +21,8 @@
  *                                          deferred or unknown (conservative: for smells)
  *   runsAfterUnbind(an, node)              the boundary (if any) between `node` and the top of its
  *                                          function nest
+ *   enclosingReleaseCallback(an, node)     the kobject release callback or file release() `node` runs
+ *                                          in (the territory of no-devres-in-release, debug check 4)
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
@@ -80,4 +82,16 @@ export function boundDevicesInScope(an: Analysis, node: ts.Node): BoundDevice[] 
     if (!isSyncOrBound(cls.kind)) break;
   }
   return out;
+}
+
+/** The kobject release callback or file `release()` that `node` runs inside, if any. */
+export function enclosingReleaseCallback(an: Analysis, node: ts.Node): UnbindBoundary | undefined {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (driverRoleOf(an, fn)) return undefined;
+    const cls = classifyCallback(an, fn);
+    if (cls.kind === "kobject-release" || (cls.kind === "file-operation" && cls.fileOps?.length === 1 && cls.fileOps[0] === "release")) {
+      return { fn, cls };
+    }
+  }
+  return undefined;
 }

@@ -9,6 +9,10 @@
  *     deferred/stored callbacks, kobject release callbacks, file operations),
  *   - read from a field or a module variable (a stored Device<Bound> proves nothing later),
  *   - forged with a cast to Device<Bound>/<Core> from something that is not bound.
+ * Devres releases (a call that also takes a DevresRelease-branded argument: devmKfree,
+ * devresReleaseGroup, ...) are not registrations. Devres calls inside a kobject release
+ * callback or a file release() are left to no-devres-in-release (debug check 4): one finding
+ * for one bug.
  */
 import ts from "typescript";
 import type { TSESTree } from "@typescript-eslint/utils";
@@ -17,6 +21,7 @@ import {
   afterUnbindBoundary,
   argumentSinks,
   enclosingFunction,
+  enclosingReleaseCallback,
   getAnalysis,
   isDeviceType,
   ownerName,
@@ -61,11 +66,17 @@ export default createRule<[], MessageIds>({
       CallExpression(node: TSESTree.CallExpression) {
         if (node.arguments.length === 0) return;
         const call = an.tsNode(node) as ts.CallExpression;
+        let checkedRelease = false;
         for (const [i, arg] of call.arguments.entries()) {
           // Cheap filter first: only device-typed arguments can be a devres target.
           if (!isDeviceType(an.checker, an.checker.getTypeAtLocation(arg))) continue;
           const sink = argumentSinks(an, call, i).find((s) => s.brand === "devresTarget" && s.path.length === 0);
           if (!sink) continue;
+          if (!checkedRelease) {
+            checkedRelease = true;
+            const isRelease = call.arguments.some((_, j) => argumentSinks(an, call, j).some((s) => s.brand === "devresRelease"));
+            if (isRelease || enclosingReleaseCallback(an, call)) return;
+          }
           const dev = an.text(arg);
           const api = apiLabel(sink);
           for (const origin of traceDevice(an, arg)) {
