@@ -27,7 +27,7 @@ import {
 
 type MessageIds = "stored" | "returned" | "captured" | "helper" | keyof typeof typeInfoMessages;
 
-const OBTAINED = "`{{name}}` was obtained inside {{section}} on `{{resource}}` and is valid only until that section ends";
+const OBTAINED = "`{{name}}` was obtained {{section}} and is valid only {{until}}";
 
 export default createRule<[], MessageIds>({
   name: "no-revocable-escape",
@@ -54,6 +54,15 @@ export default createRule<[], MessageIds>({
     const { checker } = an;
     const done = new Set<string>();
 
+    function sectionPhrases(section: AccessSection): { section: string; until: string } {
+      const resource = an!.text(section.resource);
+      if (section.kind === "access") {
+        const dev = an!.text(section.device!);
+        return { section: `from \`${an!.text(section.opener)}\``, until: `while \`${dev}\` proves the device bound (the call that received \`${dev}\`)` };
+      }
+      return { section: `inside ${describeSection(an!, section)} on \`${resource}\``, until: "until that section ends" };
+    }
+
     function report(e: Escape, section: AccessSection): void {
       const es = an!.esNode(e.node);
       if (!es) return;
@@ -68,7 +77,7 @@ export default createRule<[], MessageIds>({
       context.report({
         node: es,
         messageId,
-        data: { name: an!.text(e.node), section: describeSection(an!, section), resource: an!.text(section.resource), sink },
+        data: { name: an!.text(e.node), ...sectionPhrases(section), resource: an!.text(section.resource), sink },
       });
     }
 
