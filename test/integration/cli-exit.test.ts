@@ -81,9 +81,11 @@ describe("ESLint CLI exit codes in a project using devbound", () => {
   );
 
   it(
-    "exits 1 on a bad driver, naming devbound's rules",
+    "exits 1 on a bad driver's errors, naming devbound's rules",
     () => {
-      const r = eslint(["drivers/bad.ts"]);
+      // Whatever level `recommended` gives them (bugs are errors, smells warnings): as errors.
+      const asErrors = JSON.stringify(Object.fromEntries(badRules.map((id) => [`devbound/${id}`, "error"])));
+      const r = eslint(["--rule", asErrors, "drivers/bad.ts"]);
       expect(r.status, out(r)).toBe(1);
       for (const id of badRules) expect(r.stdout).toContain(`devbound/${id}`);
     },

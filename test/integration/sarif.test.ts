@@ -64,7 +64,8 @@ describe("SARIF output (@microsoft/eslint-formatter-sarif through the ESLint CLI
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), "devbound-sarif-"));
     const out = join(tmp, "devbound.sarif");
-    const r = spawnSync(ESLINT_BIN, ["--format", "@microsoft/eslint-formatter-sarif", "--output-file", out, "fixtures"], {
+    // As the CI gate runs it (.github/workflows/devbound.yml).
+    const r = spawnSync(ESLINT_BIN, ["--max-warnings", "0", "--format", "@microsoft/eslint-formatter-sarif", "--output-file", out, "fixtures"], {
       cwd: ROOT,
       encoding: "utf8",
       timeout: 300_000,
