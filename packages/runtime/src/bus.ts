@@ -9,7 +9,7 @@
  * failure, before the next operation on the device starts.
  */
 import type { Core } from "./brands.js";
-import { DEV, Device, assertDevice, deviceAdd, deviceDel, putDevice, type DeviceState } from "./device.js";
+import { DEV, Device, addDevice, assertDevice, deviceDel, putDevice, type DeviceState } from "./device.js";
 import { devresReleaseAll } from "./devres.js";
 import { checkDriver, type DriverOps } from "./driver.js";
 import { DevboundError, ErrnoError, describe } from "./errors.js";
@@ -80,7 +80,7 @@ export class Bus {
     st.hw = { present: true, irqLines: irqs, handlers: new Map(), regs: new DataView(new ArrayBuffer(mmioSize)), spurious: 0 };
     st.bus = this;
     st.compatible = compatible;
-    deviceAdd(dev);
+    addDevice(dev, "addDevice");
     this.devices.set(name, dev);
     if (this.match(st) !== undefined) await this.bind(dev);
     return dev;

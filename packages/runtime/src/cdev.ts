@@ -15,7 +15,7 @@
  * an open file keeps the cdev (and through it its device) alive until it is closed.
  */
 import type { FileOperation, KobjectParam, Normal } from "./brands.js";
-import { DEV, Device, assertDevice, deviceAdd, deviceDel, putDevice } from "./device.js";
+import { DEV, Device, addDevice, assertDevice, deviceDel, putDevice } from "./device.js";
 import { DevboundError, ErrnoError, describe } from "./errors.js";
 import { KOBJ, Kobject } from "./kobject.js";
 import { checkKobjectParam, internalKeys, runInReleaseContext, useAfterFree } from "./sanitizer.js";
@@ -99,7 +99,7 @@ export function cdevDeviceAdd(cdev: KobjectParam<Cdev>, dev: KobjectParam<Device
   if (st.registered) throw new DevboundError(`cdevDeviceAdd(): cdev "${cdevName(cdev)}" is already added`);
   // A class device is added here; a device that is already added (the bus device) is just referenced.
   st.addedDevice = !dev[DEV].added;
-  if (st.addedDevice) deviceAdd(dev);
+  if (st.addedDevice) addDevice(dev, "cdevDeviceAdd");
   st.dev = dev.get();
   st.registered = true;
   st.removing = false;

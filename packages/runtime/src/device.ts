@@ -159,9 +159,14 @@ export function putDevice(dev: Device<Normal>): void {
 export function deviceAdd(dev: KobjectParam<Device<Normal>>): void {
   assertDevice(dev, "deviceAdd()");
   checkKobjectParam("deviceAdd", "dev", dev);
-  const st = liveState(dev, "deviceAdd()");
-  if (st.added) throw new DevboundError(`deviceAdd(): device "${st.name}" is already added`);
-  if (st.parent !== undefined) krefGet(st.parent[DEV].kref, `deviceAdd() of "${st.name}" (parent reference)`);
+  addDevice(dev, "deviceAdd");
+}
+
+/** device_add() for the runtime's own callers (which ran debug check 3 themselves). */
+export function addDevice(dev: Device, call: string): void {
+  const st = liveState(dev, `${call}()`);
+  if (st.added) throw new DevboundError(`${call}(): device "${st.name}" is already added`);
+  if (st.parent !== undefined) krefGet(st.parent[DEV].kref, `${call}() of "${st.name}" (parent reference)`);
   st.added = true;
 }
 
@@ -169,10 +174,7 @@ export function deviceAdd(dev: KobjectParam<Device<Normal>>): void {
 export function deviceRegister(dev: KobjectParam<Device<Normal>>): void {
   assertDevice(dev, "deviceRegister()");
   checkKobjectParam("deviceRegister", "dev", dev);
-  const st = liveState(dev, "deviceRegister()");
-  if (st.added) throw new DevboundError(`deviceRegister(): device "${st.name}" is already registered`);
-  if (st.parent !== undefined) krefGet(st.parent[DEV].kref, `deviceRegister() of "${st.name}" (parent reference)`);
-  st.added = true;
+  addDevice(dev, "deviceRegister");
 }
 
 /** device_del(): removes the device from view; the object lives until its last put. */

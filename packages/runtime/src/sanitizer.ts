@@ -155,7 +155,8 @@ export function newLifetime(resource: string, device: string | undefined, manage
 }
 
 export function describeLifetime(life: Lifetime): string {
-  return `${life.resource}${life.device !== undefined ? ` of device "${life.device}"` : ""}`;
+  const named = life.device === undefined || life.resource.includes(`"${life.device}"`);
+  return `${life.resource}${named ? "" : ` of device "${life.device}"`}`;
 }
 
 export function releasedWhere(life: Lifetime): string {
