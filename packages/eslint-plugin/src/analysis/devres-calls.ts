@@ -5,7 +5,8 @@
  * Invariant: a call is classified by the brands on the parameters of the signature it resolves
  * to (never by the callee's name): a `DevresTarget` parameter makes a devres registration, a
  * `DevresRelease` parameter a devres release, a `Releases<kind>` parameter a manual release of
- * that argument. A user function is summarised once per ts.Program by walking its body (nested
+ * that argument (provenance.ts's sinks follow such arguments through helpers). A user
+ * function is summarised once per ts.Program by walking its body (nested
  * callbacks included: they are part of what calling it sets in motion) and the bodies of the
  * user functions it calls, in any file; recursion is cut by a cycle guard.
  *
@@ -16,14 +17,12 @@
  *                                      a call resolves to, or undefined
  *   devresReach(an, fn)                the first devres call reached from fn's body, with the chain
  *                                      of helper calls leading to it, or undefined
- *   paramReleases(an, fn, i)           how fn's parameter i is released by hand (directly or by a
- *                                      helper it is passed to): the release call, or undefined
  *   calleeText(an, call)               the callee as written ("kfree", "wq.queue", "this.cleanup")
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { argumentBrands, type ManagedKind } from "./brands.js";
-import { forEachDescendant, functionDeclarationOf, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { forEachDescendant, functionDeclarationOf, skipOuter, type FunctionNode } from "./ast.js";
 
 export type DevresCallKind = "registration" | "release";
 
@@ -108,56 +107,5 @@ export function devresReach(an: Analysis, fn: FunctionNode): DevresReach | undef
     });
   }
   memo.set(fn, found);
-  return found;
-}
-
-export interface ParamRelease {
-  /** The manual release call that frees the parameter's value. */
-  call: ts.CallExpression | ts.NewExpression;
-  kinds: ManagedKind[];
-  /** Helper calls from fn's body down to the release (empty when fn releases it itself). */
-  via: Array<ts.CallExpression | ts.NewExpression>;
-}
-
-/** Is `expr` (after parens/casts) a plain reference to the parameter `param`? */
-function refersTo(an: Analysis, expr: ts.Expression, param: ts.Symbol): boolean {
-  const e = skipOuter(expr);
-  return ts.isIdentifier(e) && symbolOf(an.checker, e) === param;
-}
-
-export function paramReleases(an: Analysis, fn: FunctionNode, index: number): ParamRelease | undefined {
-  const memo = an.memo<string, Map<ts.Node, ParamRelease | undefined | null>>("param-releases");
-  let perIndex = memo.get(String(index));
-  if (!perIndex) memo.set(String(index), (perIndex = new Map()));
-  if (perIndex.has(fn)) return perIndex.get(fn) ?? undefined;
-  perIndex.set(fn, IN_PROGRESS);
-  let found: ParamRelease | undefined;
-  const p = fn.parameters[index];
-  const body = (fn as ts.FunctionLikeDeclaration).body;
-  const sym = p && ts.isIdentifier(p.name) && !p.dotDotDotToken ? an.checker.getSymbolAtLocation(p.name) : undefined;
-  if (sym && body) {
-    calls(body, (call) => {
-      const args = call.arguments ?? [];
-      for (const [i, kinds] of releasedArguments(an, call)) {
-        if (args[i] && refersTo(an, args[i]!, sym)) {
-          found = { call, kinds, via: [] };
-          return false;
-        }
-      }
-      const callee = userFunctionOf(an, call);
-      if (callee) {
-        for (let i = 0; i < args.length; i++) {
-          if (!refersTo(an, args[i]!, sym)) continue;
-          const inner = paramReleases(an, callee, i);
-          if (inner) {
-            found = { call: inner.call, kinds: inner.kinds, via: [call, ...inner.via] };
-            return false;
-          }
-        }
-      }
-      return true;
-    });
-  }
-  perIndex.set(fn, found);
   return found;
 }

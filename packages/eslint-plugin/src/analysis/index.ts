@@ -10,6 +10,10 @@
  *   provenance.ts value provenance (managed origins, device origins, sinks through helpers)
  *   escapes.ts    where a value goes: fields, variables, driver data, returns, deferred captures, helpers
  *   sections.ts   revocable access sections (guard, callback, access(dev)), their values, the read side
+ *   devres-calls.ts   devres registrations/releases and manual releases by brand; helpers that reach them
+ *   release-callbacks.ts  kobject release callbacks and file release() wherever designated
+ *   origins.ts    which allocation (managed or manual) a value comes from, member by member
+ *   teardown.ts   what remove() frees by hand, where probe() acquired it, who else uses it
  */
 export * from "./services.js";
 export * from "./brands.js";
@@ -20,3 +24,7 @@ export * from "./scopes.js";
 export * from "./provenance.js";
 export * from "./escapes.js";
 export * from "./sections.js";
+export * from "./devres-calls.js";
+export * from "./release-callbacks.js";
+export * from "./origins.js";
+export * from "./teardown.js";

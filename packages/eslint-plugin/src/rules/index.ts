@@ -10,6 +10,9 @@ import noTryAccessInBoundScope from "./no-try-access-in-bound-scope.js";
 import noBoundDeviceEscape from "./no-bound-device-escape.js";
 import noRevocableEscape from "./no-revocable-escape.js";
 import noAwaitInRevocableSection from "./no-await-in-revocable-section.js";
+import noMixedDevmTeardown from "./no-mixed-devm-teardown.js";
+import noDevresInRelease from "./no-devres-in-release.js";
+import noManualFreeOfDevres from "./no-manual-free-of-devres.js";
 
 export const rules = {
   "devm-after-unbind": devmAfterUnbind,
@@ -18,6 +21,9 @@ export const rules = {
   "no-bound-device-escape": noBoundDeviceEscape,
   "no-revocable-escape": noRevocableEscape,
   "no-await-in-revocable-section": noAwaitInRevocableSection,
+  "no-mixed-devm-teardown": noMixedDevmTeardown,
+  "no-devres-in-release": noDevresInRelease,
+  "no-manual-free-of-devres": noManualFreeOfDevres,
 };
 
 export type RuleName = keyof typeof rules;

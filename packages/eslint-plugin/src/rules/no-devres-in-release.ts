@@ -5,11 +5,7 @@
  */
 import ts from "typescript";
 import { createRule } from "../util/create-rule.js";
-import { getAnalysis, typeInfoMessages } from "../analysis/services.js";
-import { releaseCallbacksIn } from "../analysis/release-callbacks.js";
-import { calleeText, devresCallKind, devresReach, userFunctionOf } from "../analysis/devres-calls.js";
-import { driverDisplayName, enclosingDriver } from "../analysis/drivers.js";
-import { forEachDescendant, skipOuter } from "../analysis/ast.js";
+import { getAnalysis, typeInfoMessages, releaseCallbacksIn, calleeText, devresCallKind, devresReach, userFunctionOf, driverDisplayName, enclosingDriver, forEachDescendant, skipOuter } from "../analysis/index.js";
 
 const AFTER = "which can run after {{owner}} unbound, when devres has already released everything registered against the device.";
 

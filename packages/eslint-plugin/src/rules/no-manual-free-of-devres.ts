@@ -7,11 +7,7 @@
 import ts from "typescript";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
-import { getAnalysis, typeInfoMessages } from "../analysis/services.js";
-import { argumentSinks } from "../analysis/provenance.js";
-import { isManagedRelease, originsOf } from "../analysis/origins.js";
-import { calleeText } from "../analysis/devres-calls.js";
-import { driverDisplayName, enclosingDriver } from "../analysis/drivers.js";
+import { getAnalysis, typeInfoMessages, argumentSinks, isManagedRelease, originsOf, calleeText, driverDisplayName, enclosingDriver } from "../analysis/index.js";
 
 /** The statement to drop for the suggestion, when removing it cannot change other statements. */
 function removableStatement(call: ts.CallExpression): ts.ExpressionStatement | undefined {

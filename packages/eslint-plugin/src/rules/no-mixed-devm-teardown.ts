@@ -6,14 +6,8 @@
  * `checkDevresWithRemove` (strict): any devres registration in a driver that has remove()
  * (debug check 2 of seeds/001, a soft check).
  */
-import ts from "typescript";
 import { createRule } from "../util/create-rule.js";
-import { getAnalysis, typeInfoMessages } from "../analysis/services.js";
-import { argumentBrands } from "../analysis/brands.js";
-import { functionDeclarationOf, isFunctionNode, skipOuter } from "../analysis/ast.js";
-import { driverDisplayName, driversInFile } from "../analysis/drivers.js";
-import { calleeText, devresCallKind, devresReach, userFunctionOf } from "../analysis/devres-calls.js";
-import { ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/teardown.js";
+import { getAnalysis, typeInfoMessages, argumentBrands, functionDeclarationOf, isFunctionNode, skipOuter, driverDisplayName, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/index.js";
 
 type Options = [{ checkDevresWithRemove?: boolean }];
 
