@@ -1,0 +1,55 @@
+// devm-after-unbind on the runtime: the bad fixture's flagged registrations really run after
+// unbind, where the sanitizer reports debug check 1 and the runtime refuses them; the good
+// fixture binds and unbinds clean.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Bus, NotBoundError, sanitizer, type DriverOps } from "@devbound/runtime";
+import * as bad from "../../fixtures/devm-after-unbind/bad.js";
+import * as good from "../../fixtures/devm-after-unbind/good.js";
+
+let seq = 0;
+async function plug<D>(drv: DriverOps<D>) {
+  const bus = new Bus(`devm-after-unbind-${++seq}`);
+  bus.registerDriver(drv);
+  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name });
+  await bus.idle();
+  return { bus, dev };
+}
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+beforeEach(() => {
+  sanitizer.enable();
+  sanitizer.clearReports();
+});
+afterEach(() => sanitizer.disable());
+
+describe("devm-after-unbind under the sanitizer", () => {
+  it("bad: the promise continuation registers devres after an unbind (debug check 1)", async () => {
+    const { bus, dev } = await plug(bad.driver);
+    const data = bus.driverData<{ ready: Promise<unknown> }>(dev)!;
+    await bus.unbind(dev); // before the continuation ran
+    await expect(data.ready).rejects.toBeInstanceOf(NotBoundError);
+    const reports = sanitizer.errors().filter((r) => r.check === "devres-while-unbound");
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.debugCheck).toBe(1);
+    expect(reports[0]!.message).toContain("devmKzalloc()");
+    expect(reports[0]!.message).toContain(dev.name);
+  });
+
+  it("bad: the device read back from the module variable is no longer bound", async () => {
+    const { bus, dev } = await plug(bad.resetDriver);
+    expect(() => bad.resetLater()).not.toThrow(); // while bound it happens to work...
+    await bus.unbind(dev);
+    expect(() => bad.resetLater()).toThrow(NotBoundError); // ...the stored Device<Bound> proves nothing later
+    expect(sanitizer.errors().map((r) => r.check)).toEqual(["devres-while-unbound"]);
+  });
+
+  it("good: registrations in async probe and in a devm work item; unbind is clean", async () => {
+    for (const drv of [good.driver, good.resetDriver] as DriverOps<unknown>[]) {
+      const { bus, dev } = await plug(drv);
+      await sleep(10);
+      await bus.unbind(dev);
+      await bus.idle();
+    }
+    expect(sanitizer.errors()).toEqual([]);
+  });
+});

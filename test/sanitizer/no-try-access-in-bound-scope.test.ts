@@ -1,0 +1,54 @@
+// no-try-access-in-bound-scope on the runtime. The rule's prediction for the bad fixture: in
+// probe(), remove() and a devm IRQ handler, tryAccess()/tryAccessWith() cannot fail, so every
+// "device gone" fallback is dead code and each call opens a read-side section for nothing.
+// Hammering the fixture with IRQs, unbinds and unplugs never reaches a fallback, while the same
+// Devres read from outside a bound scope after unbind does fail (tryAccess is for THAT). The
+// good fixture (access(dev) in bound scopes, tryAccess in a timer) runs clean.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Bus, sanitizer, type Devres, type DriverOps, type Mmio } from "@devbound/runtime";
+import * as bad from "../../fixtures/no-try-access-in-bound-scope/bad.js";
+import * as good from "../../fixtures/no-try-access-in-bound-scope/good.js";
+
+let seq = 0;
+async function plug<D>(drv: DriverOps<D>) {
+  const bus = new Bus(`no-try-access-${++seq}`);
+  bus.registerDriver(drv);
+  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name, mmioSize: 64 });
+  await bus.idle();
+  return { bus, dev };
+}
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+beforeEach(() => {
+  sanitizer.enable();
+  sanitizer.clearReports();
+});
+afterEach(() => sanitizer.disable());
+
+describe("no-try-access-in-bound-scope under the sanitizer", () => {
+  it("bad: the fallbacks in bound scopes never run, across IRQs, unbind and unplug", async () => {
+    bad.fallbacks.count = 0;
+    for (let round = 0; round < 20; round++) {
+      const { bus, dev } = await plug(bad.driver as DriverOps<{ regs: Devres<Mmio> }>);
+      const { regs } = bus.driverData<{ regs: Devres<Mmio> }>(dev)!;
+      for (let i = 0; i < 5; i++) bus.raiseIrq(dev, 0);
+      if (round % 2) await bus.unplug(dev);
+      else await bus.unbind(dev);
+      await bus.idle();
+      // Outside a bound scope, after unbind, the same Devres is gone: there tryAccess is needed.
+      expect(regs.tryAccess()).toBeNull();
+    }
+    expect(bad.fallbacks.count).toBe(0);
+    expect(sanitizer.errors()).toEqual([]);
+  });
+
+  it("good: access(dev) in bound scopes, tryAccess only in the timer; IRQs and unbind are clean", async () => {
+    good.missed.count = 0;
+    const { bus, dev } = await plug(good.driver as DriverOps<unknown>);
+    for (let i = 0; i < 5; i++) bus.raiseIrq(dev, 0);
+    await sleep(5);
+    await bus.unbind(dev);
+    await bus.idle();
+    expect(sanitizer.errors()).toEqual([]);
+  });
+});
