@@ -32,6 +32,11 @@ export interface GenerateOptions {
   bugRate?: number;
   /** Only plant bugs whose rule is in this list (default: all rules). */
   rules?: readonly RuleId[];
+  /**
+   * Plant the bug kinds in rotation instead of at random, so that every kind appears once
+   * as soon as there are as many buggy drivers as kinds (tests use this for full coverage).
+   */
+  cover?: boolean;
 }
 
 export interface PlantedBug {
@@ -56,6 +61,7 @@ export interface Manifest {
   generator: number;
   seed: number;
   bugRate: number;
+  cover?: boolean;
   files: string[];
   drivers: DriverEntry[];
   bugs: PlantedBug[];
@@ -236,6 +242,7 @@ export function generate(opts: GenerateOptions): Manifest {
   };
 
   const manifest: Manifest = { generator: GENERATOR_VERSION, seed, bugRate, files: [], drivers: [], bugs: [] };
+  if (opts.cover) manifest.cover = true;
   for (const [rel, text] of Object.entries(COMMON_FILES)) {
     write(rel, text);
     manifest.files.push(rel);
@@ -245,10 +252,21 @@ export function generate(opts: GenerateOptions): Manifest {
 
   const root = new Prng(seed);
   const emitter = new Emitter();
+  let rotation = 0;
   for (let i = 0; i < count && (opts.files === undefined || manifest.files.length < opts.files); i++) {
     const rng = root.fork(i);
     const d = newDriver(i, rng);
-    const bug = allowed.length > 0 && rng.chance(bugRate) ? chooseBug(d, rng, allowed) : undefined;
+    let bug: BugKind | undefined;
+    if (allowed.length > 0 && rng.chance(bugRate)) {
+      if (opts.cover) {
+        bug = allowed[rotation++ % allowed.length]!;
+        // the class-only kinds: make this driver a class driver
+        if (bug.fits && !bug.fits(d)) d.style = "class";
+        if (bug.fits && !bug.fits(d)) throw new Error(`internal: bug kind ${bug.kind} fits no driver style`);
+      } else {
+        bug = chooseBug(d, rng, allowed);
+      }
+    }
     bug?.needs?.(d);
     buildClean(d);
     if (bug) {
@@ -301,8 +319,9 @@ function parseArgs(argv: string[]): GenerateOptions {
     return n;
   };
   const out = get("--out");
-  if (out === undefined) throw new TypeError("usage: generate.ts --out <dir> (--count <drivers> | --files <n>) [--seed <int>] [--bug-rate <0..1>] [--rules a,b]");
+  if (out === undefined) throw new TypeError("usage: generate.ts --out <dir> (--count <drivers> | --files <n>) [--seed <int>] [--bug-rate <0..1>] [--rules a,b] [--cover]");
   const rules = get("--rules")?.split(",") as RuleId[] | undefined;
+  const cover = argv.includes("--cover");
   const o: GenerateOptions = { outDir: out };
   const count = num("--count");
   const files = num("--files");
@@ -313,6 +332,7 @@ function parseArgs(argv: string[]): GenerateOptions {
   if (seed !== undefined) o.seed = seed;
   if (bugRate !== undefined) o.bugRate = bugRate;
   if (rules !== undefined) o.rules = rules;
+  if (cover) o.cover = true;
   return o;
 }
 

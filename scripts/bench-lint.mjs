@@ -1,0 +1,60 @@
+// One measured lint run, in its own process so every run builds its TypeScript program from
+// scratch and its peak memory is its own. Used by scripts/bench.mjs; also runnable by hand:
+//
+//   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict> [--parser service|project]
+//
+// Prints one line `BENCH_RESULT {json}` (wall time of lintFiles, file and message counts,
+// maxRSS). With TIMING=all in the environment ESLint prints its per-rule table at exit.
+import path from "node:path";
+import { ESLint } from "eslint";
+import tseslint from "typescript-eslint";
+
+const [dirArg, mode = "recommended", ...rest] = process.argv.slice(2);
+if (!dirArg || !["baseline", "recommended", "strict"].includes(mode)) {
+  process.stderr.write("usage: node scripts/bench-lint.mjs <dir> <baseline|recommended|strict> [--parser service|project]\n");
+  process.exit(2);
+}
+const parserKind = rest.includes("--parser") ? rest[rest.indexOf("--parser") + 1] : "service";
+const dir = path.resolve(dirArg);
+
+const parserOptions =
+  parserKind === "project" ? { project: path.join(dir, "tsconfig.json"), tsconfigRootDir: dir } : { projectService: true, tsconfigRootDir: dir };
+const config = [
+  { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser, parserOptions } },
+];
+if (mode !== "baseline") {
+  const { default: devbound } = await import("@devbound/eslint-plugin");
+  const preset = devbound?.configs?.[mode];
+  if (!preset) {
+    process.stderr.write(`bench-lint: @devbound/eslint-plugin has no configs.${mode} (is the plugin built? run pnpm build)\n`);
+    process.exit(2);
+  }
+  config.push(...(Array.isArray(preset) ? preset : [preset]));
+}
+
+const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config, cache: false });
+const t0 = performance.now();
+const results = await eslint.lintFiles(["**/*.ts"]);
+const ms = performance.now() - t0;
+
+const byRule = {};
+let fatal = 0;
+for (const r of results) {
+  for (const m of r.messages) {
+    if (m.fatal || !m.ruleId) fatal++;
+    const key = m.ruleId ?? "(fatal)";
+    byRule[key] = (byRule[key] ?? 0) + 1;
+  }
+}
+const out = {
+  mode,
+  parser: parserKind,
+  files: results.length,
+  ms,
+  messages: results.reduce((n, r) => n + r.messages.length, 0),
+  fatal,
+  byRule,
+  maxRssMB: process.resourceUsage().maxRSS / 1024,
+  heapUsedMB: process.memoryUsage().heapUsed / 1024 / 1024,
+};
+process.stdout.write(`BENCH_RESULT ${JSON.stringify(out)}\n`);

@@ -1,0 +1,66 @@
+// Lint third-party TypeScript sources (pinned root devDependencies that ship their .ts
+// sources) with devbound's `recommended` rules, typed, one TypeScript program per tsconfig.
+// Used by test/integration/third-party.test.ts (one process per group, so the programs do
+// not pile up in one heap); also a benchmark by hand:
+//
+//   node scripts/bench-third-party.mjs test/integration/third-party/tsconfig.viem.json
+//
+// Prints `THIRD_PARTY_RESULT {json}`: the files linted (taken from the tsconfig, .d.ts
+// excluded), every devbound finding, every fatal message, a crash if ESLint threw, time, RSS.
+import path from "node:path";
+import { ESLint } from "eslint";
+import ts from "typescript";
+import devbound from "@devbound/eslint-plugin";
+
+const tsconfigArg = process.argv[2];
+if (!tsconfigArg) {
+  process.stderr.write("usage: node scripts/bench-third-party.mjs <tsconfig.json>\n");
+  process.exit(2);
+}
+const tsconfig = path.resolve(tsconfigArg);
+const root = process.cwd();
+
+const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
+  ...ts.sys,
+  onUnRecoverableConfigFileDiagnostic: (d) => {
+    throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  },
+});
+const files = parsed.fileNames.filter((f) => !/\.d\.[mc]?ts$/.test(f));
+
+const config = [
+  // the sources live under node_modules, which ESLint ignores by default
+  { ignores: ["!**/node_modules/"] },
+  ...devbound.configs.recommended.map((c) => ({
+    ...c,
+    files: ["**/*.ts"],
+    languageOptions: {
+      ...c.languageOptions,
+      parserOptions: { ...c.languageOptions?.parserOptions, projectService: false, project: tsconfig, tsconfigRootDir: path.dirname(tsconfig) },
+    },
+  })),
+  // third-party sources carry their own eslint-disable comments for rules that are not loaded here
+  { linterOptions: { reportUnusedDisableDirectives: "off" } },
+];
+
+const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config, cache: false });
+const out = { tsconfig: path.relative(root, tsconfig), files: files.length, linted: 0, rules: 0, findings: [], fatal: [], crash: null, ms: 0 };
+out.rules = Object.keys(config[1].rules ?? {}).filter((r) => r.startsWith("devbound/")).length;
+const t0 = performance.now();
+try {
+  const results = await eslint.lintFiles(files);
+  out.linted = results.length;
+  for (const r of results) {
+    const file = path.relative(root, r.filePath);
+    for (const m of r.messages) {
+      const text = `${file}:${m.line}:${m.column} ${m.ruleId ?? "(fatal)"}: ${m.message}`;
+      if (m.fatal || !m.ruleId) out.fatal.push(text);
+      else if (m.ruleId.startsWith("devbound/")) out.findings.push(text);
+    }
+  }
+} catch (error) {
+  out.crash = error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error);
+}
+out.ms = performance.now() - t0;
+out.maxRssMB = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`THIRD_PARTY_RESULT ${JSON.stringify(out)}\n`);
