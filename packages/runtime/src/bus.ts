@@ -143,8 +143,8 @@ export class Bus {
       st.bind = "bound";
     } catch (err) {
       st.bind = "releasing";
-      st.unbindSite = `(probe of "${st.name}" failed)`;
-      const errors = await devresReleaseAll(dev);
+      st.unbindSite = undefined;
+      const errors = await devresReleaseAll(dev, `by devres when probe of "${st.name}" by "${drv.name}" failed`);
       st.bind = "unbound";
       st.driver = undefined;
       st.data = undefined;
@@ -165,7 +165,7 @@ export class Bus {
     if (st.bind !== "bound") return;
     const drv = st.driver as DriverOps<unknown>;
     st.bind = "removing";
-    st.unbindSite = site === undefined ? undefined : `(unbind requested at ${site})`;
+    st.unbindSite = site;
     const errors: unknown[] = [];
     try {
       if (drv.remove !== undefined) await drv.remove(dev as Device<Core>, st.data);

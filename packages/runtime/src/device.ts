@@ -57,7 +57,7 @@ export interface DeviceState {
   devres: DevresEntry[];
   /** Serialises probe/remove/unplug per device. */
   lock: Promise<void>;
-  /** `by devres when "x" unbound (requested at ...)`: what released devres is poisoned with. */
+  /** Where the unbind (or unplug) in progress was requested: what released devres is poisoned with. */
   unbindSite: string | undefined;
   /** Async devres releases started outside unbind (groups): unbind waits for them. */
   readonly pending: Set<Promise<void>>;

@@ -101,10 +101,9 @@ function runEntry(st: DeviceState, e: DevresEntry, why: string, at: string | und
  * the next: LIFO is an ordering guarantee, not a hint. Returns the errors met on the way;
  * the release goes on past them (as the kernel's does).
  */
-export async function devresReleaseAll(dev: Device): Promise<unknown[]> {
+export async function devresReleaseAll(dev: Device, why: string = unbindWhy(dev[DEV])): Promise<unknown[]> {
   const st = dev[DEV];
   const errors: unknown[] = [];
-  const why = unbindWhy(st);
   const at = st.unbindSite;
   while (st.devres.length > 0) {
     const e = st.devres.pop()!;
