@@ -86,8 +86,10 @@ export default createRule<[], MessageIds>({
         e.kind === "driver-data" ? "driverData" : e.kind === "return" ? "returned" : e.kind === "captured" ? "captured" : e.kind === "helper" ? "helper" : "stored";
       const sink = e.kind === "return" ? `\`${e.target}\`` : describeEscape(e);
       const fix = e.kind === "captured" || ts.isParameter(e.node.parent) ? undefined : getFix(an!, e.node);
+      // Report the expression itself (an ESTree parameter identifier would span its type annotation).
+      const sc = context.sourceCode;
       context.report({
-        node: es,
+        loc: { start: sc.getLocFromIndex(e.node.getStart()), end: sc.getLocFromIndex(e.node.end) },
         messageId,
         data: { name, ctx: ctx === "core" ? "Core" : "Bound", owner, sink },
         suggest: fix ? [{ messageId: "storeGet", data: { name }, fix }] : [],

@@ -1,0 +1,329 @@
+// RuleTester cases for devbound/no-bound-device-escape: a Device<Bound>/<Core> kept past the
+// call that proves the device bound (fields, module/outer variables, collections, driver data,
+// returns, deferred captures, helpers in other files), and what stays allowed.
+import rule from "../../packages/eslint-plugin/src/rules/no-bound-device-escape.js";
+import { filename, ruleTester } from "./setup.js";
+
+const RT = `import { Bus, Device, Workqueue, allocWorkqueue, defineDriver, devmAllocWorkqueue, devmIoremap, devmKzalloc, devmRequestIrq, putDevice, type Bound, type Core, type DriverOps, type Normal } from "@devbound/runtime";`;
+
+/** Lines of a case: RT is line 1, the given lines follow. */
+const src = (...lines: string[]) => ({ code: [RT, ...lines].join("\n"), lines: [RT, ...lines] });
+
+type Kind = "stored" | "driverData" | "returned" | "captured" | "helper";
+interface Expected {
+  line: number;
+  needle: string;
+  nth?: number;
+  kind: Kind;
+  name?: string;
+  ctx?: "Core" | "Bound";
+  owner: string;
+  sink: string;
+  fix?: string;
+}
+
+/** An expected report at the `nth` occurrence of `needle` on `line` (exact column and end). */
+function err(lines: string[], e: Expected) {
+  const text = lines[e.line - 1]!;
+  let idx = -1;
+  for (let k = 0; k < (e.nth ?? 1); k++) idx = text.indexOf(e.needle, idx + 1);
+  if (idx < 0) throw new Error(`needle ${e.needle} not on line ${e.line}`);
+  const name = e.name ?? e.needle;
+  const out: Record<string, unknown> = {
+    messageId: e.kind,
+    data: { name, ctx: e.ctx ?? "Core", owner: e.owner, sink: e.sink },
+    line: e.line,
+    column: idx + 1,
+    endLine: e.line,
+    endColumn: idx + 1 + e.needle.length,
+  };
+  if (e.fix !== undefined) {
+    out.suggestions = [{ messageId: "storeGet", data: { name }, output: [...lines.slice(0, e.line - 1), e.fix, ...lines.slice(e.line)].join("\n") }];
+  }
+  return out;
+}
+
+function invalid(name: string, lines: ReturnType<typeof src>, ...expected: Expected[]) {
+  return { name, filename, code: lines.code, errors: expected.map((e) => err(lines.lines, e)) as never[] };
+}
+
+// ---- invalid -----------------------------------------------------------------------------
+
+const moduleVar = src(
+  `let lastProbed: Device<Core> | undefined;`,
+  `export const d = defineDriver({ name: "foo-uart", probe(dev) {`,
+  `  lastProbed = dev;`,
+  `  return {};`,
+  `} });`,
+);
+
+const driverData = src(
+  `export const d = defineDriver({ name: "foo-uart", probe(dev) {`,
+  `  const regs = devmIoremap(dev);`,
+  `  return { dev, regs };`,
+  `} });`,
+);
+
+const classField = src(
+  `export class FooWdt implements DriverOps<{}> {`,
+  `  readonly name = "foo-wdt";`,
+  `  private dev?: Device<Bound>;`,
+  `  probe(dev: Device<Core>) {`,
+  `    this.dev = dev;`,
+  `    return {};`,
+  `  }`,
+  `}`,
+);
+
+const paramProperty = src(
+  `class Priv {`,
+  `  constructor(private readonly dev: Device<Bound>, readonly irqs: number) {}`,
+  `}`,
+  `export const d = defineDriver({ name: "foo-priv", probe(dev) { return { priv: new Priv(dev, 2) }; } });`,
+);
+
+const timer = src(
+  `export const d = defineDriver({ name: "foo-led", probe(dev) {`,
+  `  setTimeout(() => console.log("still there:", dev.name), 1000);`,
+  `  return {};`,
+  `} });`,
+);
+
+const asyncProbeThen = src(
+  `declare function loadFirmware(name: string): Promise<Uint8Array>;`,
+  `export const d = defineDriver({ name: "foo-fw", probe: async (dev) => {`,
+  `  await loadFirmware("foo.bin");`,
+  `  loadFirmware("foo-extra.bin").then((fw) => console.log(dev.name, fw.length));`,
+  `  return {};`,
+  `} });`,
+);
+
+const aliasIntoLiteral = src(
+  `export function attach(holder: { ctx?: { hw: Device<Bound> } }, dev: Device<Bound>) {`,
+  `  const d = dev;`,
+  `  const ctx = { hw: d };`,
+  `  holder.ctx = ctx;`,
+  `}`,
+);
+
+const renamedHelper = src(
+  `import { keepDevice as keep } from "./no-bound-device-escape-helpers.js";`,
+  `export const d = defineDriver({ name: "foo-reg", probe(dev) {`,
+  `  keep(dev);`,
+  `  return {};`,
+  `} });`,
+);
+
+const reexported = src(
+  `import { stash, makeDriver, mapRegs } from "./no-bound-device-escape-reexport.js";`,
+  `export const d = makeDriver({ name: "foo-re", probe(dev) {`,
+  `  const regs = mapRegs(dev);`,
+  `  stash(dev);`,
+  `  return { regs };`,
+  `} });`,
+);
+
+const helperDeferred = src(
+  `import { logLater } from "./no-bound-device-escape-helpers.js";`,
+  `export function start(dev: Device<Bound>) {`,
+  `  logLater(dev, 50);`,
+  `}`,
+);
+
+const helperClass = src(
+  `import { Holder } from "./no-bound-device-escape-helpers.js";`,
+  `export class FooDrv implements DriverOps<{ h: Holder }> {`,
+  `  name = "foo-cls";`,
+  `  probe(dev: Device<Core>) { return { h: new Holder(dev) }; }`,
+  `}`,
+);
+
+const returned = src(
+  `export function pick(devs: { primary: Device<Bound> }, dev: Device<Bound>): Device<Bound> {`,
+  `  void devs;`,
+  `  return dev;`,
+  `}`,
+);
+
+const collection = src(
+  `const devices = new Map<string, Device<Normal>>();`,
+  `export const d = defineDriver({ name: "foo-map", probe(dev) {`,
+  `  devices.set(dev.name, dev);`,
+  `  return {};`,
+  `} });`,
+);
+
+const localList = src(
+  `export const d = defineDriver({ name: "foo-list", probe(dev) {`,
+  `  const all: Device<Bound>[] = [];`,
+  `  all.push(dev);`,
+  `  return { all };`,
+  `} });`,
+);
+
+const storedCallback = src(
+  `export class Chip {`,
+  `  onIrq?: () => void;`,
+  `  arm(dev: Device<Bound>) {`,
+  `    this.onIrq = () => console.log(dev.name);`,
+  `  }`,
+  `}`,
+);
+
+const unmanagedWork = src(
+  `export const d = defineDriver({ name: "foo-wq", probe(dev) {`,
+  `  const wq: Workqueue = allocWorkqueue("foo");`,
+  `  wq.queue(() => { console.log(dev.name); });`,
+  `  return { wq };`,
+  `} });`,
+);
+
+const outerVariable = src(
+  `export function makeDriver() {`,
+  `  let saved: Device<Core> | undefined;`,
+  `  return defineDriver({ name: "foo-closure", probe(dev) { saved = dev; return {}; }, remove() { void saved; } });`,
+  `}`,
+);
+
+const listener = src(
+  `import { EventEmitter } from "node:events";`,
+  `export const bus = new EventEmitter();`,
+  `export async function watch(dev: Device<Bound>) {`,
+  `  bus.on("hotplug", () => console.log(dev.name));`,
+  `}`,
+);
+
+const viaSameHelper = src(
+  `import { same } from "./no-bound-device-escape-helpers.js";`,
+  `export class Keeper { dev?: Device<Normal>;`,
+  `  take(dev: Device<Bound>) { this.dev = same(dev); }`,
+  `}`,
+);
+
+const nestedDriverData = src(
+  `export const d = defineDriver({ name: "foo-nest", probe(dev) {`,
+  `  const hw = { dev, irq: 3 };`,
+  `  return { hw };`,
+  `} });`,
+);
+
+ruleTester.run("no-bound-device-escape", rule, {
+  valid: [
+    // the storable handle: dev.get()
+    { filename, code: [RT, `export const d = defineDriver({ name: "ok", probe(dev) { const regs = devmIoremap(dev); return { dev: dev.get(), regs }; }, remove(_d, data) { putDevice(data.dev); } });`].join("\n") },
+    // synchronous helpers, here and in another file (renamed through a re-export)
+    {
+      filename,
+      code: [
+        RT,
+        `import { describe } from "./no-bound-device-escape-reexport.js";`,
+        `function setup(dev: Device<Bound>) { return devmKzalloc(dev, () => ({ n: 0 })); }`,
+        `export const d = defineDriver({ name: "ok", probe(dev) { const p = setup(dev); console.log(describe(dev)); return { p }; } });`,
+      ].join("\n"),
+    },
+    // the runtime's bound callbacks: a devm IRQ handler and a devm work item may use the outer proof
+    {
+      filename,
+      code: [
+        RT,
+        `export const d = defineDriver({ name: "ok", probe(dev) {`,
+        `  const regs = devmIoremap(dev);`,
+        `  devmRequestIrq(dev, 0, (b) => { regs.access(dev).writel(1, 0); regs.access(b).writel(0, 4); });`,
+        `  const wq = devmAllocWorkqueue(dev, "ok");`,
+        `  wq.queue(async () => { regs.access(dev).readl(0); });`,
+        `  return { regs, wq };`,
+        `} });`,
+      ].join("\n"),
+    },
+    // synchronous callbacks: array methods, tryAccessWith, a Promise executor
+    {
+      filename,
+      code: [
+        RT,
+        `export const d = defineDriver({ name: "ok", probe(dev) {`,
+        `  const regs = devmIoremap(dev);`,
+        `  const names = [1, 2].map((i) => dev.name + i);`,
+        `  regs.tryAccessWith((m) => m.writel(dev.name.length, 0));`,
+        `  const ready = new Promise<void>((resolve) => { devmKzalloc(dev, () => ({})); resolve(); });`,
+        `  return { names, ready };`,
+        `} });`,
+      ].join("\n"),
+    },
+    // plain values read from the device
+    { filename, code: [RT, `export class Drv implements DriverOps<{}> { name = "ok"; label = ""; probe(dev: Device<Core>) { this.label = dev.name; return {}; } }`].join("\n") },
+    // a Device<Normal> may be stored
+    { filename, code: [RT, `let parent: Device<Normal> | undefined;`, `export function adopt(d: Device<Normal>) { parent = d; return d; }`].join("\n") },
+    // awaiting inside probe: probe still holds the proof afterwards
+    { filename, code: [RT, `declare function settle(): Promise<void>;`, `export const d = defineDriver({ name: "ok", async probe(dev) { await settle(); const p = devmKzalloc(dev, () => ({ n: 1 })); return { p }; } });`].join("\n") },
+    // a local object holding the device, used only inside the call
+    { filename, code: [RT, `function init(ctx: { dev: Device<Bound> }) { devmKzalloc(ctx.dev, () => ({})); }`, `export const d = defineDriver({ name: "ok", probe(dev) { const ctx = { dev }; init(ctx); return {}; } });`].join("\n") },
+    // a helper that hands the device back, used locally
+    { filename, code: [RT, `import { same, describeDevice } from "./no-bound-device-escape-helpers.js";`, `export function show(dev: Device<Bound>) { const d2 = same(dev); return describeDevice(d2); }`].join("\n") },
+    // a deferred callback taking its own (Normal) device: nothing captured
+    { filename, code: [RT, `export function later(dev: Device<Bound>) { const ref = dev.get(); setTimeout(() => { console.log(ref.name); putDevice(ref); }, 10); }`].join("\n") },
+    // third-party code with its own Device class: no brands
+    { filename, code: `class Device { constructor(readonly name: string) {} }\nlet last: Device | undefined;\nexport function probe(dev: Device) { last = dev; setTimeout(() => dev.name); return { dev }; }` },
+    // a bus test: devices from addDevice are Device<Normal>
+    { filename, code: [RT, `const devs: Device<Normal>[] = [];`, `export async function plug(bus: Bus) { const dev = await bus.addDevice({ name: "x", compatible: "x" }); devs.push(dev); return dev; }`].join("\n") },
+  ],
+  invalid: [
+    invalid("moduleVar", moduleVar, { line: 4, needle: "dev", kind: "stored", owner: "foo-uart", sink: "the module variable `lastProbed`", fix: "  lastProbed = dev.get();" }),
+    invalid("driverData", driverData, { line: 4, needle: "dev", kind: "driverData", owner: "foo-uart", sink: "the driver data of foo-uart (`dev`)", fix: "  return { dev: dev.get(), regs };" }),
+    invalid("classField", classField, { line: 6, needle: "dev", nth: 2, kind: "stored", owner: "foo-wdt", sink: "the field `this.dev`", fix: "    this.dev = dev.get();" }),
+    invalid("paramProperty", paramProperty, { line: 3, needle: "dev", kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `this.dev`" }),
+    invalid("timer", timer, { line: 3, needle: "dev", kind: "captured", owner: "foo-led", sink: "a setTimeout callback" }),
+    invalid("asyncProbeThen", asyncProbeThen, { line: 5, needle: "dev", kind: "captured", owner: "foo-fw", sink: "a promise continuation (.then)" }),
+    invalid("aliasIntoLiteral", aliasIntoLiteral, { line: 4, needle: "d", kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `holder.ctx` (as `hw`)", fix: "  const ctx = { hw: d.get() };" }),
+    invalid("renamedHelper", renamedHelper, {
+      line: 4,
+      needle: "dev",
+      kind: "helper",
+      owner: "foo-reg",
+      sink: "`remember`, which keeps its parameter `dev` in the collection `registry`",
+      fix: "  keep(dev.get());",
+    }),
+    invalid("reexported", reexported, {
+      line: 5,
+      needle: "dev",
+      kind: "helper",
+      owner: "foo-re",
+      sink: "`remember`, which keeps its parameter `dev` in the collection `registry`",
+      fix: "  stash(dev.get());",
+    }),
+    invalid("helperDeferred", helperDeferred, {
+      line: 4,
+      needle: "dev",
+      kind: "helper",
+      ctx: "Bound",
+      owner: "the device",
+      sink: "`logLater`, which keeps its parameter `dev` in a setTimeout callback",
+      fix: "  logLater(dev.get(), 50);",
+    }),
+    invalid("helperClass", helperClass, {
+      line: 5,
+      needle: "dev",
+      nth: 2,
+      kind: "helper",
+      owner: "foo-cls",
+      sink: "`new Holder()`, which keeps its parameter `dev` in the field `this.dev`",
+      fix: "  probe(dev: Device<Core>) { return { h: new Holder(dev.get()) }; }",
+    }),
+    invalid("returned", returned, { line: 4, needle: "dev", kind: "returned", ctx: "Bound", owner: "the device", sink: "`pick`", fix: "  return dev.get();" }),
+    invalid("collection", collection, { line: 4, needle: "dev", nth: 3, kind: "stored", owner: "foo-map", sink: "the collection `devices`", fix: "  devices.set(dev.name, dev.get());" }),
+    invalid("localList", localList, { line: 4, needle: "dev", kind: "driverData", owner: "foo-list", sink: "the driver data of foo-list (`all[]`)", fix: "  all.push(dev.get());" }),
+    invalid("storedCallback", storedCallback, { line: 5, needle: "dev", kind: "captured", ctx: "Bound", owner: "the device", sink: "a callback stored in `this.onIrq`" }),
+    invalid("unmanagedWork", unmanagedWork, { line: 4, needle: "dev", kind: "captured", owner: "foo-wq", sink: "a deferred callback of `queue`" }),
+    invalid("outerVariable", outerVariable, {
+      line: 4,
+      needle: "dev",
+      nth: 2,
+      kind: "stored",
+      owner: "foo-closure",
+      sink: "the variable `saved` declared outside this scope",
+      fix: `  return defineDriver({ name: "foo-closure", probe(dev) { saved = dev.get(); return {}; }, remove() { void saved; } });`,
+    }),
+    invalid("listener", listener, { line: 5, needle: "dev", kind: "captured", ctx: "Bound", owner: "the device", sink: "an event listener (.on)" }),
+    invalid("viaSameHelper", viaSameHelper, { line: 4, needle: "dev", nth: 3, kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `this.dev`", fix: "  take(dev: Device<Bound>) { this.dev = same(dev.get()); }" }),
+    invalid("nestedDriverData", nestedDriverData, { line: 3, needle: "dev", nth: 1, kind: "driverData", owner: "foo-nest", sink: "the driver data of foo-nest (`hw.dev`)", fix: "  const hw = { dev: dev.get(), irq: 3 };" }),
+  ],
+});

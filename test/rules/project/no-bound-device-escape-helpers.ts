@@ -1,0 +1,31 @@
+// Helpers for test/rules/no-bound-device-escape.test.ts ("helpers in another file").
+import type { Device, Normal } from "@devbound/runtime";
+
+export const registry: Device<Normal>[] = [];
+
+/** Keeps whatever device it is given (typed Device<Normal>: its own body is not reported). */
+export function remember(dev: Device<Normal>): void {
+  registry.push(dev);
+}
+
+/** Only reads from the device. */
+export function describeDevice(dev: Device<Normal>): string {
+  return `device ${dev.name}`;
+}
+
+/** Hands its argument back: the caller's flow continues. */
+export function same<T>(x: T): T {
+  return x;
+}
+
+/** Logs the device's name later. */
+export function logLater(dev: Device<Normal>, ms: number): void {
+  setTimeout(() => console.log(dev.name), ms);
+}
+
+/** Keeps the device in a field. */
+export class Holder {
+  constructor(readonly dev: Device<Normal>) {}
+}
+
+export { remember as keepDevice };
