@@ -1,0 +1,87 @@
+// no-mixed-devm-teardown on the runtime: each devm callback or devm acquisition the rule
+// reports in the bad fixture runs after remove() freed what it uses, and the sanitizer catches
+// the use after free at the reported line (the devm IRQ handler fires once as its IRQ is freed,
+// like CONFIG_DEBUG_SHIRQ; devres actions and pending devm work run at release). The good
+// fixture's drivers unbind clean with an IRQ raised while bound.
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Bus, UseAfterFreeError, sanitizer, type DriverOps } from "@devbound/runtime";
+import * as bad from "../../fixtures/no-mixed-devm-teardown/bad.js";
+import * as good from "../../fixtures/no-mixed-devm-teardown/good.js";
+
+const badFile = fileURLToPath(new URL("../../fixtures/no-mixed-devm-teardown/bad.ts", import.meta.url));
+/** The lines the rule is expected to report (from the fixture's `// expect:` comments). */
+const expected = fs
+  .readFileSync(badFile, "utf8")
+  .split("\n")
+  .flatMap((l, i) => (/\/\/ expect:.*no-mixed-devm-teardown/.test(l) ? [i + 1] : []));
+
+let seq = 0;
+async function plug(drv: DriverOps<unknown>) {
+  const bus = new Bus(`no-mixed-devm-teardown-${++seq}`);
+  bus.registerDriver(drv);
+  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name });
+  await bus.idle();
+  return { bus, dev };
+}
+
+beforeEach(() => {
+  sanitizer.enable();
+  sanitizer.clearReports();
+});
+afterEach(() => sanitizer.disable());
+
+/** The fixture line a use-after-free report points at. */
+function lineOf(at: string | undefined): number | undefined {
+  const m = /no-mixed-devm-teardown\/bad\.ts:(\d+):\d+/.exec(at ?? "");
+  return m ? Number(m[1]) : undefined;
+}
+
+describe("no-mixed-devm-teardown under the sanitizer", () => {
+  it("the fixture announces the findings this test checks", () => {
+    expect(expected.length).toBe(4);
+  });
+
+  it("bad: the devm IRQ handler runs on the ring remove() freed (the DESIGN example)", async () => {
+    const { bus, dev } = await plug(bad.driver as DriverOps<unknown>);
+    bus.raiseIrq(dev, 0); // fine while bound
+    expect(sanitizer.errors()).toEqual([]);
+    const unbind = bus.unbind(dev);
+    await expect(unbind).rejects.toThrow(UseAfterFreeError);
+    await expect(unbind).rejects.toThrow(/push\(\) in kzalloc allocation \(Ring\), released by kfree\(\)/);
+    const uaf = sanitizer.errors().filter((r) => r.check === "use-after-free");
+    expect(uaf).toHaveLength(1);
+    expect(expected).toContain(lineOf(uaf[0]!.at));
+  });
+
+  it("bad: a devres action acquired after `stats` runs after remove() freed it", async () => {
+    const { bus, dev } = await plug(bad.statsDriver as DriverOps<unknown>);
+    await expect(bus.unbind(dev)).rejects.toThrow(/write of resets in kzalloc allocation, released by kfree\(\)/);
+    const uaf = sanitizer.errors().filter((r) => r.check === "use-after-free");
+    expect(uaf).toHaveLength(1);
+    expect(expected).toContain(lineOf(uaf[0]!.at));
+  });
+
+  it("bad (class driver): pending devm work drained at release reads the buffer remove() freed", async () => {
+    const { bus, dev } = await plug(new bad.DmaDriver() as DriverOps<unknown>);
+    await bus.unbind(dev); // the work item's exception is an oops report, not a rejection
+    const uaf = sanitizer.errors().filter((r) => r.check === "use-after-free");
+    expect(uaf).toHaveLength(1);
+    expect(uaf[0]!.message).toMatch(/read of bytes in kzalloc allocation, released by kfree\(\)/);
+    expect(expected).toContain(lineOf(uaf[0]!.at));
+  });
+
+  it("good: one teardown order per driver; IRQs while bound, then unbind, are clean", async () => {
+    const base = sanitizer.live();
+    for (const drv of [good.driver, good.manualDriver, new good.CountingDriver()] as DriverOps<unknown>[]) {
+      const { bus, dev } = await plug(drv);
+      bus.raiseIrq(dev, 0);
+      await bus.unbind(dev);
+    }
+    expect(sanitizer.errors()).toEqual([]);
+    const live = sanitizer.live();
+    expect(live.devres).toBe(base.devres);
+    expect(live.allocations).toBe(base.allocations);
+  });
+});
