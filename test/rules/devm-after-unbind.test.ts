@@ -130,7 +130,7 @@ ruleTester.run("devm-after-unbind", rule, {
     // a device saved in a module variable and used later
     (() => {
       const src = code(RT, `let saved: Device<Bound> | undefined;`, `export const drv = defineDriver({ name: "foo", probe(dev) { saved = dev; return {}; } });`, `export function later() {`, `  if (saved) devmKzalloc(saved, () => ({}));`, `}`);
-      return invalid(src, "devmKzalloc(saved", stored("devmKzalloc", "saved", "the module variable `saved`", "the device"));
+      return invalid(src, "devmKzalloc(saved", stored("devmKzalloc", "saved", "the module variable `saved`", "foo"));
     })(),
     // a class driver reading the device back from a field
     (() => {

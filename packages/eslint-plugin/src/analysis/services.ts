@@ -19,6 +19,10 @@
  *     .text(tsNode)                 source text of a node (any file)
  *     .memo(key)                    a Map cached per ts.Program (WeakMap keyed by the program):
  *                                   summaries and indexes survive across files and rules
+ *     .usesBrands                   false when no file of the program mentions a devbound brand
+ *                                   property (`__devbound…`): nothing can be branded, so a rule may
+ *                                   return no visitors at all (third-party code costs one text scan
+ *                                   per program)
  */
 import ts from "typescript";
 import {
@@ -44,6 +48,7 @@ export interface Analysis {
   esNode(node: ts.Node): TSESTree.Node | undefined;
   text(node: ts.Node): string;
   memo<K, V>(key: string): Map<K, V>;
+  readonly usesBrands: boolean;
 }
 
 const programMemo = new WeakMap<ts.Program, Map<string, Map<unknown, unknown>>>();
@@ -104,5 +109,14 @@ export function getAnalysis(context: AnyContext): Analysis | undefined {
         : undefined,
     text: (node) => node.getText(node.getSourceFile()),
     memo: <K, V>(key: string) => programMemoMap<K, V>(program, key),
+    get usesBrands() {
+      const m = programMemoMap<"uses", boolean>(program, "usesBrands");
+      let v = m.get("uses");
+      if (v === undefined) {
+        v = program.getSourceFiles().some((sf) => sf.text.includes("__devbound"));
+        m.set("uses", v);
+      }
+      return v;
+    },
   };
 }

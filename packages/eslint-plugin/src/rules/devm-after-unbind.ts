@@ -20,6 +20,8 @@ import { createRule } from "../util/create-rule.js";
 import {
   afterUnbindBoundary,
   argumentSinks,
+  assignmentsTo,
+  enclosingDriver,
   enclosingFunction,
   enclosingReleaseCallback,
   getAnalysis,
@@ -61,7 +63,7 @@ export default createRule<[], MessageIds>({
   defaultOptions: [],
   create(context) {
     const an = getAnalysis(context);
-    if (!an) return {};
+    if (!an?.usesBrands) return {};
     return {
       CallExpression(node: TSESTree.CallExpression) {
         if (node.arguments.length === 0) return;
@@ -86,7 +88,14 @@ export default createRule<[], MessageIds>({
             }
             if (origin.kind === "field" || origin.kind === "module-variable") {
               const source = origin.kind === "field" ? `the field \`${an.text(origin.expr)}\`` : `the module variable \`${an.text(origin.expr)}\``;
-              context.report({ node, messageId: "stored", data: { api, dev, source, owner: ownerName(an, call) } });
+              // The driver that stored the device there (`lastDevice = dev` in its probe) owns it.
+              let ownerNode: ts.Node = call;
+              if (origin.kind === "module-variable") {
+                const sym = an.checker.getSymbolAtLocation(origin.decl.name);
+                const stores = sym ? assignmentsTo(an, sym, origin.decl.getSourceFile()) : [];
+                ownerNode = stores.find((v) => enclosingDriver(an, v)) ?? call;
+              }
+              context.report({ node, messageId: "stored", data: { api, dev, source, owner: ownerName(an, ownerNode) } });
               return;
             }
             if (origin.kind === "parameter") {

@@ -33,7 +33,7 @@ export default createRule<[], MessageIds>({
   defaultOptions: [],
   create(context) {
     const an = getAnalysis(context);
-    if (!an) return {};
+    if (!an?.usesBrands) return {};
     const check = (node: TSESTree.CallExpression | TSESTree.NewExpression) => {
       if (node.arguments.length === 0) return;
       const call = an.tsNode(node) as ts.CallExpression | ts.NewExpression;

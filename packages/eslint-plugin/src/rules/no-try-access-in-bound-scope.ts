@@ -111,7 +111,7 @@ export default createRule<[], MessageIds>({
   defaultOptions: [],
   create(context) {
     const an = getAnalysis(context);
-    if (!an) return {};
+    if (!an?.usesBrands) return {};
     const sc = context.sourceCode;
     return {
       CallExpression(node: TSESTree.CallExpression) {
