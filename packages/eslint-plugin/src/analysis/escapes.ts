@@ -179,7 +179,7 @@ function storeInto(w: Walk, left: ts.Expression, report: ts.Expression, path: st
         return;
       }
     }
-    push(w, { kind: collection ? "collection" : "field", node: report, target: an.text(collection ? l.expression : l), path, site });
+    push(w, { kind: collection ? "collection" : "field", node: report, target: an.text(l), path, site });
     return;
   }
   if (ts.isIdentifier(l)) {
