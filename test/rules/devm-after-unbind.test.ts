@@ -51,6 +51,8 @@ ruleTester.run("devm-after-unbind", rule, {
     { filename, code: code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  probe(dev: Device<Core>) { devmKzalloc(dev as Device<Bound>, () => ({})); return {}; }`, `}`) },
     // the storable handle: dev.get() in a timer, used for nothing devres-related
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const h = dev.get(); setTimeout(() => console.log(h.name), 1); return {}; } });`) },
+    // probe passed by reference, async, registering after an await
+    { filename, code: code(RT, `async function fooProbe(dev: Device<Core>) { await new Promise((r) => setTimeout(r, 1)); devmKzalloc(dev, () => ({})); return {}; }`, `export const drv = defineDriver({ name: "foo-ref", probe: fooProbe });`) },
     // code that does not use the runtime at all
     { filename, code: `export function tick(cb: () => void) { setTimeout(cb, 1); [1].map((x) => x + 1); }` },
     // inside a kobject release callback or a file release(): no-devres-in-release reports it (one finding per bug)
@@ -136,6 +138,21 @@ ruleTester.run("devm-after-unbind", rule, {
     (() => {
       const src = code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  dev?: Device<Core>;`, `  probe(dev: Device<Core>) { this.dev = dev; return {}; }`, `  poll() { if (this.dev) devmKzalloc(this.dev, () => ({})); }`, `}`);
       return invalid(src, "devmKzalloc(this.dev", stored("devmKzalloc", "this.dev", "the field `this.dev`", "foo-class"));
+    })(),
+    // a device embedded in a managed object, read back in a timer
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const priv = devmKzalloc(dev, () => ({ dev, count: 0 }));`, `  setTimeout(() => devmKzalloc(priv.dev, () => ({})), 1);`, `  return priv;`, `} });`);
+      return invalid(src, "devmKzalloc(priv.dev", stored("devmKzalloc", "priv.dev", "the field `priv.dev`", "foo"));
+    })(),
+    // a class driver whose probe defers the registration
+    (() => {
+      const src = code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  probe(dev: Device<Core>) {`, `    setTimeout(() => devmAddAction(dev, () => {}), 1);`, `    return {};`, `  }`, `}`);
+      return invalid(src, "devmAddAction(dev", deferred("devmAddAction", "dev", "a setTimeout callback", "foo-class"));
+    })(),
+    // probe defined elsewhere in the file and passed by reference: still the driver's probe
+    (() => {
+      const src = code(RT, `function fooProbe(dev: Device<Core>) {`, `  void Promise.resolve().finally(() => devmKzalloc(dev, () => ({})));`, `  return {};`, `}`, `export const drv = defineDriver({ name: "foo-ref", probe: fooProbe });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a promise continuation (.finally)", "foo-ref"));
     })(),
     // forged from the storable handle
     (() => {

@@ -122,6 +122,11 @@ ruleTester.run("no-devres-to-kobject", rule, {
       const src = probe(PRIV, `const spare = new I2cAdapter("spare");`, `i2cAddAdapter(priv.irqs > 0 ? priv.adapter : spare);`, `return priv;`);
       return invalid(src, "priv.irqs > 0", direct("priv.irqs > 0 ? priv.adapter : spare", "foo-i2c", "i2cAddAdapter"));
     })(),
+    // probe defined elsewhere and passed by reference (`{ probe }`), a class instance driver name
+    (() => {
+      const src = code(RT, `function probe(dev: Device<Core>) {`, `  const priv = devmKzalloc(dev, () => ({ child: new Device({ name: "child" }) }));`, `  deviceRegister(priv.child);`, `  return priv;`, `}`, `export const drv = defineDriver({ name: "foo-child", probe });`);
+      return invalid(src, "priv.child)", direct("priv.child", "foo-child", "deviceRegister"));
+    })(),
     // a member two levels deep, inside a timer callback (when it runs does not matter)
     (() => {
       const src = probe(`const priv = devmKzalloc(dev, () => ({ bus: { adapter: new I2cAdapter("x") } }));`, `setTimeout(() => i2cAddAdapter(priv.bus.adapter), 1);`, `return priv;`);
