@@ -51,6 +51,7 @@ export default createRule<Options, MessageIds>({
         additionalProperties: false,
       },
     ],
+    defaultOptions: [{ allowAwaitOf: [] }],
     messages: {
       ...typeInfoMessages,
       await:
