@@ -24,7 +24,8 @@ export const BUG_KINDS: BugKind[] = [
     rule: "devm-after-unbind",
     apply(d) {
       d.probeDevm.push(
-        L(`setTimeout(() => devmAddAction(${d.dev}, () => log("${d.name}", "late action")), ${d.rng.int(10, 500)});`, m("devm-after-unbind", "devm-in-timer"), m("no-bound-device-escape", "devm-in-timer")),
+        // no-bound-device-escape leaves a captured device passed to a devres call to devm-after-unbind
+        L(`setTimeout(() => devmAddAction(${d.dev}, () => log("${d.name}", "late action")), ${d.rng.int(10, 500)});`, m("devm-after-unbind", "devm-in-timer", "no-bound-device-escape")),
       );
     },
   },
@@ -33,7 +34,7 @@ export const BUG_KINDS: BugKind[] = [
     rule: "devm-after-unbind",
     apply(d) {
       d.probeDevm.push(
-        L(`void msleep(${d.rng.int(1, 50)}).then(() => devmRequestIrq(${d.dev}, IRQ_LINE + 1, (bound) => log(bound.name, "late irq")));`, m("devm-after-unbind", "devm-in-promise-reaction"), m("no-bound-device-escape", "devm-in-promise-reaction")),
+        L(`void msleep(${d.rng.int(1, 50)}).then(() => devmRequestIrq(${d.dev}, IRQ_LINE + 1, (bound) => log(bound.name, "late irq")));`, m("devm-after-unbind", "devm-in-promise-reaction", "no-bound-device-escape")),
       );
     },
   },
@@ -286,7 +287,7 @@ export const BUG_KINDS: BugKind[] = [
     kind: "device-captured-by-timer",
     rule: "no-bound-device-escape",
     apply(d) {
-      d.probeDevm.push(L(`setTimeout(() => regs.access(${d.dev}).writel(CTRL_ENABLE, REG_CTRL), ${d.rng.int(5, 200)});`, m("no-bound-device-escape", "device-captured-by-timer")));
+      d.probeDevm.push(L(`setTimeout(() => regs.access(${d.dev}).writel(CTRL_ENABLE, REG_CTRL), ${d.rng.int(5, 200)});`, m("no-bound-device-escape", "device-captured-by-timer", "no-revocable-escape")));
     },
   },
   {
@@ -305,7 +306,24 @@ export const BUG_KINDS: BugKind[] = [
         L(`return [...known.keys()];`),
         L(`}`),
       );
-      d.probeTail.push(L(`trackDevice(${d.dev});`, m("no-bound-device-escape", "device-stored-by-helper")));
+      // the helper's parameter is itself a Device<Bound>: the helper is reported, the call site may be
+      d.probeTail.push(L(`trackDevice(${d.dev});`, { ...m("no-bound-device-escape", "device-stored-by-helper"), optional: true }));
+    },
+  },
+  {
+    kind: "device-kept-by-generic-helper",
+    rule: "no-bound-device-escape",
+    apply(d) {
+      d.helperExtra.push(
+        L(``),
+        L(`const keep = new Map<string, object>();`),
+        L(``),
+        L(`/** A generic cache: it does not know what it keeps. */`),
+        L(`export function remember(key: string, value: object): void {`),
+        L(`keep.set(key, value);`),
+        L(`}`),
+      );
+      d.probeTail.push(L(`remember("${d.name}:dev", ${d.dev});`, m("no-bound-device-escape", "device-kept-by-generic-helper")));
     },
   },
   // ---- no-revocable-escape ----

@@ -47,6 +47,8 @@ export interface PlantedBug {
   driver: string;
   /** Rules that may also report this line (their documented scope covers it). */
   also?: RuleId[];
+  /** Allowed, not required (a rule's design may report the line or leave it to another line). */
+  optional?: boolean;
 }
 
 export interface DriverEntry {
@@ -293,10 +295,10 @@ export function generate(opts: GenerateOptions): Manifest {
       manifest.files.push(rel);
       entry.files.push(rel);
       for (const b of emitted.bugs) {
-        manifest.bugs.push({ file: rel, line: b.line, rule: b.mark.rule, kind: b.mark.kind, driver: d.name, ...(b.mark.also ? { also: b.mark.also } : {}) });
+        manifest.bugs.push({ file: rel, line: b.line, rule: b.mark.rule, kind: b.mark.kind, driver: d.name, ...(b.mark.also ? { also: b.mark.also } : {}), ...(b.mark.optional ? { optional: true } : {}) });
       }
     }
-    if (bug && !manifest.bugs.some((b) => b.driver === d.name)) {
+    if (bug && !manifest.bugs.some((b) => b.driver === d.name && !b.optional)) {
       throw new Error(`internal: bug ${bug.kind} planted in ${d.name} but no marked line survived`);
     }
     manifest.drivers.push(entry);

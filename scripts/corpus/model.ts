@@ -25,6 +25,8 @@ export interface Mark {
   rule: RuleId;
   kind: string;
   also?: RuleId[];
+  /** Allowed but not required: the rule's documented design may or may not report this line. */
+  optional?: boolean;
 }
 
 export interface Line {

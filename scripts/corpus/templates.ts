@@ -207,7 +207,7 @@ export function helpersFile(d: Driver): Line[] {
     ``,
     `export interface ${d.ident}Config {`,
     `fifoDepth: number;`,
-    `mode: "${r.pick(["fast", "normal", "turbo"])}" | "normal" | "low-power";`,
+    `mode: ${r.chance(0.5) ? `"normal" | "low-power" | "fast" | "turbo"` : `"fast" | "turbo" | "normal" | "low-power"`};`,
     `divider: number;`,
     `parity: boolean;`,
     `}`,
