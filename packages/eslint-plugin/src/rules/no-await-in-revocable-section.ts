@@ -90,11 +90,12 @@ export default createRule<Options, MessageIds>({
     };
 
     function reportAt(node: ts.Node, messageId: MessageIds, section: AccessSection, extra: Record<string, string>): void {
-      const es = an!.esNode(node);
-      if (!es) return;
+      if (node.getSourceFile() !== an!.sourceFile) return;
       const sectionText = describeSection(an!, section);
+      const sc = context.sourceCode;
       context.report({
-        node: es,
+        // From TS positions: the `await` of a `for await` has no ESTree node of its own.
+        loc: { start: sc.getLocFromIndex(node.getStart()), end: sc.getLocFromIndex(node.end) },
         messageId,
         data: { resource: an!.text(section.resource), section: messageId === "returnedPromise" ? sectionText.replace(/^a /, "This ") : sectionText, ...extra },
       });
