@@ -2,11 +2,13 @@
 // frees (a devm callback using it, a devm acquisition after it), and the strict-only soft
 // check "devres in a driver that has remove()".
 import rule from "../../packages/eslint-plugin/src/rules/no-mixed-devm-teardown.js";
+import { describe, expect, it } from "vitest";
+import devbound from "../../packages/eslint-plugin/src/index.js";
 import { filename, ruleTester } from "./setup.js";
 
 const code = (...lines: string[]): string => lines.join("\n");
 const RT = `import { defineDriver, devmAddAction, devmAllocWorkqueue, devmIoremap, devmKzalloc, devmRequestIrq, freeIrq, iounmap, ioremap, kfree, kzalloc, requestIrq, type Bound, type Core, type Device, type DriverOps } from "@devbound/runtime";`;
-const RING = `import { Ring, allocRing, teardownRing, requestManagedIrq } from "./no-mixed-devm-teardown-helpers.js";`;
+const RING = `import { Ring, allocRing, teardownRing, requestManagedIrq, setupCounters } from "./no-mixed-devm-teardown-helpers.js";`;
 
 const usesRemoved = (line: number, column: number, callee: string, resource: string, driver: string, release: string) => ({
   messageId: "callbackUsesRemoved" as const,
@@ -142,6 +144,19 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
       code: code(RT, RING, `export const d = defineDriver({ name: "r", probe(dev) {`, `const priv = kzalloc(() => ({ ring: new Ring() }));`, `devmRequestIrq(dev, 0, () => priv.ring.push(1));`, `return priv;`, `}, remove(_d, priv) { kfree(priv); } });`),
       errors: [usesRemoved(5, 1, "devmRequestIrq", "priv", "r", "kfree()")],
     },
+    // a helper in another file registering devres after a manual allocation remove() frees
+    {
+      filename,
+      code: code(RT, RING, `export const d = defineDriver({ name: "r", probe(dev) {`, `const ring = kzalloc(() => new Ring());`, `const counters = setupCounters(dev);`, `return { ring, counters };`, `}, remove(_d, { ring }) { kfree(ring); } });`),
+      errors: [afterManual(5, 18, "setupCounters", "ring", "r", "kfree()")],
+    },
+    // strict: the soft check through a helper in another file
+    {
+      filename,
+      options: strict,
+      code: code(RT, RING, `export const d = defineDriver({ name: "soft", probe(dev) {`, `const counters = setupCounters(dev);`, `return { counters };`, `}, remove(_d, { counters }) { counters.irqs = 0; } });`),
+      errors: [withRemove(4, 18, "setupCounters", "soft")],
+    },
     // strict: the soft check
     {
       filename,
@@ -163,4 +178,17 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
       errors: [withRemove(3, 14, "devmIoremap", "soft"), afterManual(5, 1, "devmAddAction", "stats", "soft", "kfree()")],
     },
   ],
+});
+
+// The soft check is a `strict`-only switch; the ordering bugs are errors in both configs.
+describe("configs", () => {
+  const rulesOf = (cfg: readonly { rules?: Record<string, unknown> }[]) => Object.assign({}, ...cfg.map((c) => c.rules ?? {}));
+  it("recommended: error, soft check off; strict: error with checkDevresWithRemove", () => {
+    expect(rulesOf(devbound.configs.recommended)["devbound/no-mixed-devm-teardown"]).toBe("error");
+    expect(rulesOf(devbound.configs.strict)["devbound/no-mixed-devm-teardown"]).toEqual(["error", { checkDevresWithRemove: true }]);
+    for (const name of ["no-devres-in-release", "no-manual-free-of-devres"]) {
+      expect(rulesOf(devbound.configs.recommended)[`devbound/${name}`]).toBe("error");
+      expect(rulesOf(devbound.configs.strict)[`devbound/${name}`]).toBe("error");
+    }
+  });
 });

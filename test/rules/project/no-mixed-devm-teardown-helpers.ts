@@ -1,6 +1,6 @@
 // Helper module for test/rules/no-mixed-devm-teardown.test.ts: a manual allocation and a
 // manual release in another file.
-import { kfree, kzalloc } from "@devbound/runtime";
+import { devmKzalloc, kfree, kzalloc, type Bound, type Device } from "@devbound/runtime";
 
 export class Ring {
   readonly items: number[] = [];
@@ -18,3 +18,8 @@ export function teardownRing(ring: Ring): void {
 }
 
 export { devmRequestIrq as requestManagedIrq } from "@devbound/runtime";
+
+/** Registers devres on the caller's behalf. */
+export function setupCounters(dev: Device<Bound>): { irqs: number } {
+  return devmKzalloc(dev, () => ({ irqs: 0 }));
+}

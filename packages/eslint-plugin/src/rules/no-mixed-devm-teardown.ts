@@ -75,9 +75,12 @@ export default createRule<Options, keyof typeof typeInfoMessages | "callbackUses
               });
             });
             if (reported) continue;
+            // A devres registration here, or in a helper (any file) called here.
             const kind = devresCallKind(an, call);
+            const helper = kind ? undefined : userFunctionOf(an, call);
+            const registers = kind === "registration" || (helper !== undefined && devresReach(an, helper)?.kind === "registration");
             // (2) a devm acquisition after a manual one remove() tears down
-            if (kind === "registration") {
+            if (registers) {
               const before = acquisitions.filter((a) => a.anchor.getStart() < call.getStart());
               const last = before[before.length - 1];
               if (last) {
@@ -90,12 +93,8 @@ export default createRule<Options, keyof typeof typeInfoMessages | "callbackUses
               }
             }
             // (3) soft check: devres at all in a driver that has remove()
-            if (checkDevresWithRemove) {
-              const helper = kind ? undefined : userFunctionOf(an, call);
-              const reach = helper ? devresReach(an, helper) : undefined;
-              if (kind === "registration" || reach?.kind === "registration") {
-                context.report({ node: es, messageId: "devresWithRemove", data: { callee, driver: name } });
-              }
+            if (checkDevresWithRemove && registers) {
+              context.report({ node: es, messageId: "devresWithRemove", data: { callee, driver: name } });
             }
           }
         }
