@@ -2,7 +2,7 @@
 // device may be unbound (deferred/stored callbacks, kobject release, file operations, a device
 // read from a field or module variable, a Device<Bound> forged with a cast).
 import rule from "../../packages/eslint-plugin/src/rules/devm-after-unbind.js";
-import { at, code, filename, ruleTester } from "./setup.js";
+import { at, code, filename, ruleTester, typecheckCases } from "./setup.js";
 
 const RT = `import { Cdev, Device, allocWorkqueue, defineDriver, devmAddAction, devmAllocWorkqueue, devmKzalloc, devmRequestIrq, requestIrq, type Bound, type Core, type DriverOps } from "@devbound/runtime";`;
 
@@ -29,7 +29,7 @@ function invalid(src: string, needle: string, error: { messageId: "deferred" | "
   return { filename, code: src, errors: [{ ...error, ...at(src, needle) }] };
 }
 
-ruleTester.run("devm-after-unbind", rule, {
+const cases = {
   valid: [
     // devres in probe itself
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { devmKzalloc(dev, () => ({ n: 0 })); return {}; } });`) },
@@ -160,4 +160,7 @@ ruleTester.run("devm-after-unbind", rule, {
       return invalid(src, "devmKzalloc(h", forged("devmKzalloc", "h as Device<Bound>", "Bound", "foo"));
     })(),
   ],
-});
+};
+
+ruleTester.run("devm-after-unbind", rule, cases);
+typecheckCases("devm-after-unbind", cases);

@@ -2,7 +2,7 @@
 // Devres where a Device<Bound> for its device is in scope, with the `access(dev)` suggestion
 // where the rewrite is faithful.
 import rule from "../../packages/eslint-plugin/src/rules/no-try-access-in-bound-scope.js";
-import { at, code, filename, ruleTester } from "./setup.js";
+import { at, code, filename, ruleTester, typecheckCases } from "./setup.js";
 
 const RT = `import { Cdev, Device, Devres, Kobject, Revocable, allocWorkqueue, defineDriver, devmIoremap, devmRequestIrq, type Bound, type Core, type DriverOps, type Mmio } from "@devbound/runtime";`;
 const probe = (...body: string[]) => code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const regs = devmIoremap(dev);`, ...body.map((l) => `  ${l}`), `} });`);
@@ -26,7 +26,7 @@ function invalid(src: string, needle: string, error: ReturnType<typeof report>, 
   };
 }
 
-ruleTester.run("no-try-access-in-bound-scope", rule, {
+const cases = {
   valid: [
     // the correct form
     { filename, code: probe(`regs.access(dev).writel(1, 0);`, `return { regs };`) },
@@ -139,4 +139,7 @@ ruleTester.run("no-try-access-in-bound-scope", rule, {
       return invalid(src, "regs.tryAccessWith", report("tryAccessWith()", "regs", "dev", "Bound", "the device"), out);
     })(),
   ],
-});
+};
+
+ruleTester.run("no-try-access-in-bound-scope", rule, cases);
+typecheckCases("no-try-access-in-bound-scope", cases);

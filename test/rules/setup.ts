@@ -43,3 +43,35 @@ export function at(source: string, needle: string, occurrence = 1): { line: numb
   const before = source.slice(0, index).split("\n");
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
+
+// ---- the cases themselves must type-check ------------------------------------------------
+// A typo in a case (a wrong import, a misspelt API) would make its types `any`: an invalid
+// case would then fail loudly, but a VALID case would pass for the wrong reason. This rule
+// reports the TypeScript diagnostics of the linted file; typecheckCases() runs every case's
+// code through it and expects none.
+import type ts from "typescript";
+import { ESLintUtils } from "@typescript-eslint/utils";
+
+const diagnosticsRule = ESLintUtils.RuleCreator.withoutDocs({
+  meta: { type: "problem", schema: [], messages: { diagnostic: "TS{{code}}: {{text}}" } },
+  defaultOptions: [],
+  create(context) {
+    const services = ESLintUtils.getParserServices(context);
+    const sf = services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast) as unknown as ts.SourceFile;
+    const diags = [...services.program.getSyntacticDiagnostics(sf), ...services.program.getSemanticDiagnostics(sf)];
+    for (const d of diags) {
+      const text = typeof d.messageText === "string" ? d.messageText : d.messageText.messageText;
+      const pos = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+      context.report({ loc: { line: pos.line + 1, column: pos.character }, messageId: "diagnostic", data: { code: String(d.code), text } });
+    }
+    return {};
+  },
+});
+
+export function typecheckCases(name: string, cases: { valid: ReadonlyArray<{ code: string } | string>; invalid: ReadonlyArray<{ code: string }> }): void {
+  const all = [...cases.valid, ...cases.invalid].map((c) => (typeof c === "string" ? c : c.code));
+  ruleTester.run(`${name}: every case type-checks`, diagnosticsRule, {
+    valid: all.map((code) => ({ filename, code })),
+    invalid: [],
+  });
+}
