@@ -1,0 +1,67 @@
+// The plugin object and its flat configs (packages/eslint-plugin/src/index.ts): meta, docs
+// urls pointing at existing pages, `recommended` = errors for bugs and warnings for smells,
+// `strict` = recommended plus the soft checks, and the README's usage
+// (`export default [...devbound.configs.recommended]`) working as is on a typed .ts file.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+import devbound from "../../packages/eslint-plugin/src/index.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "packages/eslint-plugin/package.json"), "utf8")) as { name: string; version: string };
+const ruleNames = Object.keys(devbound.rules);
+const rulesOf = (c: typeof devbound.configs.recommended) => Object.assign({}, ...c.map((x) => x.rules ?? {})) as Record<string, unknown>;
+
+describe("plugin object", () => {
+  it("meta is the package's name and version", () => {
+    expect(devbound.meta).toEqual({ name: pkg.name, version: pkg.version });
+  });
+
+  it("every rule's docs url is its rules-docs page, and the page exists with the generator marker", () => {
+    expect(ruleNames.length).toBeGreaterThanOrEqual(3);
+    for (const name of ruleNames) {
+      const rule = devbound.rules[name as keyof typeof devbound.rules];
+      expect(rule.meta.docs?.url).toBe(`https://github.com/devbound/devbound/blob/main/rules-docs/${name}.md`);
+      const page = path.join(root, "rules-docs", `${name}.md`);
+      expect(fs.existsSync(page), page).toBe(true);
+      expect(fs.readFileSync(page, "utf8")).toContain("<!-- end auto-generated rule header -->");
+    }
+  });
+});
+
+describe("configs", () => {
+  it("recommended enables every rule: problems as errors, suggestions (smells) as warnings", () => {
+    const rules = rulesOf(devbound.configs.recommended);
+    expect(Object.keys(rules).sort()).toEqual(ruleNames.map((n) => `devbound/${n}`).sort());
+    for (const name of ruleNames) {
+      const rule = devbound.rules[name as keyof typeof devbound.rules];
+      const level = rules[`devbound/${name}`];
+      expect(Array.isArray(level) ? level[0] : level).toBe(rule.meta.type === "problem" ? "error" : "warn");
+    }
+    expect(rules["devbound/no-try-access-in-bound-scope"]).toBe("warn");
+    expect(rules["devbound/devm-after-unbind"]).toBe("error");
+  });
+
+  it("strict adds the soft checks through rule options; recommended leaves them off", () => {
+    const rec = rulesOf(devbound.configs.recommended);
+    const strict = rulesOf(devbound.configs.strict);
+    const withOptions = Object.entries(strict).filter(([, v]) => Array.isArray(v) && v.length > 1);
+    expect(withOptions.length).toBeGreaterThan(0);
+    for (const [id] of withOptions) expect(Array.isArray(rec[id]) && (rec[id] as unknown[]).length > 1).toBe(false);
+  });
+
+  it("brings typescript-eslint's parser with projectService for TypeScript files", () => {
+    const [config] = devbound.configs.recommended;
+    expect(config!.files).toEqual(expect.arrayContaining(["**/*.ts"]));
+    expect(config!.languageOptions?.parserOptions).toMatchObject({ projectService: true });
+    expect(config!.plugins?.devbound).toBe(devbound);
+  });
+
+  it("`[...devbound.configs.recommended]` as the whole config lints a typed file and finds the bug", async () => {
+    const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [...devbound.configs.recommended] as never });
+    const [result] = await eslint.lintFiles(["fixtures/no-devres-to-kobject/bad.ts"]);
+    expect(result!.messages.map((m) => `${m.ruleId}@${m.line}`)).toEqual(["devbound/no-devres-to-kobject@8"]);
+  });
+});
