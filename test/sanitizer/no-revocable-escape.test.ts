@@ -1,0 +1,76 @@
+// no-revocable-escape on the runtime: the mappings the bad fixture lets out of their access
+// sections are unmapped by devres at unbind, and the next touch is a use-after-free naming
+// the mapping and its device. The good fixture's later calls open new sections and fail
+// cleanly.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Bus, UseAfterFreeError, sanitizer, type DriverOps } from "@devbound/runtime";
+import * as bad from "../../fixtures/no-revocable-escape/bad.js";
+import * as good from "../../fixtures/no-revocable-escape/good.js";
+
+let seq = 0;
+async function plug<D>(drv: DriverOps<D>) {
+  const bus = new Bus(`no-revocable-escape-${++seq}`);
+  bus.registerDriver(drv);
+  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name, mmioSize: 0x40 });
+  await bus.idle();
+  return { bus, dev };
+}
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+beforeEach(() => {
+  sanitizer.enable();
+  sanitizer.clearReports();
+});
+afterEach(() => sanitizer.disable());
+
+describe("no-revocable-escape under the sanitizer", () => {
+  it("bad: the mapping cached from a guard is used after unbind unmapped it", async () => {
+    const { bus, dev } = await plug(bad.driver);
+    const { chr } = bus.driverData<{ chr: bad.FooAdcChar }>(dev)!;
+    expect(chr.sample()).toBe(0); // caches g.value
+    await bus.unbind(dev);
+    const error = thrown(() => chr.sample());
+    expect(error).toBeInstanceOf(UseAfterFreeError);
+    expect(String(error)).toMatch(/MMIO mapping/);
+    expect(String(error)).toContain(dev.name);
+  });
+
+  it("bad: the mapping returned by tryAccessWith((m) => m) outlives the section", async () => {
+    const { bus, dev } = await plug(bad.driver);
+    const { chr } = bus.driverData<{ chr: bad.FooAdcChar }>(dev)!;
+    const m = chr.mapping()!;
+    await bus.unbind(dev);
+    expect(() => m.readl(0)).toThrow(UseAfterFreeError);
+  });
+
+  it("bad: the stored idle callback writes through access(dev)'s result after unbind", async () => {
+    const { bus, dev } = await plug(bad.driver);
+    const { chr } = bus.driverData<{ chr: bad.FooAdcChar }>(dev)!;
+    expect(() => chr.onIdle!()).not.toThrow(); // while bound
+    await bus.unbind(dev);
+    const error = thrown(() => chr.onIdle!());
+    expect(error).toBeInstanceOf(UseAfterFreeError);
+    expect(String(error)).toContain(dev.name);
+  });
+
+  it("good: every later call opens its own section and fails cleanly after unbind", async () => {
+    const { bus, dev } = await plug(good.driver);
+    const { chr } = bus.driverData<{ chr: good.FooAdcChar }>(dev)!;
+    expect(chr.sample()).toBe(0);
+    expect(chr.snapshot()).toEqual([1, 0, 0]);
+    await bus.unbind(dev);
+    expect(chr.sample()).toBe(-19);
+    expect(chr.snapshot()).toBeUndefined();
+    expect(() => chr.onIdle!()).not.toThrow();
+    await bus.idle();
+    expect(sanitizer.errors()).toEqual([]);
+  });
+});
