@@ -15,6 +15,7 @@ import { checkDriver, type DriverOps } from "./driver.js";
 import { DevboundError, ErrnoError, describe } from "./errors.js";
 import { fireIrq } from "./irq.js";
 import { callerSite, unwrapMember } from "./sanitizer.js";
+import type { Site } from "./sanitizer.js";
 
 export interface AddDeviceOptions {
   name: string;
@@ -161,7 +162,7 @@ export class Bus {
     return this.serialise(st, () => this.remove(d, st, site));
   }
 
-  private async remove(dev: Device, st: DeviceState, site: string | undefined): Promise<void> {
+  private async remove(dev: Device, st: DeviceState, site: Site | undefined): Promise<void> {
     if (st.bind !== "bound") return;
     const drv = st.driver as DriverOps<unknown>;
     st.bind = "removing";

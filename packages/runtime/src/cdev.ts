@@ -181,8 +181,10 @@ export class File {
     const fs = this[FILE];
     if (fs.closed) return Promise.reject(new ErrnoError("EBADF", `${name}() on a closed file of cdev "${cdevName(fs.cdev)}"`));
     const fop = fs.cdev[CDEV].fops[name];
-    if (fop === undefined) return Promise.reject(new ErrnoError(name === "ioctl" ? "ENOTTY" : "EINVAL", `cdev "${cdevName(fs.cdev)}" has no ${name}()`));
-    return fenced(fs.cdev, `${name}()`, () => call(fop as never));
+    return fenced(fs.cdev, `${name}()`, () => {
+      if (fop === undefined) throw new ErrnoError(name === "ioctl" ? "ENOTTY" : "EINVAL", `cdev "${cdevName(fs.cdev)}" has no ${name}()`);
+      return call(fop as never);
+    });
   }
 
   read(): Promise<unknown> {

@@ -19,6 +19,7 @@ import {
   unwrapMember,
   useAfterFree,
 } from "./sanitizer.js";
+import type { Site } from "./sanitizer.js";
 
 /** Where a device is in its driver binding. Devres may be registered in probing/bound/removing. */
 export type BindState = "unbound" | "probing" | "bound" | "removing" | "releasing";
@@ -31,7 +32,7 @@ export interface DevresEntry {
   /** The handle the driver holds (allocation, Irq, action, group): how devm*Free finds it. */
   readonly key: unknown;
   /** Runs at release; may return a promise (workqueue drain, revoke waiting for readers). */
-  readonly release: ((why: string, at: string | undefined) => void | Promise<void>) | undefined;
+  readonly release: ((why: string, at: Site | undefined) => void | Promise<void>) | undefined;
 }
 
 /** Simulated hardware behind a bus device: registers, IRQ lines, presence. */
@@ -58,7 +59,7 @@ export interface DeviceState {
   /** Serialises probe/remove/unplug per device. */
   lock: Promise<void>;
   /** Where the unbind (or unplug) in progress was requested: what released devres is poisoned with. */
-  unbindSite: string | undefined;
+  unbindSite: Site | undefined;
   /** Async devres releases started outside unbind (groups): unbind waits for them. */
   readonly pending: Set<Promise<void>>;
   hw: Hardware | undefined;

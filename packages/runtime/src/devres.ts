@@ -22,6 +22,7 @@ import {
   callerSite,
   checkNotInRelease,
   doubleRelease,
+  duringInit,
   endLifetime,
   lifetimeOf,
   liveCounts,
@@ -32,6 +33,7 @@ import {
   useAfterFree,
   type Lifetime,
 } from "./sanitizer.js";
+import type { Site } from "./sanitizer.js";
 
 // ---- registration -------------------------------------------------------------------------
 
@@ -50,7 +52,7 @@ export function devresTarget(dev: unknown, call: string): DeviceState {
         ? `its devres is being released (unbind in progress)`
         : `no driver is bound to it`;
     const msg = `${call}() on device "${st.name}": ${why}; devres can only be registered while the device is bound (in probe(), remove() or a bound callback) (debug check 1)`;
-    report({ check: "devres-while-unbound", debugCheck: 1, severity: "error", message: msg, device: st.name, at: callerSite() });
+    report({ check: "devres-while-unbound", debugCheck: 1, severity: "error", message: msg, device: st.name, at: callerSite()?.toString() });
     throw new NotBoundError(msg);
   }
   if (san.enabled && st.driver !== undefined && typeof st.driver.remove === "function") {
@@ -80,7 +82,7 @@ function unbindWhy(st: DeviceState): string {
   return `by devres when "${st.name}" unbound`;
 }
 
-function runEntry(st: DeviceState, e: DevresEntry, why: string, at: string | undefined, errors: unknown[]): Promise<void> | undefined {
+function runEntry(st: DeviceState, e: DevresEntry, why: string, at: Site | undefined, errors: unknown[]): Promise<void> | undefined {
   if (e.release === undefined) return undefined;
   try {
     const r = e.release(why, at);
@@ -224,10 +226,11 @@ const allocations = new WeakMap<object, AllocRecord>();
 
 function allocate<T extends object>(init: () => T, call: string, owner: string | undefined): { value: T; rec: AllocRecord } {
   checkFn(init, call, "init");
-  const raw = init();
+  const life = newLifetime(`${call} allocation`, owner, owner !== undefined);
+  const raw = duringInit(life, init);
   if (typeof raw !== "object" || raw === null) throw new DevboundError(`${call}(): init must return an object (the allocation), got ${describe(raw)}`);
   const ctor = (raw as { constructor?: { name?: string } }).constructor?.name;
-  const life = newLifetime(`${call} allocation${ctor && ctor !== "Object" ? ` (${ctor})` : ""}`, owner, owner !== undefined);
+  if (ctor && ctor !== "Object") life.resource = `${call} allocation (${ctor})`;
   const value = san.enabled ? poisonable(raw, life, false) : raw;
   const rec: AllocRecord = { life, owner };
   allocations.set(value, rec);
@@ -235,7 +238,7 @@ function allocate<T extends object>(init: () => T, call: string, owner: string |
   return { value, rec };
 }
 
-function free(value: object, rec: AllocRecord, by: string, at: string | undefined): void {
+function free(value: object, rec: AllocRecord, by: string, at: Site | undefined): void {
   if (rec.life.released) throw doubleRelease(rec.life, by);
   endLifetime(rec.life, by, at);
   liveCounts.allocations--;
@@ -274,7 +277,7 @@ export function kfree(p: Releases<object, "alloc">): void {
   if (rec.life.released) throw doubleRelease(rec.life, "kfree()");
   if (rec.owner !== undefined) {
     const msg = `double release: kfree() of ${rec.life.resource} of device "${rec.owner}", which devres frees when "${rec.owner}" unbinds; use devmKfree(dev, p) or kzalloc()`;
-    report({ check: "double-release", severity: "error", message: msg, device: rec.owner, at: callerSite() });
+    report({ check: "double-release", severity: "error", message: msg, device: rec.owner, at: callerSite()?.toString() });
     throw new DoubleReleaseError(msg);
   }
   free(p, rec, "by kfree()", callerSite());

@@ -24,6 +24,7 @@ import {
   useAfterFree,
   type Lifetime,
 } from "./sanitizer.js";
+import type { Site } from "./sanitizer.js";
 
 const MMIO: unique symbol = Symbol("devbound.mmio");
 internalKeys.add(MMIO);
@@ -88,7 +89,7 @@ export function ioremap(dev: Device<Normal>, opts?: { offset?: number; size?: nu
   return map(dev, opts, false, `ioremap(${dev[DEV].name})`);
 }
 
-function unmap(m: Mmio, by: string, at: string | undefined): void {
+function unmap(m: Mmio, by: string, at: Site | undefined): void {
   const st = m[MMIO];
   if (st.life.released) throw doubleRelease(st.life, by);
   endLifetime(st.life, by, at);
@@ -101,7 +102,7 @@ export function iounmap(m: Releases<Mmio, "iomem">): void {
   if (st.life.released) throw doubleRelease(st.life, "iounmap()");
   if (st.managed) {
     const msg = `double release: iounmap() of ${st.life.resource} of device "${st.device}", which devmIoremap() maps: devres unmaps it again when "${st.device}" unbinds`;
-    report({ check: "double-release", severity: "error", message: msg, device: st.device, at: callerSite() });
+    report({ check: "double-release", severity: "error", message: msg, device: st.device, at: callerSite()?.toString() });
     throw new DoubleReleaseError(msg);
   }
   unmap(m, "by iounmap()", callerSite());

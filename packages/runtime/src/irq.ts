@@ -21,6 +21,7 @@ import {
   san,
   type Lifetime,
 } from "./sanitizer.js";
+import type { Site } from "./sanitizer.js";
 
 const IRQ: unique symbol = Symbol("devbound.irq");
 internalKeys.add(IRQ);
@@ -67,7 +68,7 @@ function request(dev: Device, line: number, handler: (line: number) => void, man
   return irq;
 }
 
-function release(st: IrqState, by: string, at: string | undefined): void {
+function release(st: IrqState, by: string, at: Site | undefined): void {
   if (st.life.released) throw doubleRelease(st.life, by);
   try {
     // CONFIG_DEBUG_SHIRQ: the handler must cope with an interrupt at any time until free returns.
@@ -91,7 +92,7 @@ export function freeIrq(irq: Releases<Irq, "irq">): void {
   if (st.life.released) throw doubleRelease(st.life, "freeIrq()");
   if (st.managed) {
     const msg = `double release: freeIrq() of IRQ ${st.line} of device "${st.device}", which was requested with devmRequestIrq: devres frees it again when "${st.device}" unbinds`;
-    report({ check: "double-release", severity: "error", message: msg, device: st.device, at: callerSite() });
+    report({ check: "double-release", severity: "error", message: msg, device: st.device, at: callerSite()?.toString() });
     throw new DoubleReleaseError(msg);
   }
   release(st, "by freeIrq()", callerSite());

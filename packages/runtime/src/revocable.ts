@@ -15,6 +15,7 @@ import { Device } from "./device.js";
 import { devresAdd, devresTarget } from "./devres.js";
 import { DevboundError, DoubleReleaseError, UseAfterFreeError, describe } from "./errors.js";
 import { callerSite, internalKeys, lifetimeOf, report, san, unwrapMember, useAfterFree } from "./sanitizer.js";
+import type { Site } from "./sanitizer.js";
 
 export interface RevocableGuard<T> {
   readonly value: T;
@@ -37,7 +38,7 @@ interface RevocableState<T> {
   waiters: (() => void)[];
   readonly release: ((value: T) => void | Promise<void>) | undefined;
   revokedBy: string | undefined;
-  revokedAt: string | undefined;
+  revokedAt: Site | undefined;
   /** For messages: `Revocable`, `Devres<Mmio> of device "foo0"`. */
   what: string;
 }
@@ -148,7 +149,7 @@ export class Revocable<T> {
         check: "revoke-nosync-with-readers",
         severity: "error",
         message: `revokeNosync() on ${st.what} with ${st.readers} reader(s) in flight: they keep using a value that is released now`,
-        at: callerSite(),
+        at: callerSite()?.toString(),
       });
     }
     const r = this.releaseValue(st);
@@ -156,7 +157,7 @@ export class Revocable<T> {
   }
 
   /** @internal */
-  protected markRevoked(st: RevocableState<T>, by: string, at: string | undefined = callerSite()): void {
+  protected markRevoked(st: RevocableState<T>, by: string, at: Site | undefined = callerSite()): void {
     if (st.revoked) return;
     st.revoked = true;
     st.revokedBy = by;
@@ -203,7 +204,7 @@ export class Devres<T> extends Revocable<T> {
     });
   }
 
-  protected override markRevoked(st: RevocableState<T>, by: string, at?: string): void {
+  protected override markRevoked(st: RevocableState<T>, by: string, at?: Site): void {
     // The fast path of access() fails from now on: a proof that outlived the binding is caught.
     this[OWNER] = undefined;
     super.markRevoked(st, by, at);
@@ -221,7 +222,7 @@ export class Devres<T> extends Revocable<T> {
     const owner = this[OWNER];
     if (st.revoked) {
       const msg = `access() on ${st.what} after it was revoked ${st.revokedBy ?? ""}${st.revokedAt ? ` at ${st.revokedAt}` : ""}: the Device<Bound> proof used here is stale (it outlived the binding)`;
-      report({ check: "use-after-free", severity: "error", message: msg, device: dev.name, at: callerSite() });
+      report({ check: "use-after-free", severity: "error", message: msg, device: dev.name, at: callerSite()?.toString() });
       throw new UseAfterFreeError(`use after free: ${msg}`);
     }
     // A device reached through driver data is a member proxy of it (sanitizer on): same device.
@@ -233,7 +234,7 @@ export class Devres<T> extends Revocable<T> {
 }
 
 /** How and where a revocable was revoked (for the messages of what its release frees). */
-export function revokeInfo<T>(r: Revocable<T>): { by: string | undefined; at: string | undefined } {
+export function revokeInfo<T>(r: Revocable<T>): { by: string | undefined; at: Site | undefined } {
   const st = r[REV];
   return { by: st.revokedBy, at: st.revokedAt };
 }

@@ -97,19 +97,41 @@ export const sanitizer = {
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const runtimeDirs = [`${packageDir}src`, `${packageDir}dist`];
 
-/** The first stack frame outside the runtime: the user's line that did it. Only when on. */
-export function callerSite(): string | undefined {
+/**
+ * Where something happened: the first stack frame outside the runtime. Captured cheaply
+ * (V8 records frames; the text, with source maps, is only built when a message needs it).
+ */
+export class Site {
+  private err: Error | undefined;
+  private text: string | undefined;
+  constructor(err: Error) {
+    this.err = err;
+  }
+  toString(): string {
+    if (this.text === undefined) {
+      this.text = "(unknown)";
+      for (const line of (this.err?.stack ?? "").split("\n").slice(1)) {
+        if (runtimeDirs.some((d) => line.includes(d)) || line.includes("node:internal") || line.includes("node_modules")) continue;
+        const frame = line.trim().replace(/^at /, "");
+        if (frame) {
+          this.text = frame;
+          break;
+        }
+      }
+      this.err = undefined;
+    }
+    return this.text;
+  }
+}
+
+/** The user's line that did it (sanitizer on only). */
+export function callerSite(): Site | undefined {
   if (!san.enabled) return undefined;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 40;
-  const stack = new Error().stack ?? "";
+  const err = new Error();
   Error.stackTraceLimit = limit;
-  for (const line of stack.split("\n").slice(1)) {
-    if (runtimeDirs.some((d) => line.includes(d)) || line.includes("node:internal") || line.includes("node_modules")) continue;
-    const frame = line.trim().replace(/^at /, "");
-    if (frame) return frame;
-  }
-  return undefined;
+  return new Site(err);
 }
 
 // ---- release contexts (debug check 4) ----------------------------------------------
@@ -131,7 +153,7 @@ export function checkNotInRelease(call: string, device: string): void {
     severity: "error",
     message: `${call}() on device "${device}" called from ${where}: a release callback may run long after "${device}" unbound, when its devres is gone (debug check 4)`,
     device,
-    at: callerSite(),
+    at: callerSite()?.toString(),
   });
 }
 
@@ -140,14 +162,14 @@ export function checkNotInRelease(call: string, device: string): void {
 /** One resource's life. Proxies share it with every member reached through them. */
 export interface Lifetime {
   /** e.g. `devmKzalloc allocation (FooPriv)`, `I2cAdapter "foo"`, `IRQ 3`. */
-  readonly resource: string;
+  resource: string;
   readonly device: string | undefined;
   /** Managed by devres (so also a "devres allocation" for debug check 3). */
   readonly managed: boolean;
   released: boolean;
   /** e.g. `by devres when "foo0" unbound`, `by kfree()`. */
   releasedBy: string | undefined;
-  releasedAt: string | undefined;
+  releasedAt: Site | undefined;
 }
 
 export function newLifetime(resource: string, device: string | undefined, managed: boolean): Lifetime {
@@ -165,7 +187,7 @@ export function releasedWhere(life: Lifetime): string {
   return `released${by}${at}`;
 }
 
-export function endLifetime(life: Lifetime, by: string, at: string | undefined): void {
+export function endLifetime(life: Lifetime, by: string, at: Site | undefined): void {
   life.released = true;
   life.releasedBy = by;
   life.releasedAt = at;
@@ -173,13 +195,13 @@ export function endLifetime(life: Lifetime, by: string, at: string | undefined):
 
 export function useAfterFree(life: Lifetime, what: string): UseAfterFreeError {
   const msg = `use after free: ${what} ${describeLifetime(life)}, ${releasedWhere(life)}`;
-  report({ check: "use-after-free", severity: "error", message: msg, ...(life.device !== undefined ? { device: life.device } : {}), at: callerSite() } as SanitizerReport);
+  report({ check: "use-after-free", severity: "error", message: msg, ...(life.device !== undefined ? { device: life.device } : {}), at: callerSite()?.toString() } as SanitizerReport);
   return new UseAfterFreeError(msg);
 }
 
 export function doubleRelease(life: Lifetime, call: string): DoubleReleaseError {
   const msg = `double release: ${call} on ${describeLifetime(life)}, already ${releasedWhere(life)}`;
-  report({ check: "double-release", severity: "error", message: msg, ...(life.device !== undefined ? { device: life.device } : {}), at: callerSite() } as SanitizerReport);
+  report({ check: "double-release", severity: "error", message: msg, ...(life.device !== undefined ? { device: life.device } : {}), at: callerSite()?.toString() } as SanitizerReport);
   return new DoubleReleaseError(msg);
 }
 
@@ -197,6 +219,24 @@ interface ProxyMeta {
 
 const metas = new WeakMap<object, ProxyMeta>();
 const memberProxies = new WeakMap<object, object>();
+
+// Objects with a lifetime of their own (kobjects, devices, mappings, ...) created while an
+// allocation's init() runs are embedded in it (`{ adapter: new I2cAdapter() }`, C's struct
+// member); created elsewhere and stored later they are pointers (`priv.cdev = cdev`), which
+// the allocation's release does not free.
+const initStack: Lifetime[] = [];
+const embeddedIn = new WeakMap<object, Lifetime>();
+
+/** Runs an allocation's init(): own-lifetime objects created meanwhile are embedded in `life`. */
+export function duringInit<T>(life: Lifetime, init: () => T): T {
+  if (!san.enabled) return init();
+  initStack.push(life);
+  try {
+    return init();
+  } finally {
+    initStack.pop();
+  }
+}
 
 // Probed by the engine (thenables) and by test frameworks when printing: answering them on
 // freed memory would turn an assertion message into a crash.
@@ -288,7 +328,11 @@ function makeHandler(meta: ProxyMeta): ProxyHandler<object> {
 function wrapMember(v: unknown, parent: ProxyMeta, prop: PropertyKey): unknown {
   if (typeof v !== "object" || v === null || slotted(v)) return v;
   const existing = metas.get(v);
-  if (existing !== undefined && existing.life === parent.life) return v; // already carries this lifetime
+  if (existing !== undefined) {
+    if (existing.life === parent.life) return v; // already carries this lifetime
+    // Another allocation, or an object with its own lifetime not embedded here: a pointer.
+    if (existing.path === "" && !(existing.own && embeddedIn.get(v) === parent.life)) return v;
+  }
   const cached = memberProxies.get(v);
   if (cached !== undefined) return cached;
   const meta: ProxyMeta = { target: v, life: parent.life, path: where(parent, prop), own: false };
@@ -303,6 +347,8 @@ export function poisonable<T extends object>(raw: T, life: Lifetime, own: boolea
   const meta: ProxyMeta = { target: raw, life, path: "", own };
   const p = new Proxy(raw, makeHandler(meta));
   metas.set(p, meta);
+  const host = initStack[initStack.length - 1];
+  if (own && host !== undefined) embeddedIn.set(p, host);
   return p as T;
 }
 
@@ -340,6 +386,6 @@ export function checkKobjectParam(api: string, param: string, x: unknown): void 
     severity: "error",
     message: `${api}(): ${param} ${what} is freed by devres when "${l.life.device}" unbinds, but ${api} keeps it alive after that (debug check 3)`,
     ...(l.life.device !== undefined ? { device: l.life.device } : {}),
-    at: callerSite(),
+    at: callerSite()?.toString(),
   } as SanitizerReport);
 }

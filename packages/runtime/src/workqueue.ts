@@ -22,6 +22,7 @@ import {
   useAfterFree,
   type Lifetime,
 } from "./sanitizer.js";
+import type { Site } from "./sanitizer.js";
 
 const WQ: unique symbol = Symbol("devbound.workqueue");
 const WORK: unique symbol = Symbol("devbound.work");
@@ -128,7 +129,7 @@ function drain(st: WqState): Promise<void> {
   return new Promise<void>((r) => st.idle.push(r));
 }
 
-async function destroy(st: WqState, by: string, at: string | undefined): Promise<void> {
+async function destroy(st: WqState, by: string, at: Site | undefined): Promise<void> {
   if (st.life.released || st.destroyed) throw doubleRelease(st.life, by);
   st.draining = true;
   await drain(st);
@@ -195,7 +196,7 @@ export function destroyWorkqueue(wq: Releases<Workqueue, "workqueue">): Promise<
   if (st.destroyed || st.draining) return Promise.reject(doubleRelease(st.life, "destroyWorkqueue()"));
   if (st.managed) {
     const msg = `double release: destroyWorkqueue() of ${st.life.resource} of device "${st.device?.name}", which devmAllocWorkqueue() made: devres destroys it again when the device unbinds`;
-    report({ check: "double-release", severity: "error", message: msg, at: callerSite() });
+    report({ check: "double-release", severity: "error", message: msg, at: callerSite()?.toString() });
     return Promise.reject(new DoubleReleaseError(msg));
   }
   return destroy(st, "by destroyWorkqueue()", callerSite());
