@@ -96,6 +96,15 @@ function applyEslintFix(text: string, fix: { range: readonly [number, number]; t
   return text.slice(0, fix.range[0]) + fix.text + text.slice(fix.range[1]);
 }
 
+/** The JSON block of the README's "Editor" section: the server settings documented there. */
+function readmeEditorSettings(): Record<string, unknown> {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = /^## Editor\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? "";
+  const block = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!block) throw new Error('README.md: no ```json block in the "Editor" section');
+  return JSON.parse(block) as Record<string, unknown>;
+}
+
 describe("editor: vscode-eslint-language-server over stdio", () => {
   // Chosen in beforeAll: the fixture, its rule, and the finding whose suggestion is applied.
   let rule: string;
@@ -112,29 +121,9 @@ describe("editor: vscode-eslint-language-server over stdio", () => {
   // workspace/applyEdit requests from the server (how a command-based code action edits).
   const appliedEdits: WorkspaceEdit[] = [];
 
-  // What VS Code's ESLint extension sends for `workspace/configuration` (section "eslint").
-  const settings = {
-    validate: "on",
-    packageManager: "npm",
-    useESLintClass: false,
-    useFlatConfig: true,
-    experimental: {}, // no `useFlatConfig` opt-in: ESLint 10 is flat-only (true would look for FlatESLint, gone in ESLint 10)
-    codeAction: {
-      disableRuleComment: { enable: true, location: "separateLine", commentStyle: "line" },
-      showDocumentation: { enable: true },
-    },
-    codeActionOnSave: { enable: false, mode: "all" },
-    format: false,
-    quiet: false,
-    onIgnoredFiles: "off",
-    options: {},
-    rulesCustomizations: [],
-    run: "onType",
-    problems: { shortenToSingleLine: false },
-    nodePath: null,
-    workingDirectory: { mode: "location" },
-    workspaceFolder: { name: "devbound", uri: rootUri },
-  };
+  // The settings the README ("Editor") tells LSP clients to answer `workspace/configuration`
+  // with (VS Code's ESLint extension sends these and more), plus the workspace folder.
+  const settings = { ...readmeEditorSettings(), workspaceFolder: { name: "devbound", uri: rootUri } };
 
   /**
    * The document's diagnostics. This server publishes them by pull (LSP 3.17
