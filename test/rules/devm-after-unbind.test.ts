@@ -53,6 +53,10 @@ const cases = {
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const h = dev.get(); setTimeout(() => console.log(h.name), 1); return {}; } });`) },
     // probe passed by reference, async, registering after an await
     { filename, code: code(RT, `async function fooProbe(dev: Device<Core>) { await new Promise((r) => setTimeout(r, 1)); devmKzalloc(dev, () => ({})); return {}; }`, `export const drv = defineDriver({ name: "foo-ref", probe: fooProbe });`) },
+    // async helpers awaited (or returned) by probe, or registering before their first await
+    { filename, code: code(RT, `import { initEarly, initLater } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", async probe(dev) { await initLater(dev); void initEarly(dev); await Promise.all([initLater(dev)]); return {}; } });`) },
+    { filename, code: code(RT, `import { initLater } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) { return initLater(dev); } });`) },
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { void (async () => { devmKzalloc(dev, () => ({})); await Promise.resolve(); })(); return {}; } });`) },
     // code that does not use the runtime at all
     { filename, code: `export function tick(cb: () => void) { setTimeout(cb, 1); [1].map((x) => x + 1); }` },
     // inside a kobject release callback or a file release(): no-devres-in-release reports it (one finding per bug)
@@ -153,6 +157,21 @@ const cases = {
     (() => {
       const src = code(RT, `function fooProbe(dev: Device<Core>) {`, `  void Promise.resolve().finally(() => devmKzalloc(dev, () => ({})));`, `  return {};`, `}`, `export const drv = defineDriver({ name: "foo-ref", probe: fooProbe });`);
       return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a promise continuation (.finally)", "foo-ref"));
+    })(),
+    // an async helper in another file registers after its first await; probe drops its promise
+    (() => {
+      const src = code(RT, `import { initLater } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  void initLater(dev);`, `  return {};`, `} });`);
+      return invalid(src, "initLater(dev)", { messageId: "floating", data: { api: "initLater → devmKzalloc", dev: "dev", helper: "initLater", owner: "foo" } });
+    })(),
+    // ... or a sync helper drops it for probe
+    (() => {
+      const src = code(RT, `import { kickOff } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  kickOff(dev);`, `  return {};`, `} });`);
+      return invalid(src, "kickOff(dev)", { messageId: "floating", data: { api: "kickOff → initLater → devmKzalloc", dev: "dev", helper: "initLater", owner: "foo" } });
+    })(),
+    // a fire-and-forget async IIFE in probe: after its await it is a continuation
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  void (async () => {`, `    await Promise.resolve();`, `    devmKzalloc(dev, () => ({}));`, `  })();`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "the continuation of async function after an await (its promise is not awaited)", "foo"));
     })(),
     // forged from the storable handle
     (() => {

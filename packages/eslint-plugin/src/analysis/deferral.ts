@@ -24,6 +24,9 @@
  *   classifyCallback(an, fn)     CallbackClass { kind, description, site } (memoised per program)
  *   mayRunAfterUnbind(kind)      deferred | stored | kobject-release | file-operation
  *   isSyncOrBound(kind)          sync | bound
+ *   isAsync(fn) / isAwaited(call) / isAfterAwait(fn, node)
+ *                                async helpers: a call whose promise is dropped leaves what follows
+ *                                the callee's first await to run later (deferred)
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
@@ -40,6 +43,11 @@ export interface CallbackClass {
   site: ts.Node | undefined;
   /** file-operation: which operation(s) (`release` runs at the last close, possibly long after unbind). */
   fileOps?: FileOperationKind[];
+  /**
+   * An async function whose promise nobody awaits: only what runs after its first `await` is
+   * deferred (the part before runs synchronously in the caller). See isAfterAwait().
+   */
+  afterAwaitOnly?: boolean;
 }
 
 const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate", "queueMicrotask", "nextTick", "requestAnimationFrame", "requestIdleCallback"]);
@@ -141,8 +149,18 @@ function classifyUse(an: Analysis, fn: FunctionNode, expr: ts.Expression, depth:
   if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) return { ...UNKNOWN, site: parent };
 
   // A direct call: runs when its caller runs. A local function called from inside a deferred
-  // callback (or a file operation) runs in that callback's context.
+  // callback (or a file operation) runs in that callback's context. An async function called
+  // without awaiting its promise continues after its first await on its own: deferred.
   if (ts.isCallExpression(parent) && parent.expression === node) {
+    if (isAsync(fn) && !isAwaited(parent)) {
+      const name = functionNameOf(fn);
+      return {
+        kind: "deferred",
+        description: `the continuation of async ${name ? `\`${name}\`` : "function"} after an await (its promise is not awaited)`,
+        site: parent,
+        afterAwaitOnly: true,
+      };
+    }
     const declScope = enclosingFunction(fn);
     for (let g = enclosingFunction(parent); g && g !== declScope && g !== fn; g = enclosingFunction(g)) {
       const c = classifyCallback(an, g);
@@ -205,4 +223,49 @@ export function classifyCallback(an: Analysis, fn: FunctionNode): CallbackClass 
     memo.set(fn, c);
   }
   return c;
+}
+
+export function isAsync(fn: FunctionNode): boolean {
+  return (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+}
+
+function functionNameOf(fn: FunctionNode): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
+  const p = fn.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  if (ts.isMethodDeclaration(fn) && ts.isIdentifier(fn.name)) return fn.name.text;
+  return undefined;
+}
+
+/** The promise of `call` is awaited (or returned to an awaiting caller, or joined by an awaited Promise.all). */
+export function isAwaited(call: ts.Expression): boolean {
+  let n: ts.Node = call;
+  while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isSatisfiesExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  if (!p) return false;
+  if (ts.isAwaitExpression(p) || ts.isReturnStatement(p)) return true;
+  if (ts.isArrowFunction(p) && p.body === n) return true;
+  if (ts.isArrayLiteralExpression(p)) {
+    const arg = argumentIndex(p);
+    const name = arg && calleeName(arg[0]);
+    return !!arg && !!name && ["all", "allSettled", "race", "any"].includes(name) && isAwaited(arg[0]);
+  }
+  return false;
+}
+
+/** `node` (inside `fn`) runs after an `await` of `fn` itself: later in the body than the first one. */
+export function isAfterAwait(fn: FunctionNode, node: ts.Node): boolean {
+  if (!fn.body) return false;
+  let first: number | undefined;
+  const visit = (n: ts.Node): void => {
+    if (first !== undefined && n.pos > first) return;
+    if (n !== fn && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n))) return;
+    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) {
+      first = first === undefined ? n.end : Math.min(first, n.end);
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(fn.body, visit);
+  return first !== undefined && node.pos >= first;
 }

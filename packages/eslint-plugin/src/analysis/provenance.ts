@@ -39,6 +39,7 @@ import {
   type FunctionNode,
 } from "./ast.js";
 import { driverRoleOf } from "./drivers.js";
+import { isAfterAwait, isAsync, isAwaited } from "./deferral.js";
 
 const MAX_DEPTH = 6;
 
@@ -338,12 +339,19 @@ export interface Sink {
   releases: ManagedKind[] | undefined;
   /** The branded call itself (possibly in another file). */
   call: ts.CallExpression | ts.NewExpression;
+  /**
+   * The branded call runs after an `await` of the async helper(s) called with this argument:
+   * if the caller does not await the helper's promise, it runs after the caller returned.
+   */
+  afterAwait: boolean;
+  /** An async helper on the way whose promise is dropped (not awaited): the sink is deferred. */
+  floating: string | undefined;
 }
 
 function directSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, index: number): Sink[] {
   const b = argumentBrands(an.checker, call, index);
   const api = declaredName(an.checker, call) ?? "this call";
-  const base = { api, via: [] as string[], path: [] as string[], releases: undefined, call };
+  const base = { api, via: [] as string[], path: [] as string[], releases: undefined, call, afterAwait: false, floating: undefined };
   const out: Sink[] = [];
   if (b.devresTarget) out.push({ ...base, brand: "devresTarget" });
   if (b.kobjectParam) out.push({ ...base, brand: "kobjectParam" });
@@ -388,8 +396,12 @@ export function parameterSinks(an: Analysis, fn: FunctionNode, index: number, de
         if (root && paramSymbols.has(root.symbol)) path = root.path;
         else if (root?.decl && ts.isParameter(root.decl) && root.decl === param) path = root.path; // destructured param
         if (!path) return;
+        const awaited = isAwaited(n);
+        const asyncHere = isAsync(fn) && isAfterAwait(fn, n);
         for (const s of argumentSinks(an, n, j, depth + 1)) {
-          sinks.push({ ...s, via: [helperName, ...s.via], path: [...path, ...s.path] });
+          const dropped = s.floating ?? (s.afterAwait && !awaited ? (declaredName(an.checker, n as ts.CallExpression) ?? "an async helper") : undefined);
+          const afterAwait = isAsync(fn) && (asyncHere || (s.afterAwait && awaited));
+          sinks.push({ ...s, via: [helperName, ...s.via], path: [...path, ...s.path], afterAwait, floating: dropped });
         }
       });
     }

@@ -28,7 +28,7 @@ import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { deviceContextOf, isBoundContext, type DeviceContextName } from "./brands.js";
 import { enclosingFunction, type FunctionNode } from "./ast.js";
-import { classifyCallback, isSyncOrBound, mayRunAfterUnbind, type CallbackClass } from "./deferral.js";
+import { classifyCallback, isAfterAwait, isSyncOrBound, mayRunAfterUnbind, type CallbackClass } from "./deferral.js";
 import { driverRoleOf } from "./drivers.js";
 
 export interface UnbindBoundary {
@@ -37,11 +37,14 @@ export interface UnbindBoundary {
 }
 
 export function afterUnbindBoundary(an: Analysis, use: ts.Node, binder?: ts.Node): UnbindBoundary | undefined {
-  for (let fn = enclosingFunction(use); fn && fn !== binder; fn = enclosingFunction(fn)) {
+  let inner: ts.Node = use;
+  for (let fn = enclosingFunction(use); fn && fn !== binder; inner = fn, fn = enclosingFunction(fn)) {
     const role = driverRoleOf(an, fn);
     if (role && role.role !== "method") continue; // probe/remove: bound by construction
     const cls = classifyCallback(an, fn);
-    if (mayRunAfterUnbind(cls.kind)) return { fn, cls };
+    if (!mayRunAfterUnbind(cls.kind)) continue;
+    if (cls.afterAwaitOnly && !isAfterAwait(fn, inner)) continue; // before its first await: still the caller's turn
+    return { fn, cls };
   }
   return undefined;
 }
@@ -79,6 +82,7 @@ export function boundDevicesInScope(an: Analysis, node: ts.Node): BoundDevice[] 
     const role = driverRoleOf(an, fn);
     if (role) break; // a driver callback/method: nothing outside it is in scope at run time
     const cls = classifyCallback(an, fn);
+    if (cls.afterAwaitOnly && !isAfterAwait(fn, node)) continue;
     if (!isSyncOrBound(cls.kind)) break;
   }
   return out;

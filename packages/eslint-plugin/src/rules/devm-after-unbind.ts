@@ -25,6 +25,7 @@ import {
   enclosingFunction,
   enclosingReleaseCallback,
   getAnalysis,
+  isAwaited,
   isDeviceType,
   ownerName,
   traceDevice,
@@ -32,7 +33,7 @@ import {
   type Sink,
 } from "../analysis/index.js";
 
-type MessageIds = "deferred" | "afterRelease" | "stored" | "forged" | keyof typeof typeInfoMessages;
+type MessageIds = "deferred" | "afterRelease" | "stored" | "forged" | "floating" | keyof typeof typeInfoMessages;
 
 function apiLabel(s: Sink): string {
   return s.via.length ? `${s.via.join(" → ")} → ${s.api}` : s.api;
@@ -56,6 +57,8 @@ export default createRule<[], MessageIds>({
         "`{{api}}` registers devres on `{{dev}}` inside {{where}}, which can run after {{owner}} has unbound: devres registered there is never released",
       stored:
         "`{{api}}` registers devres on `{{dev}}`, read from {{source}}: a stored device does not prove {{owner}} is still bound, and devres registered after unbind is never released",
+      floating:
+        "`{{api}}` registers devres on `{{dev}}` after an await inside async `{{helper}}`, whose promise is not awaited: that part may run after {{owner}} unbinds, and devres registered then is never released. Await it",
       forged:
         "`{{api}}` registers devres on `{{dev}}`, a Device<{{to}}> forged with a cast: nothing proves {{owner}} is bound here, and devres registered after unbind is never released",
     },
@@ -101,7 +104,15 @@ export default createRule<[], MessageIds>({
             if (origin.kind === "parameter") {
               // Include the declaring function itself: a deferred callback's own parameter proves nothing.
               const boundary = afterUnbindBoundary(an, call, enclosingFunction(origin.fn));
-              if (!boundary) continue;
+              if (!boundary) {
+                // `void initLater(dev)`: the helper registers after its first await, nobody waits for it.
+                const helper = sink.floating ?? (sink.afterAwait && !isAwaited(call) ? (sink.via[0] ?? sink.api) : undefined);
+                if (helper) {
+                  context.report({ node, messageId: "floating", data: { api, dev, helper, owner: ownerName(an, origin.fn) } });
+                  return;
+                }
+                continue;
+              }
               const owner = ownerName(an, origin.fn);
               const where = boundary.cls.description;
               const messageId = boundary.cls.kind === "kobject-release" || boundary.cls.kind === "file-operation" ? "afterRelease" : "deferred";
