@@ -233,10 +233,12 @@ describe("editor: vscode-eslint-language-server over stdio", () => {
       const diagnostics = await pullDiagnostics(`devbound/${rule} diagnostics on ${file}`);
 
       // Every expected finding arrives, on its line, with its rule id and its documentation link.
+      // (All of the file's `// expect:` findings, whatever their rule, and nothing else.)
       const ours = diagnostics.filter(isOurs);
-      expect(ours.map((d) => d.range.start.line + 1).sort((a, b) => a - b)).toEqual(
-        expected.map((f) => f.line).sort((a, b) => a - b),
+      expect(diagnostics.map((d) => `${d.range.start.line + 1} ${String(d.code)}`).sort()).toEqual(
+        expectedFindings(text).map((f) => `${f.line} devbound/${f.rule}`).sort(),
       );
+      expect(ours.length).toBe(expected.length);
       for (const d of diagnostics.filter((x) => String(x.code).startsWith("devbound/"))) {
         expect(d.source).toBe("eslint");
         expect(d.codeDescription?.href).toBe(DOCS_URL(String(d.code).slice("devbound/".length)));
