@@ -128,6 +128,23 @@ export default [...base, { rules: { "devbound/${rule}": ["error", { notAnOption:
   );
 
   it(
+    "exits 2 when the plugin is not installed, naming the package",
+    () => {
+      const dir = join(project, "no-plugin");
+      cpSync(join(project, "drivers"), join(dir, "drivers"), { recursive: true });
+      // The same config with the plugin's package name misspelt, as if it were not installed.
+      writeFileSync(
+        join(dir, "eslint.config.js"),
+        readFileSync(join(project, "eslint.config.js"), "utf8").replace('"@devbound/eslint-plugin"', '"@devbound/eslint-plugin-not-installed"'),
+      );
+      const r = eslint(["drivers/good.ts"], dir);
+      expect(r.status, out(r)).toBe(2);
+      expect(r.stdout + r.stderr).toMatch(/Cannot find (package|module) '@devbound\/eslint-plugin-not-installed'/);
+    },
+    STEP_MS,
+  );
+
+  it(
     "exits 2 on an unknown devbound rule, naming it",
     () => {
       const r = eslint(["--rule", JSON.stringify({ "devbound/no-such-rule": "error" }), "drivers/good.ts"]);
