@@ -130,6 +130,54 @@ describe("bus: add, bind, unbind, unplug", () => {
     expect(liveSince(base)).toEqual({ devres: 0, objects: 0, allocations: 0 });
   });
 
+  test("unplug while remove() is suspended at an await: hardware gone at once, del after remove and devres finish", async () => {
+    const gate = deferred();
+    const log: string[] = [];
+    let regsSeen = 0;
+    const drv = defineDriver({
+      name: "slowremove",
+      probe(dev) {
+        devmAddAction(dev, () => log.push("devres"));
+        return { regs: devmIoremap(dev) };
+      },
+      async remove(dev, { regs }) {
+        log.push("remove:start");
+        await gate.promise;
+        regsSeen = regs.access(dev).readl(0);
+        log.push("remove:end");
+      },
+    });
+    const { bus, dev } = await plug(drv);
+    const unbinding = bus.unbind(dev);
+    await tick();
+    const rebinding = bus.bind(dev); // queued behind the unbind
+    const unplugging = bus.unplug(dev); // queued behind both; the hardware is gone now
+    expect(bus.unplug(dev)).toBe(unplugging); // a second unplug is the same operation
+    gate.resolve();
+    await unbinding;
+    await expect(rebinding).rejects.toThrow(/ENODEV: bind of device "slowremove\d+": the hardware is gone/);
+    await within(unplugging, 2000, "unplug");
+    expect(regsSeen).toBe(0xffffffff);
+    expect(log).toEqual(["remove:start", "remove:end", "devres"]);
+  });
+
+  test("concurrent unbinds run remove() once", async () => {
+    let removes = 0;
+    const drv = defineDriver({
+      name: "twice",
+      probe: () => ({}),
+      async remove() {
+        await tick();
+        removes++;
+      },
+    });
+    const { bus, dev } = await plug(drv);
+    await Promise.all([bus.unbind(dev), bus.unbind(dev), bus.unbind(dev)]);
+    expect(removes).toBe(1);
+    await bus.unplug(dev);
+    expect(removes).toBe(1);
+  });
+
   test("probe failure unwinds devres LIFO and leaves the device unbound", async () => {
     const log: string[] = [];
     const drv = defineDriver({
