@@ -157,6 +157,13 @@ const objectDriver = src(
   `} });`,
 );
 
+const byReference = src(
+  `async function upload(m: Mmio) {`,
+  `  await send(m.readl(0));`,
+  `}`,
+  `export function up(r: Revocable<Mmio>) { return r.tryAccessWith(upload); }`,
+);
+
 ruleTester.run("no-await-in-revocable-section", rule, {
   valid: [
     valid("await after the guard's block", [
@@ -237,6 +244,7 @@ ruleTester.run("no-await-in-revocable-section", rule, {
       section: "guard g",
     }),
     invalid("class driver method with a Devres guard", classDriverDevres, undefined, { line: 8, needle: "await send(g.value.readl(0))", kind: "await", what: "`send()`", resource: "data.regs", section: "guard g" }),
+    invalid("a callback passed by reference", byReference, undefined, { line: 4, needle: "await send(m.readl(0))", kind: "await", what: "`send()`", resource: "r", section: "callback" }),
     invalid("return await in an async callback", returnAwait, undefined, { line: 4, needle: "await send(m.readl(0))", kind: "await", what: "`send()`", resource: "r", section: "callback" }),
     invalid("object driver awaiting its own tryAccessWith", objectDriver, undefined, { line: 6, needle: "await settle()", kind: "await", what: "`settle()`", resource: "regs", section: "callback" }),
   ],

@@ -195,6 +195,8 @@ const asyncGuard = src(
   `}`,
 );
 
+const byReference = src(`function leak(m: Mmio) {`, `  return m;`, `}`, `export function get(r: Revocable<Mmio>) { return r.tryAccessWith(leak); }`);
+
 ruleTester.run("no-revocable-escape", rule, {
   valid: [
     valid("a register value read in the guard's section", `export function read(r: Revocable<Mmio>) { using g = r.tryAccess(); if (!g) return -19; return g.value.readl(0x10); }`),
@@ -234,6 +236,13 @@ ruleTester.run("no-revocable-escape", rule, {
     }),
     invalid("guard value in a module variable", moduleVariable, { line: 5, needle: "g.value", kind: "stored", section: { guard: "g", resource: "r" }, sink: "the module variable `current`" }),
     invalid("the guard itself returned", guardReturned, { line: 4, needle: "g", kind: "returned", section: { guard: "g", resource: "r" }, sink: "the return value of `open`" }),
+    invalid("a callback passed by reference returns its parameter", byReference, {
+      line: 3,
+      needle: "m",
+      kind: "returned",
+      section: { callback: "tryAccessWith", resource: "r" },
+      sink: "the callback's result, which tryAccessWith() hands to its caller",
+    }),
     invalid("a destructured part of the callback parameter", destructured, {
       line: 4,
       needle: "bank",

@@ -7,8 +7,9 @@
  *             the block the guard is declared in (C's REVOCABLE() scope), up to an explicit
  *             `g[Symbol.dispose]()`; a guard used inline (`r.tryAccess()?.value`) lives for its
  *             statement
- *   callback  a function passed where the parameter type carries the brand (`tryAccessWith(fn)`):
- *             the section is the callback (and, when it returns a promise, until that settles)
+ *   callback  a function passed where the parameter type carries the brand (`tryAccessWith(fn)`,
+ *             inline or by reference to a function declared in any file): the section is the
+ *             callback (and, when it returns a promise, until that settles)
  *   access    `Devres.access(dev)` (brands.isDevresType): no read-side section, but the value is
  *             valid only while `dev`'s bound scope runs (the function whose parameter `dev` is)
  * The values of a section: the guard itself and its members (`g.value`), the callback's
@@ -24,7 +25,7 @@
 import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { argumentBrands, brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
-import { calleeName, enclosingFunction, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { calleeName, enclosingFunction, functionDeclarationOf, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 
 export type SectionKind = "guard" | "callback" | "access";
 
@@ -71,8 +72,9 @@ export function sectionOpenedBy(an: Analysis, call: ts.CallExpression): AccessSe
     return { kind: "guard", opener: call, resource, home: enclosingStatement(call), guard: undefined, callback: undefined, device: undefined };
   }
   for (const [i, arg] of call.arguments.entries()) {
-    const fn = skipOuter(arg);
-    if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) continue;
+    // Inline, or a function passed by reference (`tryAccessWith(readRegs)`, any file).
+    const fn = functionDeclarationOf(checker, arg);
+    if (!fn || !fn.body || fn.getSourceFile().isDeclarationFile) continue;
     if (!argumentBrands(checker, call, i).accessSection) continue;
     return { kind: "callback", opener: call, resource, home: fn, guard: undefined, callback: fn, device: undefined };
   }

@@ -23,6 +23,7 @@ import {
   skipOuter,
   typeInfoMessages,
   type AccessSection,
+  type FunctionNode,
 } from "../analysis/index.js";
 
 type MessageIds = "await" | "forAwait" | "returnedPromise" | keyof typeof typeInfoMessages;
@@ -115,7 +116,8 @@ export default createRule<Options, MessageIds>({
       ts.forEachChild(root, visit);
     }
 
-    function returnedPromises(fn: ts.ArrowFunction | ts.FunctionExpression): ts.Expression[] {
+    function returnedPromises(fn: FunctionNode): ts.Expression[] {
+      if (!fn.body) return [];
       if (!ts.isBlock(fn.body)) return [fn.body];
       const out: ts.Expression[] = [];
       const visit = (n: ts.Node): void => {
@@ -136,7 +138,8 @@ export default createRule<Options, MessageIds>({
           scan(section, section.home);
           return;
         }
-        const fn = section.callback as ts.ArrowFunction | ts.FunctionExpression;
+        const fn = section.callback!;
+        if (!fn.body) return;
         scan(section, fn.body);
         // A returned promise: the runtime keeps the section open until it settles.
         for (const ret of returnedPromises(fn)) {
