@@ -2,7 +2,7 @@
 // device may be unbound (deferred/stored callbacks, kobject release, file operations, a device
 // read from a field or module variable, a Device<Bound> forged with a cast).
 import rule from "../../packages/eslint-plugin/src/rules/devm-after-unbind.js";
-import { at, code, filename, ruleTester, typecheckCases } from "./setup.js";
+import { KITCHEN_SINK, at, code, filename, ruleTester, typecheckCases } from "./setup.js";
 
 const RT = `import { Cdev, Device, allocWorkqueue, defineDriver, devmAddAction, devmAllocWorkqueue, devmKzalloc, devmRequestIrq, requestIrq, type Bound, type Core, type DriverOps } from "@devbound/runtime";`;
 
@@ -31,6 +31,8 @@ function invalid(src: string, needle: string, error: { messageId: "deferred" | "
 
 const cases = {
   valid: [
+    // odd but legal code: no crash, no report
+    { filename, code: KITCHEN_SINK },
     // devres in probe itself
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { devmKzalloc(dev, () => ({ n: 0 })); return {}; } });`) },
     // async probe: after an await, probe still runs bound (the core serialises unbind against it)
@@ -172,6 +174,11 @@ const cases = {
     (() => {
       const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  void (async () => {`, `    await Promise.resolve();`, `    devmKzalloc(dev, () => ({}));`, `  })();`, `  return {};`, `} });`);
       return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "the continuation of async function after an await (its promise is not awaited)", "foo"));
+    })(),
+    // probe defined here, used as a driver's probe in another file (cross-file-driver.ts)
+    (() => {
+      const src = code(RT, `export function crossProbe(dev: Device<Core>) {`, `  setTimeout(() => devmKzalloc(dev, () => ({})), 1);`, `  return { name: dev.name };`, `}`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a setTimeout callback", "cross-file"));
     })(),
     // forged from the storable handle
     (() => {

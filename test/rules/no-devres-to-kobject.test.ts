@@ -1,7 +1,7 @@
 // RuleTester cases for devbound/no-devres-to-kobject: a managed allocation, a member embedded in
 // one, or an alias of either, passed to a kobject-style API, directly or through user helpers.
 import rule from "../../packages/eslint-plugin/src/rules/no-devres-to-kobject.js";
-import { at, code, filename, ruleTester, typecheckCases } from "./setup.js";
+import { KITCHEN_SINK, at, code, filename, ruleTester, typecheckCases } from "./setup.js";
 
 const RT = `import { Cdev, Device, I2cAdapter, Kobject, cdevDeviceAdd, defineDriver, deviceRegister, devmKzalloc, i2cAddAdapter, i2cDelAdapter, kobjectInitAndAdd, kzalloc, type Core, type DriverOps } from "@devbound/runtime";`;
 const PRIV = `const priv = devmKzalloc(dev, () => ({ adapter: new I2cAdapter("foo"), irqs: 0 }));`;
@@ -18,6 +18,8 @@ const probe = (...body: string[]) => code(RT, `export const drv = defineDriver({
 
 const cases = {
   valid: [
+    // odd but legal code: no crash, no report
+    { filename, code: KITCHEN_SINK },
     // unmanaged memory may be handed to a kobject API (the driver frees it on the last put)
     { filename, code: probe(`const priv = kzalloc(() => ({ adapter: new I2cAdapter("foo") }));`, `i2cAddAdapter(priv.adapter);`, `return { priv };`) },
     // a free-standing adapter

@@ -2,7 +2,7 @@
 // Devres where a Device<Bound> for its device is in scope, with the `access(dev)` suggestion
 // where the rewrite is faithful.
 import rule from "../../packages/eslint-plugin/src/rules/no-try-access-in-bound-scope.js";
-import { at, code, filename, ruleTester, typecheckCases } from "./setup.js";
+import { KITCHEN_SINK, at, code, filename, ruleTester, typecheckCases } from "./setup.js";
 
 const RT = `import { Cdev, Device, Devres, Kobject, Revocable, allocWorkqueue, defineDriver, devmIoremap, devmRequestIrq, type Bound, type Core, type DriverOps, type Mmio } from "@devbound/runtime";`;
 const probe = (...body: string[]) => code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const regs = devmIoremap(dev);`, ...body.map((l) => `  ${l}`), `} });`);
@@ -28,6 +28,8 @@ function invalid(src: string, needle: string, error: ReturnType<typeof report>, 
 
 const cases = {
   valid: [
+    // odd but legal code: no crash, no report
+    { filename, code: KITCHEN_SINK },
     // the correct form
     { filename, code: probe(`regs.access(dev).writel(1, 0);`, `return { regs };`) },
     // a timer may run after unbind: tryAccess is the right tool there
@@ -131,6 +133,12 @@ const cases = {
       const src = code(`import { mapIo } from "./no-try-access-helpers.js";`, RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const r = mapIo(dev);`, `  const v = r.tryAccess()?.value;`, `  return { r, v };`, `} });`);
       const out = src.replace("r.tryAccess()?.value", "r.access(dev)");
       return invalid(src, "r.tryAccess()", report("tryAccess()", "r", "dev", "Core", "foo"), out);
+    })(),
+    // probe defined here, used by a driver in another file (cross-file-driver.ts)
+    (() => {
+      const src = code(RT, `export function crossProbe(dev: Device<Core>) {`, `  const r = devmIoremap(dev);`, `  const v = r.tryAccessWith((m) => m.readl(0));`, `  return { name: dev.name, v };`, `}`);
+      const out = src.replace("r.tryAccessWith((m) => m.readl(0))", "r.access(dev).readl(0)");
+      return invalid(src, "r.tryAccessWith", report("tryAccessWith()", "r", "dev", "Core", "cross-file"), out);
     })(),
     // a synchronous helper whose signature proves boundness
     (() => {

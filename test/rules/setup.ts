@@ -75,3 +75,35 @@ export function typecheckCases(name: string, cases: { valid: ReadonlyArray<{ cod
     invalid: [],
   });
 }
+
+/**
+ * Odd but legal code around the runtime's APIs (computed names, element-access and optional
+ * calls, spread arguments, self-referencing lets, generators, static blocks, getters, tagged
+ * templates, recursion): a rule must neither crash nor report on it. Add it to a rule's valid
+ * cases.
+ */
+export const KITCHEN_SINK = [
+  `import * as rt from "@devbound/runtime";`,
+  `import { defineDriver, devmKzalloc, devmIoremap, I2cAdapter, type Bound, type Core, type Device } from "@devbound/runtime";`,
+  `const key = "probe" as const;`,
+  `const tag = (s: TemplateStringsArray, ...v: unknown[]) => s.join(String(v.length));`,
+  `let a: unknown = 1; a = a; let b: unknown = a; b = b;`,
+  `function* gen(dev: Device<Bound>) { yield dev.name; }`,
+  `function rec(n: number, dev: Device<Bound>): number { return n <= 0 ? 0 : rec(n - 1, dev); }`,
+  `class Holder { static count = 0; static { Holder.count++; } #x = 1; get x() { return this.#x; } }`,
+  `export const drv = rt.defineDriver({`,
+  `  name: tag\`odd\${1}\`,`,
+  `  [key](dev: Device<Core>) {`,
+  `    const args = [dev, () => ({ n: 1 })] as const;`,
+  `    const p = rt["devmKzalloc"](...args);`,
+  `    const maybe = Math.random() > 2 ? undefined : devmIoremap;`,
+  `    const regs = maybe?.(dev);`,
+  `    regs?.access(dev)?.readl(0);`,
+  `    for (const s of gen(dev)) void s;`,
+  `    void rec(2, dev); void new Holder().x;`,
+  `    const { n, ...rest } = p; void rest;`,
+  `    return { n, adapters: [new I2cAdapter("x")].map((x) => x) };`,
+  `  },`,
+  `});`,
+  `export const other = defineDriver({ name: "other", probe: (dev) => ({ mem: devmKzalloc(dev, () => ({})) }) });`,
+].join("\n");
