@@ -42,6 +42,8 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
     { filename, code: code(RT, RING, `const table = kzalloc(() => new Ring());`, `export const d = defineDriver({ name: "r", probe(dev) { devmRequestIrq(dev, 0, () => table.push(1)); const buf = kzalloc(() => ({ n: 0 })); return { buf }; }, remove(_d, { buf }) { kfree(buf); } });`) },
     // devm after a manual acquisition that remove() does not tear down
     { filename, code: code(RT, `export const d = defineDriver({ name: "r", probe(dev) { const a = kzalloc(() => ({ n: 0 })); devmKzalloc(dev, () => ({ a })); const b = kzalloc(() => ({ n: 1 })); return { a, b }; }, remove(_d, { b }) { kfree(b); } });`) },
+    // a devm MMIO mapping after a manual allocation: nothing touches MMIO after remove() (Laurent's exception)
+    { filename, code: code(RT, `export const d = defineDriver({ name: "r", probe(dev) { const buf = kzalloc(() => ({ n: 0 })); const regs = devmIoremap(dev); return { buf, regs }; }, remove(_d, { buf }) { kfree(buf); } });`) },
     // the soft check is off by default
     { filename, code: code(RT, `export const d = defineDriver({ name: "r", probe(dev) { const p = devmKzalloc(dev, () => ({ n: 0 })); return { p }; }, remove(_d, { p }) { p.n = 0; } });`) },
     // the soft check does not fire for a driver without remove()
@@ -169,6 +171,13 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
           column: 11,
         },
       ],
+    },
+    // strict: a devm MMIO mapping after a manual allocation is only the soft check
+    {
+      filename,
+      options: strict,
+      code: code(RT, `export const d = defineDriver({ name: "soft", probe(dev) {`, `const buf = kzalloc(() => ({ n: 0 }));`, `const regs = devmIoremap(dev);`, `return { buf, regs };`, `}, remove(_d, { buf }) { kfree(buf); } });`),
+      errors: [withRemove(4, 14, "devmIoremap", "soft")],
     },
     // strict: a real ordering bug is reported once, as the ordering bug
     {

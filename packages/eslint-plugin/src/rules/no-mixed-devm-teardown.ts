@@ -7,7 +7,7 @@
  * (debug check 2 of seeds/001, a soft check).
  */
 import { createRule } from "../util/create-rule.js";
-import { getAnalysis, typeInfoMessages, argumentBrands, functionDeclarationOf, isFunctionNode, skipOuter, driverDisplayName, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, argumentBrands, managedKindOf, functionDeclarationOf, isFunctionNode, skipOuter, driverDisplayName, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/index.js";
 
 type Options = [{ checkDevresWithRemove?: boolean }];
 
@@ -79,8 +79,12 @@ export default createRule<Options, keyof typeof typeInfoMessages | "callbackUses
             const kind = devresCallKind(an, call);
             const helper = kind ? undefined : userFunctionOf(an, call);
             const registers = kind === "registration" || (helper !== undefined && devresReach(an, helper)?.kind === "registration");
-            // (2) a devm acquisition after a manual one remove() tears down
-            if (registers) {
+            // (2) a devm acquisition after a manual one remove() tears down. Not a devm MMIO
+            // mapping: nothing may touch MMIO after remove() anyway, so its later unmap cannot
+            // depend on what remove() freed (Laurent Pinchart in seeds/001).
+            const kinds = kind ? managedKindOf(an.checker, an.checker.getTypeAtLocation(call)) : undefined;
+            const mmioOnly = kinds !== undefined && kinds.length > 0 && kinds.every((k) => k === "iomem");
+            if (registers && !mmioOnly) {
               const before = acquisitions.filter((a) => a.anchor.getStart() < call.getStart());
               const last = before[before.length - 1];
               if (last) {
