@@ -180,8 +180,8 @@ async function cycle(bus: Bus, compatible: string, i: number, rand: () => number
   const early = rand() < 0.5 ? files.splice(0, 1) : [];
   await Promise.all(early.map((f) => f.close()));
   await within(unplugging, 5000, `unplug of stress${i}`);
-  await Promise.all(ops);
-  for (const f of files) await f.close(); // release() after unbind
+  await within(Promise.all(ops), 5000, `file operations of stress${i}`);
+  await within(Promise.all(files.map((f) => f.close())), 5000, `close of stress${i}'s files`); // release() after unbind
 }
 
 async function run(bus: Bus, compatible: string, cycles: number): Promise<void> {

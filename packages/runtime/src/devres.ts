@@ -82,7 +82,7 @@ function unbindWhy(st: DeviceState): string {
   return `by devres when "${st.name}" unbound`;
 }
 
-function runEntry(st: DeviceState, e: DevresEntry, why: string, at: Site | undefined, errors: unknown[]): Promise<void> | undefined {
+function runEntry(e: DevresEntry, why: string, at: Site | undefined, errors: unknown[]): Promise<void> | undefined {
   if (e.release === undefined) return undefined;
   try {
     const r = e.release(why, at);
@@ -94,7 +94,6 @@ function runEntry(st: DeviceState, e: DevresEntry, why: string, at: Site | undef
   } catch (err) {
     errors.push(err);
   }
-  void st;
   return undefined;
 }
 
@@ -110,7 +109,7 @@ export async function devresReleaseAll(dev: Device, why: string = unbindWhy(dev[
   while (st.devres.length > 0) {
     const e = st.devres.pop()!;
     liveCounts.devres--;
-    const p = runEntry(st, e, why, at, errors);
+    const p = runEntry(e, why, at, errors);
     if (p !== undefined) await p;
   }
   while (st.pending.size > 0) await Promise.all([...st.pending]);
@@ -130,10 +129,10 @@ function releaseNow(st: DeviceState, entries: DevresEntry[], why: string, call: 
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i]!;
     if (chain !== undefined) {
-      chain = chain.then(() => runEntry(st, e, why, at, errors));
+      chain = chain.then(() => runEntry(e, why, at, errors));
       continue;
     }
-    const p = runEntry(st, e, why, at, errors);
+    const p = runEntry(e, why, at, errors);
     if (p !== undefined) chain = p;
   }
   if (chain !== undefined) {
@@ -255,8 +254,7 @@ export function devmKzalloc<T extends object>(dev: Device<Bound> & DevresTargetB
 
 /** devm_kfree(): frees a devres allocation now. */
 export function devmKfree(dev: Device<Bound> & DevresTargetBrand, p: DevresRelease<object>): void {
-  const { st, entry } = takeEntry(dev, p, "devmKfree", "allocation");
-  void st;
+  const { entry } = takeEntry(dev, p, "devmKfree", "allocation");
   entry.release?.("by devmKfree()", callerSite());
 }
 

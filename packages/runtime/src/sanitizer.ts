@@ -195,13 +195,13 @@ export function endLifetime(life: Lifetime, by: string, at: Site | undefined): v
 
 export function useAfterFree(life: Lifetime, what: string): UseAfterFreeError {
   const msg = `use after free: ${what} ${describeLifetime(life)}, ${releasedWhere(life)}`;
-  report({ check: "use-after-free", severity: "error", message: msg, ...(life.device !== undefined ? { device: life.device } : {}), at: callerSite()?.toString() } as SanitizerReport);
+  report({ check: "use-after-free", severity: "error", message: msg, device: life.device, at: callerSite()?.toString() });
   return new UseAfterFreeError(msg);
 }
 
 export function doubleRelease(life: Lifetime, call: string): DoubleReleaseError {
   const msg = `double release: ${call} on ${describeLifetime(life)}, already ${releasedWhere(life)}`;
-  report({ check: "double-release", severity: "error", message: msg, ...(life.device !== undefined ? { device: life.device } : {}), at: callerSite()?.toString() } as SanitizerReport);
+  report({ check: "double-release", severity: "error", message: msg, device: life.device, at: callerSite()?.toString() });
   return new DoubleReleaseError(msg);
 }
 
@@ -385,7 +385,7 @@ export function checkKobjectParam(api: string, param: string, x: unknown): void 
     debugCheck: 3,
     severity: "error",
     message: `${api}(): ${param} ${what} is freed by devres when "${l.life.device}" unbinds, but ${api} keeps it alive after that (debug check 3)`,
-    ...(l.life.device !== undefined ? { device: l.life.device } : {}),
+    device: l.life.device,
     at: callerSite()?.toString(),
-  } as SanitizerReport);
+  });
 }
