@@ -113,7 +113,8 @@ export function getAnalysis(context: AnyContext): Analysis | undefined {
       const m = programMemoMap<"uses", boolean>(program, "usesBrands");
       let v = m.get("uses");
       if (v === undefined) {
-        v = program.getSourceFiles().some((sf) => sf.text.includes("__devbound"));
+        // TypeScript's own lib files (no-default-lib: the largest texts) cannot carry a brand.
+        v = program.getSourceFiles().some((sf) => !sf.hasNoDefaultLib && sf.text.includes("__devbound"));
         m.set("uses", v);
       }
       return v;
