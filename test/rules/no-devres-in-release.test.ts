@@ -134,6 +134,12 @@ ruleTester.run("no-devres-in-release", rule, {
       code: code(RT, `export class Foo implements DriverOps<object> {`, `readonly name = "foo-class";`, `dev: Device<Bound> | undefined;`, `probe(dev: Device<Core>) { this.dev = dev; const k = new Kobject("k", this.onRelease); kobjectInitAndAdd(k); return { k }; }`, `onRelease(): void { if (this.dev) devmAddAction(this.dev, () => {}); }`, `}`),
       errors: [direct(6, 35, "devmAddAction()", "registration", "a kobject release callback", "foo-class")],
     },
+    // a class implementing FileOperations: its release() method
+    {
+      filename,
+      code: code(RT, `export class CtlFops implements FileOperations {`, `constructor(private readonly dev: Device<Bound>, private readonly buf: object) {}`, `release(): void { devmKfree(this.dev, this.buf); }`, `}`),
+      errors: [direct(4, 19, "devmKfree()", "release", "a file release()", "the device")],
+    },
     // a deferred callback nested in the release still runs after unbind
     {
       filename,
