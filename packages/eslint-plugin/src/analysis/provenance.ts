@@ -21,6 +21,9 @@
  *                                    user helpers that pass their parameter (or a member of it) on
  *   parameterSinks(an, fn, i)        the same for parameter i of a user function
  *   callSinks(an, call, brand)       convenience: [argIndex, Sink][] of one brand
+ *   registeringDevice(an, expr)      the device parameter declaration whose devres registration
+ *                                    produced the managed value behind `expr` (`regs` from
+ *                                    `devmIoremap(dev)` -> dev's declaration), when visible
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
@@ -420,3 +423,14 @@ export function callSinks(an: Analysis, call: ts.CallExpression | ts.NewExpressi
   return out;
 }
 
+
+/** The device parameter that registered the managed value behind `expr`, when the code shows it. */
+export function registeringDevice(an: Analysis, expr: ts.Expression): ts.ParameterDeclaration | ts.BindingElement | undefined {
+  const alloc = managedOrigin(an, expr)?.allocation;
+  if (!alloc) return undefined;
+  for (const [j, arg] of alloc.arguments.entries()) {
+    if (!argumentSinks(an, alloc, j).some((s) => s.brand === "devresTarget")) continue;
+    for (const o of traceDevice(an, arg)) if (o.kind === "parameter") return o.decl;
+  }
+  return undefined;
+}

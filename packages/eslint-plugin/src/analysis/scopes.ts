@@ -23,13 +23,19 @@
  *                                          function nest
  *   enclosingReleaseCallback(an, node)     the kobject release callback or file release() `node` runs
  *                                          in (the territory of no-devres-in-release, debug check 4)
+ *   boundDeviceFor(an, node, resource)     the bound device in scope at `node` that proves the device
+ *                                          owning `resource` (a Devres) is bound: its registering
+ *                                          device, or a device of the same driver (one device per
+ *                                          driver instance: probe's, remove's, a bound callback's);
+ *                                          owner not visible -> the only bound device in scope
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { deviceContextOf, isBoundContext, type DeviceContextName } from "./brands.js";
 import { enclosingFunction, type FunctionNode } from "./ast.js";
 import { classifyCallback, isAfterAwait, isSyncOrBound, mayRunAfterUnbind, type CallbackClass } from "./deferral.js";
-import { driverRoleOf } from "./drivers.js";
+import { driverRoleOf, enclosingDriver } from "./drivers.js";
+import { registeringDevice } from "./provenance.js";
 
 export interface UnbindBoundary {
   fn: FunctionNode;
@@ -98,4 +104,14 @@ export function enclosingReleaseCallback(an: Analysis, node: ts.Node): UnbindBou
     }
   }
   return undefined;
+}
+
+export function boundDeviceFor(an: Analysis, node: ts.Node, resource: ts.Expression): BoundDevice | undefined {
+  const devices = boundDevicesInScope(an, node);
+  if (devices.length === 0) return undefined;
+  const owner = registeringDevice(an, resource);
+  const ownerDriver = owner && enclosingDriver(an, owner)?.driver;
+  if (!owner || !ownerDriver) return devices.length === 1 ? devices[0] : undefined;
+  // Innermost first: a bound callback's own device is preferred over the captured one.
+  return devices.find((d) => d.decl === owner || enclosingDriver(an, d.fn)?.driver === ownerDriver);
 }

@@ -5,10 +5,8 @@
  *
  * Recognised by type: a call returning an AccessSection-branded guard (tryAccess) or taking an
  * AccessSection-branded callback (tryAccessWith), on a receiver whose type has
- * `access(dev: Device<Bound>)` (brands.isDevresType). Devices in scope come from
- * scopes.boundDevicesInScope (crosses only sync and bound callbacks). When the Devres' owner is
- * visible (provenance: the devm call that created it) the device must be that owner or a device
- * of the same driver; otherwise exactly one bound device must be in scope.
+ * `access(dev: Device<Bound>)` (brands.isDevresType); the device comes from
+ * scopes.boundDeviceFor (a bound device in scope that is the resource's owner).
  *
  * Suggestion `access(dev)`, only where the rewrite is faithful:
  *   r.tryAccess()?.value                          -> r.access(dev)
@@ -20,43 +18,9 @@
 import ts from "typescript";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
-import {
-  argumentBrands,
-  argumentSinks,
-  boundDevicesInScope,
-  brandsOfType,
-  enclosingDriver,
-  getAnalysis,
-  isDevresType,
-  managedOrigin,
-  ownerName,
-  traceDevice,
-  typeInfoMessages,
-  type Analysis,
-  type BoundDevice,
-} from "../analysis/index.js";
+import { argumentBrands, boundDeviceFor, brandsOfType, getAnalysis, isDevresType, ownerName, typeInfoMessages } from "../analysis/index.js";
 
 type MessageIds = "tryAccessInBoundScope" | "useAccess" | keyof typeof typeInfoMessages;
-
-/** The device parameter that registered the Devres `recv`, when visible. */
-function ownerDevice(an: Analysis, recv: ts.Expression): ts.Node | undefined {
-  const alloc = managedOrigin(an, recv)?.allocation;
-  if (!alloc) return undefined;
-  for (const [j, arg] of alloc.arguments.entries()) {
-    if (!argumentSinks(an, alloc, j).some((s) => s.brand === "devresTarget")) continue;
-    for (const o of traceDevice(an, arg)) if (o.kind === "parameter") return o.decl;
-  }
-  return undefined;
-}
-
-function pickDevice(an: Analysis, recv: ts.Expression, devices: BoundDevice[]): BoundDevice | undefined {
-  const owner = ownerDevice(an, recv);
-  const ownerDriver = owner && enclosingDriver(an, owner)?.driver;
-  if (!owner || !ownerDriver) return devices.length === 1 ? devices[0] : undefined;
-  // Innermost first. A driver binds one device per instance: probe's dev, remove's dev and the
-  // device a bound callback registered on that dev receives are the same device.
-  return devices.find((d) => d.decl === owner || enclosingDriver(an, d.fn)?.driver === ownerDriver);
-}
 
 function leftmostRoot(node: TSESTree.Node): TSESTree.Node {
   let n = node;
@@ -125,9 +89,7 @@ export default createRule<[], MessageIds>({
             : argumentBrands(an.checker, call, 0).accessSection && "with";
         if (!form) return;
         if (!isDevresType(an.checker, an.checker.getTypeAtLocation(callee.expression))) return;
-        const devices = boundDevicesInScope(an, call);
-        if (devices.length === 0) return;
-        const device = pickDevice(an, callee.expression, devices);
+        const device = boundDeviceFor(an, call, callee.expression);
         if (!device) return;
 
         const resource = sc.getText(node.callee.object);
