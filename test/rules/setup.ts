@@ -68,8 +68,19 @@ const diagnosticsRule = ESLintUtils.RuleCreator.withoutDocs({
   },
 });
 
-export function typecheckCases(name: string, cases: { valid: ReadonlyArray<{ code: string } | string>; invalid: ReadonlyArray<{ code: string }> }): void {
-  const all = [...cases.valid, ...cases.invalid].map((c) => (typeof c === "string" ? c : c.code));
+interface CaseLike {
+  code: string;
+  output?: string | string[] | null;
+  errors?: ReadonlyArray<{ suggestions?: ReadonlyArray<{ output: string }> | null }>;
+}
+
+/** Every case's code, its autofix output and its suggestions' outputs must type-check. */
+export function typecheckCases(name: string, cases: { valid: ReadonlyArray<{ code: string } | string>; invalid: ReadonlyArray<CaseLike> }): void {
+  const outputs = cases.invalid.flatMap((c) => [
+    ...(typeof c.output === "string" ? [c.output] : []),
+    ...(c.errors ?? []).flatMap((e) => (e.suggestions ?? []).map((s) => s.output)),
+  ]);
+  const all = [...cases.valid, ...cases.invalid].map((c) => (typeof c === "string" ? c : c.code)).concat(outputs);
   ruleTester.run(`${name}: every case type-checks`, diagnosticsRule, {
     valid: all.map((code) => ({ filename, code })),
     invalid: [],
