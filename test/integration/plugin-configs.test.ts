@@ -59,8 +59,10 @@ describe("configs", () => {
     expect(config!.plugins?.devbound).toBe(devbound);
   });
 
-  it("`[...devbound.configs.recommended]` as the whole config lints a typed file and finds the bug", async () => {
-    const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [...devbound.configs.recommended] as never });
+  it("`import devbound from \"@devbound/eslint-plugin\"; [...devbound.configs.recommended]` (the built package) lints a typed file and finds the bug", async () => {
+    const pkgPlugin = (await import("@devbound/eslint-plugin")).default;
+    expect(Object.keys(pkgPlugin.rules).sort()).toEqual([...ruleNames].sort());
+    const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [...pkgPlugin.configs.recommended] as never });
     const [result] = await eslint.lintFiles(["fixtures/no-devres-to-kobject/bad.ts"]);
     expect(result!.messages.map((m) => `${m.ruleId}@${m.line}`)).toEqual(["devbound/no-devres-to-kobject@8"]);
   });
