@@ -104,6 +104,12 @@ ruleTester.run("no-devres-in-release", rule, {
       code: code(RT, `import { releaseStats } from "./no-devres-in-release-helpers.js";`, `export function mk(dev: Device<Bound>, p: object) {`, `return new Kobject("k", () => releaseStats(dev, p));`, `}`),
       errors: [direct(4, 31, "releaseStats()", "release", "a kobject release callback", "the device")],
     },
+    // a release declared in another module, passed by reference: reported where it is handed over
+    {
+      filename,
+      code: code(RT, `import { statsRelease } from "./no-devres-in-release-helpers.js";`, `export const d = defineDriver({ name: "stats-ref", probe(dev) {`, `const kobj = new Kobject("stats", statsRelease);`, `kobjectInitAndAdd(kobj);`, `return { kobj };`, `} });`),
+      errors: [via(4, 35, "statsRelease()", "devmKfree()", "release", "a kobject release callback", "stats-ref")],
+    },
     // renamed import
     {
       filename,

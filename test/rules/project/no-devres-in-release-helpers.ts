@@ -17,3 +17,11 @@ export function countClose(counters: { closes: number }): void {
 }
 
 export { devmKfree as managedFree } from "@devbound/runtime";
+
+/** State a release callback in this module reads (set by the driver while bound). */
+export const saved: { dev?: Device<Bound>; stats?: object } = {};
+
+/** A kobject release declared in another module, handed over by reference. */
+export function statsRelease(): void {
+  if (saved.dev && saved.stats) devmKfree(saved.dev, saved.stats);
+}
