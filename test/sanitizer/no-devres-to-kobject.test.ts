@@ -36,6 +36,22 @@ describe("no-devres-to-kobject under the sanitizer", () => {
     expect(() => file.close()).toThrow(UseAfterFreeError);
   });
 
+  it("bad: the class driver's child device embedded in devres memory, registered by a helper module (debug check 3)", async () => {
+    const { bus, dev } = await plug(new bad.FooHubDriver());
+    const reports = sanitizer.errors().filter((r) => r.check === "devres-to-kobject");
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.message).toContain("deviceRegister");
+    expect(reports[0]!.message).toContain("child");
+    await bus.unbind(dev);
+  });
+
+  it("good: the class driver's child device has its own lifetime; probe and unbind are clean", async () => {
+    const { bus, dev } = await plug(new good.FooHubDriver());
+    await bus.unbind(dev);
+    await bus.idle();
+    expect(sanitizer.errors()).toEqual([]);
+  });
+
   it("good: the adapter outlives the unbind while user space holds it; closing is clean", async () => {
     const { bus, dev } = await plug(good.driver as DriverOps<{ adapter: { nr: number } }>);
     const nr = bus.driverData<{ adapter: { nr: number } }>(dev)!.adapter.nr;
