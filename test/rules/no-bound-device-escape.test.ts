@@ -207,6 +207,21 @@ const nestedDriverData = src(
   `} });`,
 );
 
+const objectAssign = src(
+  `export class FooDrv implements DriverOps<{}> {`,
+  `  name = "foo-assign";`,
+  `  dev?: Device<Bound>;`,
+  `  probe(dev: Device<Core>) { Object.assign(this, { dev }); return {}; }`,
+  `}`,
+);
+
+const castWidened = src(
+  `let keep: Device<Normal> | undefined;`,
+  `export function widen(dev: Device<Bound>) {`,
+  `  keep = dev as Device<Normal>;`,
+  `}`,
+);
+
 ruleTester.run("no-bound-device-escape", rule, {
   valid: [
     // the storable handle: dev.get()
@@ -324,6 +339,16 @@ ruleTester.run("no-bound-device-escape", rule, {
     }),
     invalid("listener", listener, { line: 5, needle: "dev", kind: "captured", ctx: "Bound", owner: "the device", sink: "an event listener (.on)" }),
     invalid("viaSameHelper", viaSameHelper, { line: 4, needle: "dev", nth: 3, kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `this.dev`", fix: "  take(dev: Device<Bound>) { this.dev = same(dev.get()); }" }),
+    invalid("objectAssign", objectAssign, {
+      line: 5,
+      needle: "dev",
+      nth: 2,
+      kind: "stored",
+      owner: "foo-assign",
+      sink: "the field `this.dev`",
+      fix: "  probe(dev: Device<Core>) { Object.assign(this, { dev: dev.get() }); return {}; }",
+    }),
+    invalid("castWidened", castWidened, { line: 4, needle: "dev", kind: "stored", ctx: "Bound", owner: "the device", sink: "the module variable `keep`", fix: "  keep = dev.get() as Device<Normal>;" }),
     invalid("nestedDriverData", nestedDriverData, { line: 3, needle: "dev", nth: 1, kind: "driverData", owner: "foo-nest", sink: "the driver data of foo-nest (`hw.dev`)", fix: "  const hw = { dev: dev.get(), irq: 3 };" }),
   ],
 });

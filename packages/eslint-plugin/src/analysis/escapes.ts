@@ -10,7 +10,8 @@
  * hand it back. Calls that compute something new (`dev.get()`, `m.readl(0)`) end the flow.
  *
  * A value escapes its `home` (the function, block or callback it is valid in) when it reaches
- *   field            `this.x = v`, `obj.x = v` (obj not a local literal), a parameter property
+ *   field            `this.x = v`, `obj.x = v` (obj not a local literal), a parameter property,
+ *                    `Object.assign(this, { x: v })`
  *   module-variable  a variable declared outside every function
  *   outer-variable   a variable declared outside `home` (an enclosing function's, or before a block)
  *   collection       push/unshift/splice/set/add on a field's or an outer variable's Array/Map/Set
@@ -294,6 +295,21 @@ function walk(w: Walk, node: ts.Expression, report: ts.Expression, path: string[
         return;
       }
     }
+    // `Object.assign(target, { dev })`: a store into the target's members.
+    if (ts.isCallExpression(parent) && i > 0 && isObjectAssign(an, callee)) {
+      const target = skipOuter(parent.arguments[0]!);
+      if (target.kind === ts.SyntaxKind.ThisKeyword) {
+        if (path.length > 0) push(w, { kind: "field", node: report, target: `this.${pathText(path)}`, path: [], site: parent });
+        return;
+      }
+      if (ts.isIdentifier(target) || ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
+        if (path.length > 0) {
+          const [first, ...rest] = path;
+          storeIntoMember(w, target, first!, report, rest, parent, depth);
+        }
+      }
+      return;
+    }
     const fn = calledFunction(an, parent);
     if (!fn || !fn.parameters[i] || fn.parameters[i]!.dotDotDotToken) return;
     const paramType = an.checker.getTypeAtLocation(fn.parameters[i]!);
@@ -307,6 +323,26 @@ function walk(w: Walk, node: ts.Expression, report: ts.Expression, path: string[
     }
     if (pe.returns) walk(w, parent, report, path, depth + 1);
   }
+}
+
+/** `Object.assign` (the lib's ObjectConstructor method, however it is reached). */
+function isObjectAssign(an: Analysis, callee: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== "assign") return false;
+  const recv = an.checker.getTypeAtLocation(callee.expression);
+  return (recv.getSymbol() ?? recv.aliasSymbol)?.name === "ObjectConstructor";
+}
+
+/** `Object.assign(target, { member: v })`: like `target.member = v` (a local target is followed). */
+function storeIntoMember(w: Walk, target: ts.Expression, member: string, report: ts.Expression, path: string[], site: ts.Node, depth: number): void {
+  const { an } = w;
+  if (ts.isIdentifier(target)) {
+    const decl = symbolOf(an.checker, target)?.valueDeclaration;
+    if (decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && !isModuleLevel(decl) && isInside(decl, w.scope.home)) {
+      followVariable(w, decl.name, report, [member, ...path], depth);
+      return;
+    }
+  }
+  push(w, { kind: "field", node: report, target: `${an.text(target)}.${member}`, path, site });
 }
 
 /** The user function (any file of the program) a call or `new` runs: function, method or constructor. */
