@@ -2,7 +2,7 @@
 // unbind, where the sanitizer reports debug check 1 and the runtime refuses them; the good
 // fixture binds and unbinds clean.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Bus, NotBoundError, sanitizer, type DriverOps } from "@devbound/runtime";
+import { Bus, ErrnoError, NotBoundError, openCdev, sanitizer, type Cdev, type DriverOps } from "@devbound/runtime";
 import * as bad from "../../fixtures/devm-after-unbind/bad.js";
 import * as good from "../../fixtures/devm-after-unbind/good.js";
 
@@ -41,6 +41,26 @@ describe("devm-after-unbind under the sanitizer", () => {
     await bus.unbind(dev);
     expect(() => bad.resetLater()).toThrow(NotBoundError); // ...the stored Device<Bound> proves nothing later
     expect(sanitizer.errors().map((r) => r.check)).toEqual(["devres-while-unbound"]);
+  });
+
+  it("bad: the ioctl (a file operation) registers devres through a helper after unbind", async () => {
+    const { bus, dev } = await plug(bad.ctlDriver);
+    const file = await openCdev(bus.driverData<{ cdev: Cdev }>(dev)!.cdev);
+    await expect(file.ioctl(1)).resolves.toBe(256); // while bound
+    await bus.unbind(dev);
+    await expect(file.ioctl(1)).rejects.toBeInstanceOf(NotBoundError); // user space did not go away
+    expect(sanitizer.errors().map((r) => r.check)).toEqual(["devres-while-unbound"]);
+    await file.close();
+  });
+
+  it("good: the ioctl only uses what probe allocated; after unbind it fails with ENODEV, nothing is registered", async () => {
+    const { bus, dev } = await plug(good.ctlDriver);
+    const file = await openCdev(bus.driverData<{ cdev: Cdev }>(dev)!.cdev);
+    await expect(file.ioctl(1)).resolves.toBe(256);
+    await bus.unbind(dev);
+    await expect(file.ioctl(1)).rejects.toBeInstanceOf(ErrnoError);
+    await file.close();
+    expect(sanitizer.errors()).toEqual([]);
   });
 
   it("good: registrations in async probe and in a devm work item; unbind is clean", async () => {
