@@ -26,6 +26,7 @@ import {
   iounmap,
   kfree,
   kzalloc,
+  putDevice,
   requestIrq,
   sanitizer,
   UseAfterFreeError,
@@ -210,19 +211,24 @@ describe("devres needs a bound device (always on, and debug check 1)", () => {
     await bus.unplug(dev);
   });
 
-  test("a Device<Bound> kept after unbind (a timer) registering devres", async () => {
+  test("a Device<Bound> kept after unbind (a timer) registering devres: refused, even once the device is bound again", async () => {
     let kept: Device<Bound> | undefined;
+    let probes = 0;
     const drv = defineDriver({
       name: "keeper",
       probe(dev) {
-        kept = dev;
+        if (probes++ === 0) kept = dev;
         return {};
       },
     });
     const { bus, dev } = await plug(drv);
     await bus.unbind(dev);
-    expect(() => devmAddAction(kept!, () => {})).toThrow(/devmAddAction\(\) on device "keeper\d+": no driver is bound to it; devres can only be registered while the device is bound/);
-    expect(sanitizer.reports.some((r) => r.check === "devres-while-unbound")).toBe(true);
+    const stale = /devmAddAction\(\) on device "keeper\d+" with the Device<Bound> of its binding to driver "keeper", which ended at .*devres\.test\.ts:\d+:\d+: the proof outlived its bound scope/;
+    expect(() => devmAddAction(kept!, () => {})).toThrow(stale);
+    await bus.bind(dev); // a new binding: the old proof still proves nothing
+    expect(dev.isBound).toBe(true);
+    expect(() => devmAddAction(kept!, () => {})).toThrow(stale);
+    expect(sanitizer.reports.filter((r) => r.check === "devres-while-unbound")).toHaveLength(2);
     await bus.unplug(dev);
   });
 
@@ -328,9 +334,11 @@ describe("managed workqueue", () => {
   test("items receive the device's Device<Bound>, may register devres, and are drained before release", async () => {
     const log: string[] = [];
     let seenDev: unknown;
+    let proof: unknown;
     const drv = defineDriver({
       name: "mwq",
       probe(dev) {
+        proof = dev;
         const priv = devmKzalloc(dev, () => ({ count: 0 }));
         const wq = devmAllocWorkqueue(dev, "mwq");
         for (let i = 0; i < 3; i++) {
@@ -347,7 +355,9 @@ describe("managed workqueue", () => {
     const { bus, dev } = await plug(drv);
     const { wq } = bus.driverData<{ wq: { queue(f: (d: Device<Bound>) => void): unknown; flush(): Promise<void> } }>(dev)!;
     await wq.flush();
-    expect(seenDev).toBe(dev);
+    expect(seenDev).toBe(proof); // the binding's own Device<Bound>
+    expect((seenDev as Device).get()).toBe(dev); // whose storable handle is the device
+    putDevice(dev);
     // Queued now, it runs in the drain at unbind: registering devres from there is refused (and reported).
     wq.queue((d) => void devmAddAction(d, () => log.push("never")));
     await bus.unplug(dev);

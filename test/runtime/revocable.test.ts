@@ -169,6 +169,27 @@ describe("Devres", () => {
     await a.bus.unplug(a.dev);
   });
 
+  test("a stale proof on the next binding's Devres is caught (sanitizer), though the device is bound again", async () => {
+    const proofs: Device<Bound>[] = [];
+    const { bus, dev } = await plug(
+      defineDriver({
+        name: "rebind",
+        probe(dev) {
+          proofs.push(dev);
+          return { regs: devmIoremap(dev) };
+        },
+      }),
+    );
+    await bus.unbind(dev);
+    await bus.bind(dev);
+    const { regs } = bus.driverData<{ regs: Devres<Mmio> }>(dev)!;
+    expect(regs.access(proofs[1]!).size).toBe(4096);
+    expect(() => regs.access(proofs[0]!)).toThrow(/use after free: access\(\) on Devres<Mmio> of device "rebind\d+" with the Device<Bound> of an earlier binding \(to driver "rebind", ended at .*revocable\.test\.ts/);
+    // The device's own handle still identifies the owner.
+    expect(regs.access(dev as unknown as Device<Bound>).size).toBe(4096);
+    await bus.unplug(dev);
+  });
+
   test("a Devres is revoked at unbind: tryAccess is null, and a stale proof is caught", async () => {
     let kept: Device<Bound> | undefined;
     const { bus, dev } = await plug(

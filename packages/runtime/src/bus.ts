@@ -9,12 +9,12 @@
  * failure, before the next operation on the device starts.
  */
 import type { Core } from "./brands.js";
-import { DEV, Device, addDevice, assertDevice, deviceDel, putDevice, type DeviceState } from "./device.js";
+import { DEV, Device, addDevice, assertDevice, bindingView, deviceOf, type Binding, deviceDel, putDevice, type DeviceState } from "./device.js";
 import { devresReleaseAll } from "./devres.js";
 import { checkDriver, type DriverOps } from "./driver.js";
 import { DevboundError, ErrnoError, describe } from "./errors.js";
 import { fireIrq } from "./irq.js";
-import { callerSite, unwrapMember } from "./sanitizer.js";
+import { callerSite } from "./sanitizer.js";
 import type { Site } from "./sanitizer.js";
 
 export interface AddDeviceOptions {
@@ -87,13 +87,23 @@ export class Bus {
     return dev;
   }
 
+  private readonly bindings = new WeakMap<DeviceState, { view: Device; binding: Binding }>();
+
+  private endBinding(st: DeviceState, site: Site | undefined): void {
+    const b = this.bindings.get(st);
+    if (b === undefined) return;
+    b.binding.ended = true;
+    b.binding.endedAt = site;
+    this.bindings.delete(st);
+  }
+
   private match(st: DeviceState): DriverOps<any> | undefined {
     return this.drivers.get(st.compatible ?? "");
   }
 
   private own(dev: unknown, call: string): { dev: Device; st: DeviceState } {
     assertDevice(dev, `Bus "${this.name}": ${call}`);
-    const d = unwrapMember(dev);
+    const d = deviceOf(dev);
     const st = d[DEV];
     if (st.bus !== this) throw new DevboundError(`Bus "${this.name}": ${call}: device "${st.name}" is not on this bus`);
     return { dev: d, st };
@@ -139,13 +149,16 @@ export class Bus {
     st.bind = "probing";
     st.driver = drv;
     st.unbindSite = undefined;
+    const { view, binding } = bindingView(dev, drv.name);
+    this.bindings.set(st, { view, binding });
     try {
-      st.data = await drv.probe(dev as Device<Core>);
+      st.data = await drv.probe(view as Device<Core>);
       st.bind = "bound";
     } catch (err) {
       st.bind = "releasing";
       st.unbindSite = undefined;
       const errors = await devresReleaseAll(dev, `by devres when probe of "${st.name}" by "${drv.name}" failed`);
+      this.endBinding(st, undefined);
       st.bind = "unbound";
       st.driver = undefined;
       st.data = undefined;
@@ -169,12 +182,13 @@ export class Bus {
     st.unbindSite = site;
     const errors: unknown[] = [];
     try {
-      if (drv.remove !== undefined) await drv.remove(dev as Device<Core>, st.data);
+      if (drv.remove !== undefined) await drv.remove((this.bindings.get(st)?.view ?? dev) as Device<Core>, st.data);
     } catch (err) {
       errors.push(err);
     }
     st.bind = "releasing";
     errors.push(...(await devresReleaseAll(dev)));
+    this.endBinding(st, site);
     st.bind = "unbound";
     st.driver = undefined;
     st.data = undefined;

@@ -72,6 +72,39 @@ export interface DeviceState {
 export const DEV: unique symbol = Symbol("devbound.device");
 internalKeys.add(DEV);
 
+/** One binding of a driver to a device: from probe until its devres is released. */
+export interface Binding {
+  readonly driver: string;
+  ended: boolean;
+  endedAt: Site | undefined;
+}
+
+/**
+ * With the sanitizer on, probe/remove and bound callbacks get a per-binding view of the
+ * device (a forwarding Proxy): the Device<Bound> proof of *that* binding. A proof kept past
+ * unbind is recognised as stale even after the device is bound again.
+ */
+const views = new WeakMap<object, { readonly device: Device; readonly binding: Binding }>();
+
+export function bindingView(dev: Device, driver: string): { view: Device; binding: Binding } {
+  const binding: Binding = { driver, ended: false, endedAt: undefined };
+  if (!san.enabled) return { view: dev, binding };
+  const view = new Proxy(dev, {});
+  views.set(view, { device: dev, binding });
+  return { view, binding };
+}
+
+/** The binding a Device<Bound> proof belongs to (sanitizer on), if it is a binding view. */
+export function bindingOf(dev: unknown): Binding | undefined {
+  return typeof dev === "object" && dev !== null ? views.get(dev)?.binding : undefined;
+}
+
+/** The device itself, whatever handle reached it (binding view, driver-data member). */
+export function deviceOf<T>(dev: T): T {
+  const v = typeof dev === "object" && dev !== null ? views.get(dev) : undefined;
+  return v !== undefined ? (v.device as T) : unwrapMember(dev);
+}
+
 export class Device<Ctx extends Normal = Normal> {
   /** Phantom: the device context (Normal, Bound, Core). Never present at run time. */
   declare readonly __devboundContext: Ctx;
@@ -86,7 +119,7 @@ export class Device<Ctx extends Normal = Normal> {
     this[DEV] = {
       kref: krefInit(`device "${name}"`, name),
       name,
-      parent: parent === undefined ? undefined : unwrapMember(parent),
+      parent: parent === undefined ? undefined : deviceOf(parent),
       release,
       added: false,
       bind: "unbound",
@@ -111,7 +144,8 @@ export class Device<Ctx extends Normal = Normal> {
   /** Takes a reference: the storable, reference-counted handle (get_device()). */
   get(): Device<Normal> {
     krefGet(this[DEV].kref, `get() of device "${this[DEV].name}"`);
-    return this as Device<Normal>;
+    // The storable handle is the device itself, not the binding's proof.
+    return deviceOf(this) as Device<Normal>;
   }
 
   /** Whether a driver is bound right now (probe returned, remove not yet started). */

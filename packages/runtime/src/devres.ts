@@ -16,7 +16,7 @@ import type {
   ManagedKind,
   Releases,
 } from "./brands.js";
-import { DEV, Device, assertDevice, type DeviceState, type DevresEntry } from "./device.js";
+import { DEV, Device, assertDevice, bindingOf, type DeviceState, type DevresEntry } from "./device.js";
 import { DevboundError, DoubleReleaseError, NotBoundError, describe } from "./errors.js";
 import {
   callerSite,
@@ -46,6 +46,12 @@ export function devresTarget(dev: unknown, call: string): DeviceState {
   const st = dev[DEV];
   if (st.kref.life.released) throw useAfterFree(st.kref.life, `${call}() on`);
   checkNotInRelease(call, st.name);
+  const binding = bindingOf(dev);
+  if (binding?.ended) {
+    const msg = `${call}() on device "${st.name}" with the Device<Bound> of its binding to driver "${binding.driver}", which ended${binding.endedAt ? ` at ${binding.endedAt}` : ""}: the proof outlived its bound scope (debug check 1)`;
+    report({ check: "devres-while-unbound", debugCheck: 1, severity: "error", message: msg, device: st.name, at: callerSite()?.toString() });
+    throw new NotBoundError(msg);
+  }
   if (st.bind !== "probing" && st.bind !== "bound" && st.bind !== "removing") {
     const why =
       st.bind === "releasing"

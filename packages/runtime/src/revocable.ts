@@ -11,10 +11,10 @@
  */
 import "./polyfill.js";
 import type { AccessSection, Bound, DevresTargetBrand, ManagedKind, SyncCallback } from "./brands.js";
-import { Device } from "./device.js";
+import { Device, bindingOf, deviceOf } from "./device.js";
 import { devresAdd, devresTarget } from "./devres.js";
 import { DevboundError, DoubleReleaseError, UseAfterFreeError, describe } from "./errors.js";
-import { callerSite, internalKeys, lifetimeOf, report, san, unwrapMember, useAfterFree } from "./sanitizer.js";
+import { callerSite, internalKeys, lifetimeOf, report, useAfterFree } from "./sanitizer.js";
 import type { Site } from "./sanitizer.js";
 
 export interface RevocableGuard<T> {
@@ -225,10 +225,16 @@ export class Devres<T> extends Revocable<T> {
       report({ check: "use-after-free", severity: "error", message: msg, device: dev.name, at: callerSite()?.toString() });
       throw new UseAfterFreeError(`use after free: ${msg}`);
     }
-    // A device reached through driver data is a member proxy of it (sanitizer on): same device.
+    const binding = bindingOf(dev);
+    if (binding?.ended) {
+      const msg = `access() on ${st.what} with the Device<Bound> of an earlier binding (to driver "${binding.driver}", ended${binding.endedAt ? ` at ${binding.endedAt}` : ""}): the proof outlived its bound scope`;
+      report({ check: "use-after-free", severity: "error", message: msg, device: dev.name, at: callerSite()?.toString() });
+      throw new UseAfterFreeError(`use after free: ${msg}`);
+    }
+    // The same device reached another way (driver data, dev.get(), the binding's proof).
     const l = lifetimeOf(dev);
     if (l?.life.released) throw useAfterFree(l.life, "access() through");
-    if (owner !== undefined && unwrapMember(dev) === owner) return this[VALUE] as T;
+    if (owner !== undefined && deviceOf(dev) === deviceOf(owner)) return this[VALUE] as T;
     throw new DevboundError(`access() on ${st.what} with another device's proof: "${dev.name}" is not the owner`);
   }
 }
