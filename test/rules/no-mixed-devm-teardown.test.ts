@@ -8,7 +8,7 @@ import { filename, ruleTester } from "./setup.js";
 
 const code = (...lines: string[]): string => lines.join("\n");
 const RT = `import { defineDriver, devmAddAction, devmAllocWorkqueue, devmIoremap, devmKzalloc, devmRequestIrq, freeIrq, iounmap, ioremap, kfree, kzalloc, requestIrq, type Bound, type Core, type Device, type DriverOps } from "@devbound/runtime";`;
-const RING = `import { Ring, allocRing, teardownRing, requestManagedIrq, setupCounters } from "./no-mixed-devm-teardown-helpers.js";`;
+const RING = `import { Ring, allocRing, teardownRing, requestManagedIrq, setupCounters, setupRingIrq } from "./no-mixed-devm-teardown-helpers.js";`;
 
 const usesRemoved = (line: number, column: number, callee: string, resource: string, driver: string, release: string) => ({
   messageId: "callbackUsesRemoved" as const,
@@ -56,6 +56,8 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
     { filename, code: code(RT, `export function f(dev: Device<Core>) { const a = kzalloc(() => ({ n: 0 })); devmAddAction(dev, () => { a.n = 1; }); kfree(a); }`) },
     // class driver, devm work item using only devres-managed memory
     { filename, code: code(RT, `export class W implements DriverOps<{ buf: { n: number } }> { readonly name = "w"; probe(dev: Device<Core>) { const c = devmKzalloc(dev, () => ({ n: 0 })); const wq = devmAllocWorkqueue(dev, "w"); wq.queue(() => { c.n++; }); const buf = kzalloc(() => ({ n: 0 })); return { buf }; } remove(_d: Device<Core>, p: { buf: { n: number } }) { kfree(p.buf); } }`) },
+    // a helper registering a devm IRQ over devres-managed memory only
+    { filename, code: code(RT, RING, `export const d = defineDriver({ name: "r", probe(dev) { const ring = devmKzalloc(dev, () => new Ring()); setupRingIrq(dev, ring); const buf = kzalloc(() => ({ n: 0 })); return { ring, buf }; }, remove(_d, { buf }) { kfree(buf); } });`) },
     // third-party code
     { filename, code: `export const drv = { name: "x", probe() { return 1; }, remove() { return 2; } };` },
   ],
@@ -145,6 +147,24 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
       filename,
       code: code(RT, RING, `export const d = defineDriver({ name: "r", probe(dev) {`, `const priv = kzalloc(() => ({ ring: new Ring() }));`, `devmRequestIrq(dev, 0, () => priv.ring.push(1));`, `return priv;`, `}, remove(_d, priv) { kfree(priv); } });`),
       errors: [usesRemoved(5, 1, "devmRequestIrq", "priv", "r", "kfree()")],
+    },
+    // the devm IRQ registered by a helper in another file, its handler using the caller's ring
+    {
+      filename,
+      code: code(RT, RING, `export const d = defineDriver({ name: "r", probe(dev) {`, `const ring = kzalloc(() => new Ring());`, `setupRingIrq(dev, ring);`, `return { ring };`, `}, remove(_d, { ring }) { kfree(ring); } });`),
+      errors: [
+        {
+          message: "The devmRequestIrq() callback that setupRingIrq() registers uses `ring`, which r's remove() frees with kfree(); devres stops this callback only after remove() returns, so it can run on a freed `ring`.",
+          line: 5,
+          column: 1,
+        },
+      ],
+    },
+    // class driver: the devm IRQ registered by a private method
+    {
+      filename,
+      code: code(RT, RING, `export class R implements DriverOps<{ ring: Ring }> {`, `readonly name = "r-method";`, `probe(dev: Device<Core>) {`, `const ring = kzalloc(() => new Ring());`, `this.setupIrq(dev, ring);`, `return { ring };`, `}`, `private setupIrq(dev: Device<Bound>, r: Ring): void { devmRequestIrq(dev, 0, () => r.push(1)); }`, `remove(_d: Device<Core>, data: { ring: Ring }) { kfree(data.ring); }`, `}`),
+      errors: [{ messageId: "callbackUsesRemovedVia", data: { inner: "devmRequestIrq", callee: "this.setupIrq", resource: "r", driver: "r-method", release: "kfree()" }, line: 7, column: 1 }],
     },
     // a helper in another file registering devres after a manual allocation remove() frees
     {

@@ -17,7 +17,7 @@
  * (what does remove() free, and where did probe() acquire it).
  *
  * API
- *   originsOf(an, expr, path?)    Origin[]:
+ *   originsOf(an, expr, path?, bindings?)    Origin[]:
  *     managed   { kinds, allocation (the devm call when visible), path, via }
  *     call      { call (a call the analysis cannot see through: kzalloc, requestIrq, a
  *                 library), path, via }
@@ -25,6 +25,8 @@
  *     unknown   a parameter nobody passes here, a global, a depth cut
  *   via: the helper calls descended through to reach the origin, outermost first (so a
  *   caller can place an origin found inside a helper at the call in its own function).
+ *   bindArguments(call, fn, outer?)   Bindings: resolve inside helper `fn` as called by `call`
+ *                                 (its parameters read the call's arguments)
  *   isManagedRelease(origins)     at least one managed origin and no manual allocation
  *   pathStartsWith(path, prefix)
  */
@@ -345,8 +347,22 @@ function resolveParameter(an: Analysis, param: ts.ParameterDeclaration, path: st
   return [{ kind: "unknown", node: param, via: st.via }];
 }
 
-export function originsOf(an: Analysis, expr: ts.Expression, path: string[] = []): Origin[] {
-  return resolve(an, expr, path, { depth: 0, env: EMPTY_ENV, via: [], stack: new Set() });
+/** Parameter bindings for resolving inside a helper as called from a given call site. */
+export type Bindings = Env;
+export const NO_BINDINGS: Bindings = EMPTY_ENV;
+
+/** Bind `fn`'s parameters to `call`'s arguments (resolved, in turn, under `outer`). */
+export function bindArguments(call: ts.CallExpression | ts.NewExpression, fn: FunctionNode, outer: Bindings = EMPTY_ENV): Bindings {
+  const env = new Map(outer);
+  fn.parameters.forEach((p, i) => {
+    const arg = call.arguments?.[i];
+    if (arg && !p.dotDotDotToken) env.set(p, { arg, env: outer, via: [] });
+  });
+  return env;
+}
+
+export function originsOf(an: Analysis, expr: ts.Expression, path: string[] = [], bindings: Bindings = EMPTY_ENV): Origin[] {
+  return resolve(an, expr, path, { depth: 0, env: bindings, via: [], stack: new Set() });
 }
 
 /** A manual release of these origins frees devres-managed memory: some managed, none manual. */

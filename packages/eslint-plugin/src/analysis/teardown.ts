@@ -22,14 +22,17 @@
  *                                      frees: { expr, teardown } or undefined
  *   ownSteps(fn)                       the calls of a function's own body in source order (not
  *                                      those inside nested functions)
+ *   boundCallbacksOf(an, call)         the bound callbacks `call` registers, itself or through the
+ *                                      user's helpers, with the bindings to resolve their uses
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
 import type { DriverInfo } from "./drivers.js";
 import { argumentSinks } from "./provenance.js";
-import { originsOf, pathStartsWith, type Origin } from "./origins.js";
-import { calleeText } from "./devres-calls.js";
-import { isFunctionNode, type FunctionNode } from "./ast.js";
+import { NO_BINDINGS, bindArguments, originsOf, pathStartsWith, type Bindings, type Origin } from "./origins.js";
+import { argumentBrands } from "./brands.js";
+import { calleeText, userFunctionOf } from "./devres-calls.js";
+import { functionDeclarationOf, isFunctionNode, skipOuter, type FunctionNode } from "./ast.js";
 
 type CallOrigin = Extract<Origin, { kind: "call" }>;
 
@@ -133,8 +136,8 @@ export function probeAcquisitions(an: Analysis, driver: DriverInfo): readonly Ac
   return out.sort((a, b) => a.anchor.getStart() - b.anchor.getStart());
 }
 
-function matches(an: Analysis, expr: ts.Expression, teardowns: readonly Teardown[]): Teardown | undefined {
-  const used = originsOf(an, expr).filter((o): o is CallOrigin => o.kind === "call");
+function matches(an: Analysis, expr: ts.Expression, teardowns: readonly Teardown[], bindings: Bindings): Teardown | undefined {
+  const used = originsOf(an, expr, [], bindings).filter((o): o is CallOrigin => o.kind === "call");
   for (const u of used) {
     for (const t of teardowns) {
       if (t.freed.some((f) => f.call === u.call && pathStartsWith(u.path, f.path))) return t;
@@ -153,7 +156,12 @@ function isValueIdentifier(id: ts.Identifier): boolean {
   return true;
 }
 
-export function useOfTeardown(an: Analysis, driver: DriverInfo, fn: FunctionNode): { expr: ts.Expression; teardown: Teardown } | undefined {
+export function useOfTeardown(
+  an: Analysis,
+  driver: DriverInfo,
+  fn: FunctionNode,
+  bindings: Bindings = NO_BINDINGS,
+): { expr: ts.Expression; teardown: Teardown } | undefined {
   const teardowns = removeTeardowns(an, driver);
   const body = (fn as ts.FunctionLikeDeclaration).body;
   if (teardowns.length === 0 || !body) return undefined;
@@ -164,7 +172,7 @@ export function useOfTeardown(an: Analysis, driver: DriverInfo, fn: FunctionNode
       // From the variable outwards along the member chain: `priv`, `priv.ring`, `priv.ring.push`.
       let e: ts.Expression = n as ts.Expression;
       for (;;) {
-        const t = n.kind === ts.SyntaxKind.ThisKeyword && e === n ? undefined : matches(an, e, teardowns);
+        const t = n.kind === ts.SyntaxKind.ThisKeyword && e === n ? undefined : matches(an, e, teardowns, bindings);
         if (t) {
           found = { expr: e, teardown: t };
           return;
@@ -178,4 +186,32 @@ export function useOfTeardown(an: Analysis, driver: DriverInfo, fn: FunctionNode
   };
   visit(body);
   return found;
+}
+
+export interface BoundCallbackSite {
+  /** The call that registers the callback (in `call` itself or in a helper it calls). */
+  registration: ts.CallExpression | ts.NewExpression;
+  fn: FunctionNode;
+  /** How the helpers' parameters read the outer call's arguments. */
+  bindings: Bindings;
+}
+
+/**
+ * The bound callbacks (devm IRQ handlers, devm work items: `BoundCallback` parameters) that
+ * `call` registers, itself or through the user's helpers it calls (any file, a few levels).
+ */
+export function boundCallbacksOf(an: Analysis, call: ts.CallExpression | ts.NewExpression, bindings: Bindings = NO_BINDINGS, depth = 0): BoundCallbackSite[] {
+  const out: BoundCallbackSite[] = [];
+  (call.arguments ?? []).forEach((arg, i) => {
+    if (!argumentBrands(an.checker, call, i).boundCallback) return;
+    const a = skipOuter(arg);
+    const fn = isFunctionNode(a) ? a : functionDeclarationOf(an.checker, a);
+    if (fn) out.push({ registration: call, fn, bindings });
+  });
+  if (out.length > 0 || depth >= 3) return out;
+  const helper = userFunctionOf(an, call);
+  if (!helper) return out;
+  const inner = bindArguments(call, helper, bindings);
+  for (const step of ownSteps(helper)) out.push(...boundCallbacksOf(an, step, inner, depth + 1));
+  return out;
 }

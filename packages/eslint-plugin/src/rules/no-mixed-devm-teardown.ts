@@ -7,11 +7,11 @@
  * (debug check 2 of seeds/001, a soft check).
  */
 import { createRule } from "../util/create-rule.js";
-import { getAnalysis, typeInfoMessages, argumentBrands, managedKindOf, functionDeclarationOf, isFunctionNode, skipOuter, driverDisplayName, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, managedKindOf, boundCallbacksOf, driverDisplayName, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/index.js";
 
 type Options = [{ checkDevresWithRemove?: boolean }];
 
-export default createRule<Options, keyof typeof typeInfoMessages | "callbackUsesRemoved" | "devmAfterManual" | "devresWithRemove">({
+export default createRule<Options, keyof typeof typeInfoMessages | "callbackUsesRemoved" | "callbackUsesRemovedVia" | "devmAfterManual" | "devresWithRemove">({
   name: "no-mixed-devm-teardown",
   meta: {
     type: "problem",
@@ -38,6 +38,8 @@ export default createRule<Options, keyof typeof typeInfoMessages | "callbackUses
       ...typeInfoMessages,
       callbackUsesRemoved:
         "The {{callee}}() callback uses `{{resource}}`, which {{driver}}'s remove() frees with {{release}}; devres stops this callback only after remove() returns, so it can run on a freed `{{resource}}`.",
+      callbackUsesRemovedVia:
+        "The {{inner}}() callback that {{callee}}() registers uses `{{resource}}`, which {{driver}}'s remove() frees with {{release}}; devres stops this callback only after remove() returns, so it can run on a freed `{{resource}}`.",
       devmAfterManual:
         "{{callee}}() registers devres after `{{resource}}` was acquired, which {{driver}}'s remove() frees with {{release}}; devres releases it only after remove() returns, so at unbind `{{resource}}` is gone first, the reverse of probe order.",
       devresWithRemove:
@@ -59,21 +61,18 @@ export default createRule<Options, keyof typeof typeInfoMessages | "callbackUses
             const es = an.esNode(call);
             if (!es) continue;
             const callee = calleeText(an, call);
-            // (1) a bound callback (devm IRQ handler, devm work item) using what remove() frees
+            // (1) a bound callback (devm IRQ handler, devm work item) using what remove() frees,
+            // registered here or by a helper called here
             let reported = false;
-            (call.arguments ?? []).forEach((arg, i) => {
-              if (reported || !argumentBrands(an.checker, call, i).boundCallback) return;
-              const a = skipOuter(arg);
-              const fn = isFunctionNode(a) ? a : functionDeclarationOf(an.checker, a);
-              const use = fn && useOfTeardown(an, driver, fn);
-              if (!use) return;
+            for (const site of boundCallbacksOf(an, call)) {
+              const use = useOfTeardown(an, driver, site.fn, site.bindings);
+              if (!use) continue;
               reported = true;
-              context.report({
-                node: es,
-                messageId: "callbackUsesRemoved",
-                data: { callee, resource: an.text(use.expr), driver: name, release: use.teardown.release },
-              });
-            });
+              const data = { callee, resource: an.text(use.expr), driver: name, release: use.teardown.release };
+              if (site.registration === call) context.report({ node: es, messageId: "callbackUsesRemoved", data });
+              else context.report({ node: es, messageId: "callbackUsesRemovedVia", data: { ...data, inner: calleeText(an, site.registration) } });
+              break;
+            }
             if (reported) continue;
             // A devres registration here, or in a helper (any file) called here.
             const kind = devresCallKind(an, call);
