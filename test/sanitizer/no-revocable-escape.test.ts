@@ -43,6 +43,17 @@ describe("no-revocable-escape under the sanitizer", () => {
     expect(String(error)).toContain(dev.name);
   });
 
+  it("bad: the guard kept past its section is dead even while the device is bound", async () => {
+    const { bus, dev } = await plug(bad.driver);
+    const { chr } = bus.driverData<{ chr: bad.FooAdcChar }>(dev)!;
+    chr.open();
+    const error = thrown(() => chr.peek());
+    expect(error).toBeInstanceOf(UseAfterFreeError);
+    expect(String(error)).toMatch(/escaped the section/);
+    expect(String(error)).toContain(dev.name);
+    await bus.unbind(dev); // and unbind is not held up by it: the section did end
+  });
+
   it("bad: the mapping returned by tryAccessWith((m) => m) outlives the section", async () => {
     const { bus, dev } = await plug(bad.driver);
     const { chr } = bus.driverData<{ chr: bad.FooAdcChar }>(dev)!;
