@@ -103,6 +103,12 @@ ruleTester.run("no-manual-free-of-devres", rule, {
       code: code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `dropBuf(b);`, `}`),
       errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "dropBuf() (through kfree())" }, code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, ``, `}`))],
     },
+    // helper in another file releases a member of its parameter (embedded in devres memory)
+    {
+      filename,
+      code: code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, `dropInner(priv);`, `}`),
+      errors: [doubleFree(5, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "dropInner() (through kfree())" }, code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, ``, `}`))],
+    },
     // helper in another file returns a managed allocation under an unbranded type
     {
       filename,

@@ -19,6 +19,10 @@ export function dropBuf(buf: Buf): void {
   kfree(buf);
 }
 
+export function dropInner(holder: { buf: Buf }): void {
+  kfree(holder.buf);
+}
+
 export function countBuf(buf: Buf): number {
   return buf.bytes.length;
 }
