@@ -3,7 +3,7 @@
 //
 //   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict> [--parser service|project]
 //
-// Prints one line `BENCH_RESULT {json}` (wall time of lintFiles, file and message counts,
+// Prints one line `BENCH_RESULT {json}` (wall and CPU time of lintFiles, file and message counts,
 // maxRSS). With TIMING=all in the environment ESLint prints its per-rule table at exit.
 import path from "node:path";
 import { ESLint } from "eslint";
@@ -34,8 +34,10 @@ if (mode !== "baseline") {
 
 const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config, cache: false });
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 const results = await eslint.lintFiles(["**/*.ts"]);
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(c0);
 
 const byRule = {};
 let fatal = 0;
@@ -51,6 +53,8 @@ const out = {
   parser: parserKind,
   files: results.length,
   ms,
+  // CPU time of this process (user + system): steadier than wall time on a shared machine
+  cpuMs: (cpu.user + cpu.system) / 1000,
   messages: results.reduce((n, r) => n + r.messages.length, 0),
   fatal,
   byRule,

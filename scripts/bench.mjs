@@ -9,6 +9,10 @@
 // Options: --files N (overhead corpus size, default 1000), --seed S (default 1), --rounds R
 // (lint runs per configuration, best taken; default 2), --parser service|project.
 //
+// Every figure is given as wall time and as the lint process's CPU time (user + system).
+// On a shared machine wall time swings with the load; CPU time is the steadier measure and
+// the ratios are judged on it (both are printed).
+//
 // overhead: ESLint + typed parser + devbound `recommended` vs the same parser and no rules,
 //           each run in a fresh process; then one TIMING=all run for ESLint's per-rule table.
 // scaling:  recommended on 250/500/1,000/2,000 generated files, one process per size; wall
@@ -89,12 +93,14 @@ function overhead() {
     for (const mode of ["baseline", "recommended"]) {
       const r = lint(dir, mode);
       runs[mode].push(r);
-      console.log(`  round ${i + 1} ${mode.padEnd(11)} ${s(r.ms).padStart(9)}  files ${r.files}  messages ${r.messages}  fatal ${r.fatal}  maxRSS ${r.maxRssMB.toFixed(0)} MB`);
+      console.log(`  round ${i + 1} ${mode.padEnd(11)} wall ${s(r.ms).padStart(9)}  cpu ${s(r.cpuMs).padStart(9)}  files ${r.files}  messages ${r.messages}  fatal ${r.fatal}  maxRSS ${r.maxRssMB.toFixed(0)} MB`);
     }
   }
-  const best = (mode) => Math.min(...runs[mode].map((r) => r.ms));
+  const best = (mode, field = "cpuMs") => Math.min(...runs[mode].map((r) => r[field]));
   const ratio = best("recommended") / best("baseline");
-  console.log(`  baseline ${s(best("baseline"))}, recommended ${s(best("recommended"))}: ratio ${ratio.toFixed(3)}x (budget <= 1.10x) ${ratio <= 1.1 ? "OK" : "OVER BUDGET"}`);
+  const wallRatio = best("recommended", "ms") / best("baseline", "ms");
+  console.log(`  cpu:  baseline ${s(best("baseline"))}, recommended ${s(best("recommended"))}: ratio ${ratio.toFixed(3)}x (budget <= 1.10x) ${ratio <= 1.1 ? "OK" : "OVER BUDGET"}`);
+  console.log(`  wall: baseline ${s(best("baseline", "ms"))}, recommended ${s(best("recommended", "ms"))}: ratio ${wallRatio.toFixed(3)}x`);
   const last = runs.recommended.at(-1);
   console.log(`  findings by rule: ${JSON.stringify(last.byRule)}`);
   console.log(`\n  per-rule cost (TIMING=all, one extra recommended run):`);
@@ -108,7 +114,17 @@ function overhead() {
       .filter((c) => c.length >= 2 && c[0])
       .map((c) => [c[0], Number(c[1])]),
   );
-  summary.overhead = { files: last.files, baselineMs: best("baseline"), recommendedMs: best("recommended"), ratio, ruleMs, timedTotalMs: timed.ms };
+  summary.overhead = {
+    files: last.files,
+    baselineCpuMs: best("baseline"),
+    recommendedCpuMs: best("recommended"),
+    ratio,
+    baselineWallMs: best("baseline", "ms"),
+    recommendedWallMs: best("recommended", "ms"),
+    wallRatio,
+    ruleMs,
+    timedTotalMs: timed.ms,
+  };
 }
 
 function scaling() {
@@ -117,14 +133,18 @@ function scaling() {
   for (const n of sizes) {
     const dir = corpus(n);
     const r = lint(dir, "recommended");
-    rows.push({ size: n, files: r.files, ms: r.ms, maxRssMB: r.maxRssMB, heapUsedMB: r.heapUsedMB, messages: r.messages });
-    console.log(`  ${String(r.files).padStart(5)} files  ${s(r.ms).padStart(9)}  ${(r.ms / r.files).toFixed(1).padStart(6)} ms/file  peak RSS ${r.maxRssMB.toFixed(0).padStart(5)} MB  heap at end ${r.heapUsedMB.toFixed(0)} MB  findings ${r.messages}`);
+    rows.push({ size: n, files: r.files, ms: r.ms, cpuMs: r.cpuMs, maxRssMB: r.maxRssMB, heapUsedMB: r.heapUsedMB, messages: r.messages });
+    console.log(
+      `  ${String(r.files).padStart(5)} files  wall ${s(r.ms).padStart(9)}  cpu ${s(r.cpuMs).padStart(9)}  ${(r.cpuMs / r.files).toFixed(1).padStart(6)} cpu-ms/file  peak RSS ${r.maxRssMB.toFixed(0).padStart(5)} MB  heap at end ${r.heapUsedMB.toFixed(0)} MB  findings ${r.messages}`,
+    );
   }
   const at = (n) => rows.find((r) => r.size === n);
   if (at(1000) && at(2000)) {
-    const ratio = at(2000).ms / at(1000).ms;
-    console.log(`  time 1,000 -> 2,000 files: ${ratio.toFixed(2)}x (budget <= 2.2x) ${ratio <= 2.2 ? "OK" : "OVER BUDGET"}`);
+    const ratio = at(2000).cpuMs / at(1000).cpuMs;
+    const wallRatio = at(2000).ms / at(1000).ms;
+    console.log(`  time 1,000 -> 2,000 files: cpu ${ratio.toFixed(2)}x (budget <= 2.2x) ${ratio <= 2.2 ? "OK" : "OVER BUDGET"}, wall ${wallRatio.toFixed(2)}x`);
     summary.scalingRatio = ratio;
+    summary.scalingWallRatio = wallRatio;
   }
   summary.scaling = rows;
 }
