@@ -70,7 +70,8 @@ export default createRule<Options, keyof typeof typeInfoMessages | "callbackUses
               reported = true;
               const data = { callee, resource: an.text(use.expr), driver: name, release: use.teardown.release };
               if (site.registration === call) context.report({ node: es, messageId: "callbackUsesRemoved", data });
-              else context.report({ node: es, messageId: "callbackUsesRemovedVia", data: { ...data, inner: calleeText(an, site.registration) } });
+              // (data spelt out: eslint-plugin-eslint-plugin's no-missing-placeholders cannot see through a spread)
+              else context.report({ node: es, messageId: "callbackUsesRemovedVia", data: { callee, resource: data.resource, driver: name, release: data.release, inner: calleeText(an, site.registration) } });
               break;
             }
             if (reported) continue;
