@@ -39,6 +39,11 @@ ruleTester.run("no-manual-free-of-devres", rule, {
     { filename, code: code(RT.replace(" kfree,", ""), `function kfree(_x: object): void {}`, `export function f(dev: Device<Core>) { kfree(devmKzalloc(dev, () => ({ n: 0 }))); }`) },
     // class driver: this.rx is a manual allocation
     { filename, code: code(RT, `export class Foo implements DriverOps<object> { readonly name = "foo"; rx = { n: 0 }; probe(dev: Device<Core>) { this.rx = kzalloc(() => ({ n: 0 })); return {}; } remove(_dev: Device<Core>) { kfree(this.rx); } }`) },
+    // fan-out stays bounded: 12 variables each assigned 6 times from the previous one (6^12 paths)
+    {
+      filename,
+      code: code(RT, `export function f(dev: Device<Core>) {`, `let a0 = kzalloc(() => ({ n: 0 }));`, ...Array.from({ length: 12 }, (_, i) => `let a${i + 1} = a${i};` + ` if (dev.name) a${i + 1} = a${i};`.repeat(5)), `kfree(a12);`, `}`),
+    },
     // third-party code that does not use the runtime
     { filename, code: `export function free(x: object) { return x; } export const y = free({ a: 1 });` },
   ],

@@ -1,7 +1,8 @@
 /**
  * origins.ts: which allocation a value comes from, managed or manual, member by member.
  *
- * Invariant: path-sensitive and may-analysis. `originsOf(expr)` returns EVERY origin the code
+ * Invariant: path-sensitive and may-analysis, bounded: a depth limit and a per-query step
+ * budget (past them an origin is "unknown") keep pathological fan-out linear. `originsOf(expr)` returns EVERY origin the code
  * allows, each with the member path below it, following what the code says: const and `let`
  * aliases (every assignment counts), member assignments (`priv.buf = kzalloc(...)` makes
  * `priv.buf` a manual allocation even inside a managed one), destructuring, object literals
@@ -56,7 +57,11 @@ interface State {
   via: Via;
   /** (node, path) pairs on the current resolution stack: cycle guard. */
   stack: Set<string>;
+  /** Resolution steps left for this query (shared): bounds pathological fan-out. */
+  budget: { left: number };
 }
+
+const BUDGET = 2000;
 
 function memberName(e: ts.PropertyAccessExpression | ts.ElementAccessExpression): string | undefined {
   if (ts.isPropertyAccessExpression(e)) return e.name.text;
@@ -204,7 +209,7 @@ function bindingPath(el: ts.BindingElement): { path: string[]; top: ts.VariableD
 
 function resolve(an: Analysis, expr: ts.Expression, path: string[], st: State): Origin[] {
   const e = skipOuter(expr);
-  if (st.depth > MAX_DEPTH) return [{ kind: "unknown", node: e, via: st.via }];
+  if (st.depth > MAX_DEPTH || --st.budget.left < 0) return [{ kind: "unknown", node: e, via: st.via }];
   const key = `${e.getSourceFile().fileName}:${e.pos}:${e.end}:${path.join(".")}`;
   if (st.stack.has(key)) return [];
   st.stack.add(key);
@@ -362,7 +367,7 @@ export function bindArguments(call: ts.CallExpression | ts.NewExpression, fn: Fu
 }
 
 export function originsOf(an: Analysis, expr: ts.Expression, path: string[] = [], bindings: Bindings = EMPTY_ENV): Origin[] {
-  return resolve(an, expr, path, { depth: 0, env: bindings, via: [], stack: new Set() });
+  return resolve(an, expr, path, { depth: 0, env: bindings, via: [], stack: new Set(), budget: { left: BUDGET } });
 }
 
 /** A manual release of these origins frees devres-managed memory: some managed, none manual. */
