@@ -59,6 +59,11 @@ const cases = {
     { filename, code: code(RT, `import { initEarly, initLater } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", async probe(dev) { await initLater(dev); void initEarly(dev); await Promise.all([initLater(dev)]); return {}; } });`) },
     { filename, code: code(RT, `import { initLater } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) { return initLater(dev); } });`) },
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { void (async () => { devmKzalloc(dev, () => ({})); await Promise.resolve(); })(); return {}; } });`) },
+    // callbacks the bound scope awaits: an awaited promise chain, a timer settling an awaited Promise
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", async probe(dev) { await Promise.resolve().then(() => devmKzalloc(dev, () => ({}))).catch(() => devmAddAction(dev, () => {})); return {}; } });`) },
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", async probe(dev) { await new Promise<void>((resolve) => setTimeout(() => { devmKzalloc(dev, () => ({})); resolve(); }, 5)); return {}; } });`) },
+    // probe returns the chain: the bus awaits it before anything can unbind
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { return Promise.resolve().then(() => ({ buf: devmKzalloc(dev, () => ({})) })); } });`) },
     // code that does not use the runtime at all
     { filename, code: `export function tick(cb: () => void) { setTimeout(cb, 1); [1].map((x) => x + 1); }` },
     // inside a kobject release callback or a file release(): no-devres-in-release reports it (one finding per bug)
@@ -179,6 +184,21 @@ const cases = {
     (() => {
       const src = code(RT, `export function crossProbe(dev: Device<Core>) {`, `  setTimeout(() => devmKzalloc(dev, () => ({})), 1);`, `  return { name: dev.name };`, `}`);
       return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a setTimeout callback", "cross-file"));
+    })(),
+    // the same timer inside a Promise that is NOT awaited
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  void new Promise<void>((resolve) => setTimeout(() => { devmKzalloc(dev, () => ({})); resolve(); }, 5));`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a setTimeout callback", "foo"));
+    })(),
+    // an awaited Promise whose timer callback does not settle it: the timer may fire later
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", async probe(dev) {`, `  await new Promise<void>((resolve) => { setTimeout(() => devmKzalloc(dev, () => ({})), 50); resolve(); });`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a setTimeout callback", "foo"));
+    })(),
+    // a promise chain returned to an array method: nobody awaits it
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  [1, 2].map(() => Promise.resolve().then(() => devmKzalloc(dev, () => ({}))));`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a promise continuation (.then)", "foo"));
     })(),
     // forged from the storable handle
     (() => {

@@ -32,6 +32,7 @@ import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { argumentBrands, brandsOfType, functionBrands, type FileOperationKind, type TypeBrands } from "./brands.js";
 import { argumentIndex, calleeName, declaredName, enclosingFunction, isModuleLevel, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { driverRoleOf } from "./drivers.js";
 
 export type CallbackKind = "deferred" | "stored" | "kobject-release" | "file-operation" | "bound" | "sync" | "unknown";
 
@@ -70,6 +71,77 @@ export function isSyncOrBound(kind: CallbackKind): boolean {
 }
 
 const UNKNOWN: CallbackClass = { kind: "unknown", description: "a callback", site: undefined };
+/** Runs before the function awaiting it continues: in that function's context, like a sync callback. */
+const AWAITED: CallbackClass = { kind: "sync", description: "a callback the enclosing function awaits", site: undefined };
+
+/** `await p.then(cb)`, `await p.then(a).catch(b)`, `return p.finally(cb)`: the reaction completes before the awaiter goes on. */
+function awaitedReaction(an: Analysis, call: ts.CallExpression): boolean {
+  let c: ts.CallExpression = call;
+  for (;;) {
+    const access = c.parent;
+    const next = access?.parent;
+    if (access && next && ts.isPropertyAccessExpression(access) && access.expression === c && ts.isCallExpression(next) && next.expression === access && PROMISE_REACTIONS.has(access.name.text)) {
+      c = next;
+      continue;
+    }
+    return awaitedInPlace(an, c);
+  }
+}
+
+/**
+ * Stricter than isAwaited: the promise is awaited right here (`await`, an awaited Promise.all),
+ * or returned by a driver's probe/remove (the bus awaits those). A promise merely returned by
+ * a callback may be dropped by whoever called it.
+ */
+function awaitedInPlace(an: Analysis, expr: ts.Expression): boolean {
+  let n: ts.Node = expr;
+  while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isSatisfiesExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  if (!p) return false;
+  if (ts.isAwaitExpression(p)) return true;
+  if (ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === n)) {
+    const fn = ts.isArrowFunction(p) ? p : enclosingFunction(p);
+    const role = fn && driverRoleOf(an, fn);
+    return role?.role === "probe" || role?.role === "remove";
+  }
+  if (ts.isArrayLiteralExpression(p)) {
+    const arg = argumentIndex(p);
+    const name = arg && calleeName(arg[0]);
+    return !!arg && !!name && ["all", "allSettled", "race", "any"].includes(name) && awaitedInPlace(an, arg[0]);
+  }
+  return false;
+}
+
+/**
+ * A timer/listener callback written inside an awaited `new Promise((resolve, reject) => ...)`
+ * that settles that promise itself: the awaiting function cannot go on (and, in probe, unbind
+ * cannot start) before the callback ran. `await new Promise((r) => setTimeout(() => { ...; r(); }, 5))`.
+ */
+function settlesAwaitedPromise(an: Analysis, cb: FunctionNode): boolean {
+  for (let exec = enclosingFunction(cb); exec; exec = enclosingFunction(exec)) {
+    const arg = argumentIndex(exec);
+    if (!arg || !ts.isNewExpression(arg[0]) || arg[1] !== 0 || calleeName(arg[0]) !== "Promise") continue;
+    if (!awaitedInPlace(an, arg[0])) return false;
+    const settlers = new Set<ts.Symbol>();
+    for (const p of exec.parameters.slice(0, 2)) {
+      const sym = ts.isIdentifier(p.name) ? an.checker.getSymbolAtLocation(p.name) : undefined;
+      if (sym) settlers.add(sym);
+    }
+    let settles = false;
+    const visit = (n: ts.Node): void => {
+      if (settles) return;
+      if (ts.isIdentifier(n)) {
+        const sym = an.checker.getSymbolAtLocation(n);
+        if (sym && settlers.has(sym)) settles = true;
+      }
+      ts.forEachChild(n, visit);
+    };
+    if (cb.body) visit(cb.body);
+    // setTimeout(resolve, 5) passes the settler itself; covered by the reference check too.
+    return settles;
+  }
+  return false;
+}
 
 function fromBrands(b: TypeBrands, api: string | undefined, site: ts.Node): CallbackClass | undefined {
   const of = api ? ` of \`${api}\`` : "";
@@ -104,10 +176,13 @@ function classifyUse(an: Analysis, fn: FunctionNode, expr: ts.Expression, depth:
     if (ts.isNewExpression(call)) {
       if (name === "Promise" && i === 0) return { kind: "sync", description: "a Promise executor", site: call };
     } else if (name && TIMERS.has(name)) {
+      if (settlesAwaitedPromise(an, fn)) return AWAITED;
       return { kind: "deferred", description: `a ${name === "nextTick" ? "process.nextTick" : name} callback`, site: call };
     } else if (name && PROMISE_REACTIONS.has(name) && ts.isPropertyAccessExpression(callee)) {
+      if (awaitedReaction(an, call)) return AWAITED;
       return { kind: "deferred", description: `a promise continuation (.${name})`, site: call };
     } else if (name && LISTENERS.has(name) && ts.isPropertyAccessExpression(callee)) {
+      if (settlesAwaitedPromise(an, fn)) return AWAITED;
       return { kind: "deferred", description: `an event listener (.${name})`, site: call };
     } else if (name && ARRAY_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
       const recv = an.checker.getTypeAtLocation(callee.expression);
