@@ -17,7 +17,9 @@
  *   bound             a BoundCallback-branded position: runs only while bound and receives its own
  *                     Device<Bound> (devm IRQ handlers, devm work items)
  *   sync              array methods, the Promise executor, SyncCallback/AccessSection positions, a
- *                     local function only ever called directly
+ *                     local function only ever called directly; also callbacks the enclosing
+ *                     function awaits: `await p.then(cb)`, a chain returned by probe/remove (the
+ *                     bus awaits it), a timer/listener that settles an awaited `new Promise`
  *   unknown           anything else
  *
  * API
