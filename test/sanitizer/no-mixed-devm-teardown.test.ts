@@ -40,7 +40,7 @@ function lineOf(at: string | undefined): number | undefined {
 
 describe("no-mixed-devm-teardown under the sanitizer", () => {
   it("the fixture announces the findings this test checks", () => {
-    expect(expected.length).toBe(4);
+    expect(expected.length).toBe(5);
   });
 
   it("bad: the devm IRQ handler runs on the ring remove() freed (the DESIGN example)", async () => {
@@ -70,6 +70,19 @@ describe("no-mixed-devm-teardown under the sanitizer", () => {
     expect(uaf).toHaveLength(1);
     expect(uaf[0]!.message).toMatch(/read of bytes in kzalloc allocation, released by kfree\(\)/);
     expect(expected).toContain(lineOf(uaf[0]!.at));
+  });
+
+  it("bad (class driver): the devm IRQ a private helper requested runs on the ring remove() freed", async () => {
+    const { bus, dev } = await plug(new bad.RingHelperDriver() as DriverOps<unknown>);
+    const unbind = bus.unbind(dev);
+    await expect(unbind).rejects.toThrow(UseAfterFreeError);
+    const uaf = sanitizer.errors().filter((r) => r.check === "use-after-free");
+    expect(uaf).toHaveLength(1);
+    // The handler is in the helper; the rule reports the helper call in probe() (an expect line).
+    const lines = fs.readFileSync(badFile, "utf8").split("\n");
+    const lineWith = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+    expect(lineOf(uaf[0]!.at)).toBe(lineWith("ring.push(2)"));
+    expect(expected).toContain(lineWith("this.setupIrq(dev, ring)"));
   });
 
   it("good: one teardown order per driver; IRQs while bound, then unbind, are clean", async () => {
