@@ -36,6 +36,8 @@ const cases = {
     { filename, code: probe(`const child = new Device({ name: "child", parent: dev.get() });`, `deviceRegister(child);`, `return { child };`) },
     // a class driver with unmanaged state
     { filename, code: code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  adap = new I2cAdapter("foo");`, `  probe(dev: Device<Core>) { i2cAddAdapter(this.adap); return {}; }`, `}`) },
+    // an object literal carrying an unmanaged adapter
+    { filename, code: probe(`const holder = { first: new I2cAdapter("x") };`, `i2cAddAdapter(holder.first);`, `return holder;`) },
     // a free-standing kobject
     { filename, code: probe(`const k = new Kobject("foo");`, `kobjectInitAndAdd(k);`, `return { k };`) },
     // a helper's own body: its parameter is not known to be managed (reported at managed call sites)
@@ -128,6 +130,15 @@ const cases = {
     (() => {
       const src = code(RT, `function probe(dev: Device<Core>) {`, `  const priv = devmKzalloc(dev, () => ({ child: new Device({ name: "child" }) }));`, `  deviceRegister(priv.child);`, `  return priv;`, `}`, `export const drv = defineDriver({ name: "foo-child", probe });`);
       return invalid(src, "priv.child)", direct("priv.child", "foo-child", "deviceRegister"));
+    })(),
+    // carried in an object literal: a local holder, and driver data probe returns to remove()
+    (() => {
+      const src = probe(PRIV, `const holder = { first: priv.adapter };`, `i2cAddAdapter(holder.first);`, `return priv;`);
+      return invalid(src, "holder.first)", direct("holder.first", "foo-i2c", "i2cAddAdapter"));
+    })(),
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({`, `  name: "foo-i2c",`, `  probe(dev) { ${PRIV} return { adap: priv.adapter }; },`, `  remove(dev, data) { i2cAddAdapter(data.adap); },`, `});`);
+      return invalid(src, "data.adap)", direct("data.adap", "foo-i2c", "i2cAddAdapter"));
     })(),
     // a member two levels deep, inside a timer callback (when it runs does not matter)
     (() => {

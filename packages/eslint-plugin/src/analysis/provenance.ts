@@ -189,7 +189,15 @@ function structuralOrigin(an: Analysis, e: ts.Expression, depth: number): Manage
       return undefined;
     }
     const base = managedOrigin(an, e.expression, depth + 1);
-    return base ? { ...base, path: [...base.path, name] } : undefined;
+    if (base) return { ...base, path: [...base.path, name] };
+    // A member of an object literal the code built: `const h = { a: priv.adapter }; h.a`,
+    // `remove(dev, data)` reading `data.adapter` from probe's `return { adapter: priv.adapter }`.
+    for (const obj of objectLiteralsOf(an, e.expression, depth + 1)) {
+      const member = memberOfLiteral(obj, name);
+      const o = member && managedOrigin(an, member, depth + 1);
+      if (o) return o;
+    }
+    return undefined;
   }
   if (ts.isIdentifier(e)) {
     const sym = symbolOf(an.checker, e);
@@ -256,6 +264,40 @@ export function assignmentsTo(an: Analysis, sym: ts.Symbol, sf: ts.SourceFile): 
     memo.set(sf, (bySymbol = map));
   }
   return bySymbol.get(sym) ?? [];
+}
+
+/** The object literals an expression may evaluate to (const aliases, remove()'s data from probe's returns). */
+function objectLiteralsOf(an: Analysis, expr: ts.Expression, depth: number): ts.ObjectLiteralExpression[] {
+  if (depth > MAX_DEPTH) return [];
+  const e = skipOuter(expr);
+  if (ts.isObjectLiteralExpression(e)) return [e];
+  if (ts.isAwaitExpression(e)) return objectLiteralsOf(an, e.expression, depth + 1);
+  if (ts.isPropertyAccessExpression(e)) {
+    return objectLiteralsOf(an, e.expression, depth + 1).flatMap((o) => {
+      const m = memberOfLiteral(o, e.name.text);
+      return m ? objectLiteralsOf(an, m, depth + 1) : [];
+    });
+  }
+  if (!ts.isIdentifier(e)) return [];
+  const decl = symbolOf(an.checker, e)?.valueDeclaration;
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer && isConstAlias(decl)) return objectLiteralsOf(an, decl.initializer, depth + 1);
+  if (decl && ts.isParameter(decl) && isFunctionNode(decl.parent)) {
+    const role = driverRoleOf(an, decl.parent);
+    if (role?.role === "remove" && decl.parent.parameters.indexOf(decl) === 1 && role.driver.probe) {
+      return returnExpressions(role.driver.probe).flatMap((r) => objectLiteralsOf(an, r, depth + 1));
+    }
+  }
+  return [];
+}
+
+/** The expression a literal gives member `name` (`{ a: x }` -> x, `{ a }` -> a). */
+function memberOfLiteral(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (let i = obj.properties.length - 1; i >= 0; i--) {
+    const p = obj.properties[i]!;
+    if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === name) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
+  }
+  return undefined;
 }
 
 function findClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
