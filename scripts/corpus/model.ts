@@ -66,6 +66,8 @@ export interface Driver {
   /** PascalCase, for types and classes. */
   ident: string;
   style: "object" | "class";
+  /** Calls the runtime through common/kernel.ts's snake_case re-exports (devm_kzalloc, ...). */
+  kernelNames: boolean;
   /** The probe/remove device parameter name. */
   dev: string;
   f: Features;

@@ -36,6 +36,7 @@ export function newDriver(index: number, rng: Prng): Driver {
     name,
     ident: pascal(name),
     style: rng.chance(0.6) ? "object" : "class",
+    kernelNames: rng.chance(0.25),
     dev: rng.chance(0.8) ? "dev" : "pdev",
     f,
     rng,
@@ -284,6 +285,19 @@ export function helpersFile(d: Driver): Line[] {
     `return false;`,
     `}`,
     ``,
+    `/** Retry while the mapping is gone: the sleep is in the branch where no section was opened. */`,
+    `export async function readWithRetry(regs: Devres<Mmio>, tries: number): Promise<number> {`,
+    `for (let i = 0; i < tries; i++) {`,
+    `using g = regs.tryAccess();`,
+    `if (!g) {`,
+    `await msleep(RESET_DELAY_MS);`,
+    `continue;`,
+    `}`,
+    `return g.value.readl(REG_DATA);`,
+    `}`,
+    `return -ENODEV;`,
+    `}`,
+    ``,
     `export async function resetChip(regs: Devres<Mmio>): Promise<boolean> {`,
     `{`,
     `using g = regs.tryAccess();`,
@@ -410,7 +424,47 @@ export function driverFile(d: Driver): Line[] {
   return out;
 }
 
+export const KERNEL_NAMES: Record<string, string> = {
+  devmKzalloc: "devm_kzalloc",
+  devmIoremap: "devm_ioremap",
+  devmRequestIrq: "devm_request_irq",
+  devmAllocWorkqueue: "devm_alloc_workqueue",
+  devmAddAction: "devm_add_action",
+  devmKfree: "devm_kfree",
+  freeIrq: "free_irq",
+  deviceRegister: "device_register",
+  deviceUnregister: "device_unregister",
+  putDevice: "put_device",
+  cdevDeviceAdd: "cdev_device_add",
+  cdevDeviceDel: "cdev_device_del",
+  i2cAddAdapter: "i2c_add_adapter",
+  i2cDelAdapter: "i2c_del_adapter",
+  kobjectInitAndAdd: "kobject_init_and_add",
+  kobjectPut: "kobject_put",
+};
+
 export const COMMON_FILES: Record<string, string> = {
+  "common/kernel.ts": `// The runtime's API under the kernel's own spelling, for drivers ported from C: a
+// re-export with renamed bindings (devbound recognises them by type, not by name).
+export {
+  devmKzalloc as devm_kzalloc,
+  devmIoremap as devm_ioremap,
+  devmRequestIrq as devm_request_irq,
+  devmAllocWorkqueue as devm_alloc_workqueue,
+  devmAddAction as devm_add_action,
+  devmKfree as devm_kfree,
+  freeIrq as free_irq,
+  deviceRegister as device_register,
+  deviceUnregister as device_unregister,
+  putDevice as put_device,
+  cdevDeviceAdd as cdev_device_add,
+  cdevDeviceDel as cdev_device_del,
+  i2cAddAdapter as i2c_add_adapter,
+  i2cDelAdapter as i2c_del_adapter,
+  kobjectInitAndAdd as kobject_init_and_add,
+  kobjectPut as kobject_put,
+} from "@devbound/runtime";
+`,
   "common/bits.ts": `// Bit-field helpers in the kernel's spelling (BIT, GENMASK, FIELD_PREP, FIELD_GET).
 export function BIT(n: number): number {
   return (1 << n) >>> 0;
