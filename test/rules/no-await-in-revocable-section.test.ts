@@ -164,6 +164,14 @@ const byReference = src(
   `export function up(r: Revocable<Mmio>) { return r.tryAccessWith(upload); }`,
 );
 
+const ownBrandedApi = src(
+  `import { Lease, Bar } from "./no-revocable-escape-reexport.js";`,
+  `export function hold(l: Lease<Mmio>, b: Bar<Mmio>) {`,
+  `  l.enter(async (m) => { await send(m.readl(0)); });`,
+  `  return b.tryAccessWith((m) => send(m.readl(4)));`,
+  `}`,
+);
+
 ruleTester.run("no-await-in-revocable-section", rule, {
   valid: [
     valid("await after the guard's block", [
@@ -245,6 +253,27 @@ ruleTester.run("no-await-in-revocable-section", rule, {
     }),
     invalid("class driver method with a Devres guard", classDriverDevres, undefined, { line: 8, needle: "await send(g.value.readl(0))", kind: "await", what: "`send()`", resource: "data.regs", section: "guard g" }),
     invalid("a callback passed by reference", byReference, undefined, { line: 4, needle: "await send(m.readl(0))", kind: "await", what: "`send()`", resource: "r", section: "callback" }),
+    {
+      ...invalid("the user's own branded API and a re-exported Devres", ownBrandedApi, undefined, {
+        line: 6,
+        needle: "send(m.readl(4))",
+        kind: "returnedPromise",
+        what: "a promise (`send()`)",
+        resource: "b",
+        section: "callback",
+      }),
+      errors: [
+        {
+          messageId: "await" as const,
+          data: { resource: "l", section: "a enter() callback", what: "`send()`" },
+          line: 5,
+          column: 26,
+          endLine: 5,
+          endColumn: 48,
+        },
+        err(ownBrandedApi.lines, { line: 6, needle: "send(m.readl(4))", kind: "returnedPromise", what: "a promise (`send()`)", resource: "b", section: "callback" }),
+      ] as never[],
+    },
     invalid("return await in an async callback", returnAwait, undefined, { line: 4, needle: "await send(m.readl(0))", kind: "await", what: "`send()`", resource: "r", section: "callback" }),
     invalid("object driver awaiting its own tryAccessWith", objectDriver, undefined, { line: 6, needle: "await settle()", kind: "await", what: "`settle()`", resource: "regs", section: "callback" }),
   ],

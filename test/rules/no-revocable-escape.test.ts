@@ -197,6 +197,22 @@ const asyncGuard = src(
 
 const byReference = src(`function leak(m: Mmio) {`, `  return m;`, `}`, `export function get(r: Revocable<Mmio>) { return r.tryAccessWith(leak); }`);
 
+const reexported = src(
+  `import { Rcu, stash } from "./no-revocable-escape-reexport.js";`,
+  `export function warm(r: Rcu<Mmio>) {`,
+  `  using g = r.tryAccess();`,
+  `  if (g) stash(g.value);`,
+  `}`,
+);
+
+const ownBrandedApi = src(
+  `import { Lease } from "./no-revocable-escape-reexport.js";`,
+  `let kept: Mmio | undefined;`,
+  `export function hold(l: Lease<Mmio>) {`,
+  `  l.enter((m) => { kept = m; });`,
+  `}`,
+);
+
 ruleTester.run("no-revocable-escape", rule, {
   valid: [
     valid("a register value read in the guard's section", `export function read(r: Revocable<Mmio>) { using g = r.tryAccess(); if (!g) return -19; return g.value.readl(0x10); }`),
@@ -214,6 +230,7 @@ ruleTester.run("no-revocable-escape", rule, {
     valid("a helper that hands the value back, used inside", `import { pass } from "./no-revocable-escape-helpers.js";`, `export function rd(r: Revocable<Mmio>) { return r.tryAccessWith((m) => pass(m).readl(0)); }`),
     valid("a deferred callback opening its own section", `export function later(r: Revocable<Mmio>) { setTimeout(() => r.tryAccessWith((m) => m.writel(0, 0)), 10); }`),
     valid("third-party tryAccess without the brand", `class Cache { tryAccess() { return { value: { n: 1 } }; } }`, `let kept: unknown;`, `export function f(c: Cache) { const g = c.tryAccess(); kept = g.value; }`),
+    valid("the user's own branded API, plain value", `import { Lease } from "./no-revocable-escape-reexport.js";`, `export function rd(l: Lease<Mmio>) { return l.enter((m) => m.readl(0)); }`),
     valid("access(dev) used within the bound scope", `export const d = defineDriver({ name: "ok", probe(dev) { const regs = devmIoremap(dev); const m = regs.access(dev); m.writel(1, 0); return { regs }; } });`),
   ],
   invalid: [
@@ -258,6 +275,21 @@ ruleTester.run("no-revocable-escape", rule, {
       kind: "helper",
       section: { guard: "g", resource: "r" },
       sink: "`cacheMapping`, which keeps its parameter `m` in the collection `mappings`",
+    }),
+    invalid("a re-exported Revocable and a re-exported helper", reexported, {
+      line: 5,
+      needle: "g.value",
+      kind: "helper",
+      section: { guard: "g", resource: "r" },
+      sink: "`cacheMapping`, which keeps its parameter `m` in the collection `mappings`",
+    }),
+    invalid("the user's own API with the AccessSection brand", ownBrandedApi, {
+      line: 5,
+      needle: "m",
+      nth: 2,
+      kind: "stored",
+      section: { callback: "enter", resource: "l" },
+      sink: "the module variable `kept`",
     }),
     invalid("a renamed helper defers it", helperRenamedDeferred, {
       line: 4,
