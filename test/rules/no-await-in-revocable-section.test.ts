@@ -15,7 +15,7 @@ interface Expected {
   line: number;
   needle: string;
   nth?: number;
-  kind: "await" | "forAwait" | "returnedPromise";
+  kind: "await" | "forAwait" | "yield" | "returnedPromise";
   /** the awaited thing, e.g. "`send()`" (await) or "a promise (`send()`)" (returnedPromise) */
   what?: string;
   resource: string;
@@ -172,6 +172,14 @@ const ownBrandedApi = src(
   `}`,
 );
 
+const generator = src(
+  `export function* scan(r: Revocable<Mmio>) {`,
+  `  using g = r.tryAccess();`,
+  `  if (!g) return;`,
+  `  for (let o = 0; o < 16; o += 4) yield g.value.readl(o);`,
+  `}`,
+);
+
 ruleTester.run("no-await-in-revocable-section", rule, {
   valid: [
     valid("await after the guard's block", [
@@ -210,6 +218,7 @@ ruleTester.run("no-await-in-revocable-section", rule, {
     valid("a synchronous callback returning a number", [`export function f(r: Revocable<Mmio>) { return r.tryAccessWith((m) => m.readl(0)); }`]),
     valid("an async callback without await returning a number", [`export function f(r: Revocable<Mmio>) { return r.tryAccessWith(async (m) => m.readl(0)); }`]),
     valid("third-party tryAccess without the brand", [`class Pool { tryAccess() { return { value: 1, [Symbol.dispose]() {} }; } }`, `export async function f(p: Pool) { using g = p.tryAccess(); await send(g.value); }`]),
+    valid("a generator that copies out, then yields", [`export function* scan(r: Revocable<Mmio>) { const regs = r.tryAccessWith((m) => [m.readl(0), m.readl(4)]) ?? []; for (const v of regs) yield v; }`]),
     valid("for await outside any section", [`export async function f(r: Revocable<Mmio>) { for await (const s of samples()) r.tryAccessWith((m) => m.writel(s, 0)); }`]),
   ],
   invalid: [
@@ -274,6 +283,7 @@ ruleTester.run("no-await-in-revocable-section", rule, {
         err(ownBrandedApi.lines, { line: 6, needle: "send(m.readl(4))", kind: "returnedPromise", what: "a promise (`send()`)", resource: "b", section: "callback" }),
       ] as never[],
     },
+    invalid("yield in a generator's section", generator, undefined, { line: 6, needle: "yield g.value.readl(o)", kind: "yield", resource: "r", section: "guard g" }),
     invalid("return await in an async callback", returnAwait, undefined, { line: 4, needle: "await send(m.readl(0))", kind: "await", what: "`send()`", resource: "r", section: "callback" }),
     invalid("object driver awaiting its own tryAccessWith", objectDriver, undefined, { line: 6, needle: "await settle()", kind: "await", what: "`settle()`", resource: "regs", section: "callback" }),
   ],

@@ -6,7 +6,8 @@
  * synchronize_srcu()).
  *
  * Sections and "inside" come from analysis/sections.ts (guards: after the declaration, before a
- * dispose, not where the guard is null; callbacks: the body; nested functions excluded).
+ * dispose, not where the guard is null; callbacks: the body; nested functions excluded). A
+ * `yield` in a generator is a suspension like `await` and is reported too.
  * `Devres.access(dev)` opens no section. Option `allowAwaitOf`: call names whose await is
  * known to be prompt.
  */
@@ -26,7 +27,7 @@ import {
   type FunctionNode,
 } from "../analysis/index.js";
 
-type MessageIds = "await" | "forAwait" | "returnedPromise" | keyof typeof typeInfoMessages;
+type MessageIds = "await" | "forAwait" | "yield" | "returnedPromise" | keyof typeof typeInfoMessages;
 type Options = [{ allowAwaitOf?: string[] }];
 
 export default createRule<Options, MessageIds>({
@@ -59,6 +60,8 @@ export default createRule<Options, MessageIds>({
         "`await` of {{what}} inside the read-side section of `{{resource}}` ({{section}}): unbind revokes `{{resource}}` and waits for this section, so it hangs until that settles (a hung task); copy what you need out of the section and await after it",
       forAwait:
         "`for await` inside the read-side section of `{{resource}}` ({{section}}): unbind revokes `{{resource}}` and waits for this section, so it hangs until the iteration ends (a hung task); copy what you need out of the section and iterate after it",
+      yield:
+        "`yield` inside the read-side section of `{{resource}}` ({{section}}): the generator suspends with the section open until its consumer resumes it, and unbind, which revokes `{{resource}}`, waits for that (a hung task); yield after the section",
       returnedPromise:
         "{{section}} on `{{resource}}` returns {{what}}: the read-side section stays open until it settles and unbind, which revokes `{{resource}}`, waits for it (a hung task); return a plain value and await outside the section",
     },
@@ -107,6 +110,10 @@ export default createRule<Options, MessageIds>({
         if (isFunctionNode(n)) return; // its own scope: runs when called
         if (ts.isAwaitExpression(n) && isInReadSide(an!, section, n) && !isAllowed(n.expression)) {
           reportAt(n, "await", section, { what: what(n.expression) });
+        }
+        // A generator suspends at `yield` just like an async function at `await`.
+        if (ts.isYieldExpression(n) && isInReadSide(an!, section, n)) {
+          reportAt(n, "yield", section, {});
         }
         if (ts.isForOfStatement(n) && n.awaitModifier && isInReadSide(an!, section, n)) {
           reportAt(n.awaitModifier, "forAwait", section, {});
