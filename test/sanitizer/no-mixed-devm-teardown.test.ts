@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ESLint } from "eslint";
 import { Bus, UseAfterFreeError, sanitizer, type DriverOps } from "@devbound/runtime";
+import devbound from "../../packages/eslint-plugin/src/index.js";
 import * as bad from "../../fixtures/no-mixed-devm-teardown/bad.js";
 import * as good from "../../fixtures/no-mixed-devm-teardown/good.js";
 
@@ -96,5 +98,32 @@ describe("no-mixed-devm-teardown under the sanitizer", () => {
     const live = sanitizer.live();
     expect(live.devres).toBe(base.devres);
     expect(live.allocations).toBe(base.allocations);
+  });
+
+  it("strict's soft check lists the same devres registrations as the runtime's debug check 2", async () => {
+    const { bus, dev } = await plug(new good.CountingDriver() as DriverOps<unknown>);
+    await bus.unbind(dev);
+    const runtime = sanitizer.reports
+      .filter((r) => r.check === "devres-with-remove" && r.message.includes('driver "counting"'))
+      .map((r) => /^(\w+)\(\)/.exec(r.message)![1])
+      .sort();
+
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const eslint = new ESLint({
+      cwd: root,
+      overrideConfigFile: true,
+      overrideConfig: devbound.configs.strict.map((c) => ({
+        ...c,
+        files: ["fixtures/**/*.ts"],
+        languageOptions: { ...c.languageOptions, parserOptions: { ...c.languageOptions?.parserOptions, tsconfigRootDir: root } },
+      })) as never,
+    });
+    const [result] = await eslint.lintFiles([fileURLToPath(new URL("../../fixtures/no-mixed-devm-teardown/good.ts", import.meta.url))]);
+    const lint = (result?.messages ?? [])
+      .filter((m) => m.ruleId === "devbound/no-mixed-devm-teardown" && m.message.includes(" in counting, which also has remove()"))
+      .map((m) => /^(\w+)\(\)/.exec(m.message)![1])
+      .sort();
+    expect(runtime).toEqual(["devmIoremap", "devmKzalloc", "devmRequestIrq"]);
+    expect(lint).toEqual(runtime);
   });
 });
