@@ -42,6 +42,19 @@ describe("no-try-access-in-bound-scope under the sanitizer", () => {
     expect(sanitizer.errors()).toEqual([]);
   });
 
+  it("bad: the class driver's `tryAccess()?.value` opens a section nobody closes: unbind hangs on it; good: access(dev) unbinds at once", async () => {
+    bad.fallbacks.count = 0;
+    const hung = await plug(new bad.FooCtlDriver());
+    const unbind = hung.bus.unbind(hung.dev).then(() => "unbound");
+    const timeout = sleep(300).then(() => "still waiting");
+    expect(await Promise.race([unbind, timeout])).toBe("still waiting"); // revoke() waits for the leaked reader
+    expect(bad.fallbacks.count).toBe(0);
+
+    const fine = await plug(new good.FooCtlDriver());
+    await fine.bus.unbind(fine.dev);
+    expect(sanitizer.errors()).toEqual([]);
+  });
+
   it("good: access(dev) in bound scopes, tryAccess only in the timer; IRQs and unbind are clean", async () => {
     good.missed.count = 0;
     const { bus, dev } = await plug(good.driver as DriverOps<unknown>);
