@@ -3,13 +3,14 @@
 // could not lint a file (a fatal parse error). Uses the repository's built plugin (pnpm build).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const script = path.join(root, "scripts/lint-examples.mjs");
-const scratch = fs.mkdtempSync(path.join(root, "test/integration/.lint-examples-"));
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "devbound-lint-examples-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 function run(cwd: string) {
