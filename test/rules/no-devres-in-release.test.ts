@@ -54,7 +54,7 @@ ruleTester.run("no-devres-in-release", rule, {
       code: code(RT, `export const d = defineDriver({ name: "child-group", probe(dev) {`, `const group = devresOpenGroup(dev);`, `const child = new Device({ name: "child", release: () => {`, `devresReleaseGroup(dev, group);`, `} });`, `deviceRegister(child);`, `return { child };`, `} });`),
       errors: [
         {
-          message: "devresReleaseGroup() is a devres release inside a kobject release callback, which can run after child-group unbound, when devres has already released everything registered against the device.",
+          message: "`devresReleaseGroup(dev, group)` is a devres release inside a kobject release callback, which can run after child-group unbound, when devres has already released everything registered against the device.",
           line: 5,
           column: 1,
           endLine: 5,
@@ -66,43 +66,43 @@ ruleTester.run("no-devres-in-release", rule, {
     {
       filename,
       code: code(RT, `export function mk(dev: Device<Bound>) {`, `return new Kobject("k", () => { devmKzalloc(dev, () => ({})); });`, `}`),
-      errors: [direct(3, 33, "devmKzalloc()", "registration", "a kobject release callback", "the device")],
+      errors: [direct(3, 33, "devmKzalloc(dev, …)", "registration", "a kobject release callback", "the device")],
     },
     // file release() in a Cdev's operations
     {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "ctl", probe(dev) {`, `const buf = devmKzalloc(dev, () => ({ n: 0 }));`, `const cdev = new Cdev("ctl", { release: () => { devmKfree(dev, buf); } });`, `return { cdev };`, `} });`),
-      errors: [direct(4, 49, "devmKfree()", "release", "a file release()", "ctl")],
+      errors: [direct(4, 49, "devmKfree(dev, buf)", "release", "a file release()", "ctl")],
     },
     // file operations declared with method syntax in a typed object
     {
       filename,
       code: code(RT, `export function mk(dev: Device<Bound>, act: ReturnType<typeof devmAddAction>) {`, `const fops: FileOperations = { release(_file) {`, `devmRemoveAction(dev, act);`, `} };`, `return fops;`, `}`),
-      errors: [direct(4, 1, "devmRemoveAction()", "release", "a file release()", "the device")],
+      errors: [direct(4, 1, "devmRemoveAction(dev, act)", "release", "a file release()", "the device")],
     },
     // a release function passed by reference
     {
       filename,
       code: code(RT, `let saved: Device<Bound> | undefined;`, `function onRelease(_k: Kobject): void {`, `if (saved) devmKfree(saved, {});`, `}`, `export const k = new Kobject("k", onRelease);`),
-      errors: [direct(4, 12, "devmKfree()", "release", "a kobject release callback", "the device")],
+      errors: [direct(4, 12, "devmKfree(saved, …)", "release", "a kobject release callback", "the device")],
     },
     // through a helper in the same file
     {
       filename,
       code: code(RT, `function cleanup(dev: Device<Bound>, g: ReturnType<typeof devresOpenGroup>) { devresReleaseGroup(dev, g); }`, `export function mk(dev: Device<Bound>) {`, `const g = devresOpenGroup(dev);`, `return new Kobject("k", () => cleanup(dev, g));`, `}`),
-      errors: [via(5, 31, "cleanup()", "devresReleaseGroup()", "release", "a kobject release callback", "the device")],
+      errors: [via(5, 31, "cleanup(dev, g)", "devresReleaseGroup()", "release", "a kobject release callback", "the device")],
     },
     // through a helper in another file
     {
       filename,
       code: code(RT, `import { dropStats } from "./no-devres-in-release-helpers.js";`, `export const d = defineDriver({ name: "stats", probe(dev) {`, `const stats = devmKzalloc(dev, () => ({ reads: 0 }));`, `const kobj = new Kobject("stats", () => dropStats(dev, stats));`, `kobjectInitAndAdd(kobj);`, `return { kobj };`, `} });`),
-      errors: [via(5, 41, "dropStats()", "devmKfree()", "release", "a kobject release callback", "stats")],
+      errors: [via(5, 41, "dropStats(dev, stats)", "devmKfree()", "release", "a kobject release callback", "stats")],
     },
     // the user's own API carrying the DevresRelease brand is a devres release itself
     {
       filename,
       code: code(RT, `import { releaseStats } from "./no-devres-in-release-helpers.js";`, `export function mk(dev: Device<Bound>, p: object) {`, `return new Kobject("k", () => releaseStats(dev, p));`, `}`),
-      errors: [direct(4, 31, "releaseStats()", "release", "a kobject release callback", "the device")],
+      errors: [direct(4, 31, "releaseStats(dev, p)", "release", "a kobject release callback", "the device")],
     },
     // a release declared in another module, passed by reference: reported where it is handed over
     {
@@ -114,43 +114,43 @@ ruleTester.run("no-devres-in-release", rule, {
     {
       filename,
       code: code(`import { Kobject, devmKfree as freeManaged, type Bound, type Device } from "@devbound/runtime";`, `export function mk(dev: Device<Bound>, p: object) {`, `return new Kobject("k", () => freeManaged(dev, p));`, `}`),
-      errors: [direct(3, 31, "freeManaged()", "release", "a kobject release callback", "the device")],
+      errors: [direct(3, 31, "freeManaged(dev, p)", "release", "a kobject release callback", "the device")],
     },
     // re-exported under another name
     {
       filename,
       code: code(RT, `import { managedFree } from "./no-devres-in-release-helpers.js";`, `export function mk(dev: Device<Bound>, p: object) {`, `return new Kobject("k", () => managedFree(dev, p));`, `}`),
-      errors: [direct(4, 31, "managedFree()", "release", "a kobject release callback", "the device")],
+      errors: [direct(4, 31, "managedFree(dev, p)", "release", "a kobject release callback", "the device")],
     },
     // async file release: the devres call after an await
     {
       filename,
       code: code(RT, `export function mk(dev: Device<Bound>, p: object) {`, `return new Cdev("c", { release: async () => {`, `await Promise.resolve();`, `devmKfree(dev, p);`, `} });`, `}`),
-      errors: [direct(5, 1, "devmKfree()", "release", "a file release()", "the device")],
+      errors: [direct(5, 1, "devmKfree(dev, p)", "release", "a file release()", "the device")],
     },
     // a variable typed as a KobjectRelease
     {
       filename,
       code: code(RT, `export function mk(dev: Device<Bound>, p: object) {`, `const rel: KobjectRelease<(k: Kobject) => void> = () => {`, `devmKfree(dev, p);`, `};`, `return new Kobject("k", rel);`, `}`),
-      errors: [direct(4, 1, "devmKfree()", "release", "a kobject release callback", "the device")],
+      errors: [direct(4, 1, "devmKfree(dev, p)", "release", "a kobject release callback", "the device")],
     },
     // class driver: a method passed as the release callback
     {
       filename,
       code: code(RT, `export class Foo implements DriverOps<object> {`, `readonly name = "foo-class";`, `dev: Device<Bound> | undefined;`, `probe(dev: Device<Core>) { this.dev = dev; const k = new Kobject("k", this.onRelease); kobjectInitAndAdd(k); return { k }; }`, `onRelease(): void { if (this.dev) devmAddAction(this.dev, () => {}); }`, `}`),
-      errors: [direct(6, 35, "devmAddAction()", "registration", "a kobject release callback", "foo-class")],
+      errors: [direct(6, 35, "devmAddAction(this.dev, …)", "registration", "a kobject release callback", "foo-class")],
     },
     // a class implementing FileOperations: its release() method
     {
       filename,
       code: code(RT, `export class CtlFops implements FileOperations {`, `constructor(private readonly dev: Device<Bound>, private readonly buf: object) {}`, `release(): void { devmKfree(this.dev, this.buf); }`, `}`),
-      errors: [direct(4, 19, "devmKfree()", "release", "a file release()", "the device")],
+      errors: [direct(4, 19, "devmKfree(this.dev, this.buf)", "release", "a file release()", "the device")],
     },
     // a deferred callback nested in the release still runs after unbind
     {
       filename,
       code: code(RT, `export function mk(dev: Device<Bound>, p: object) {`, `return new Kobject("k", () => { queueMicrotask(() => devmKfree(dev, p)); });`, `}`),
-      errors: [direct(3, 54, "devmKfree()", "release", "a kobject release callback", "the device")],
+      errors: [direct(3, 54, "devmKfree(dev, p)", "release", "a kobject release callback", "the device")],
     },
   ],
 });

@@ -18,6 +18,8 @@
  *   devresReach(an, fn)                the first devres call reached from fn's body, with the chain
  *                                      of helper calls leading to it, or undefined
  *   calleeText(an, call)               the callee as written ("kfree", "wq.queue", "this.cleanup")
+ *   callSummary(an, call)              the call with its simple arguments, for messages:
+ *                                      "devmKfree(dev, buffer)", "devmKzalloc(dev, …)"
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
@@ -50,6 +52,21 @@ export function releasedArguments(an: Analysis, call: ts.CallExpression | ts.New
 
 export function calleeText(an: Analysis, call: ts.CallExpression | ts.NewExpression): string {
   return an.text(skipOuter(call.expression));
+}
+
+/** Names (identifiers, member chains) are shown, anything else is elided: they name the device and the resource. */
+function argumentSummary(an: Analysis, arg: ts.Expression): string {
+  const e = skipOuter(arg);
+  let cur: ts.Expression = e;
+  while (ts.isPropertyAccessExpression(cur)) cur = cur.expression;
+  const simple = ts.isIdentifier(cur) || cur.kind === ts.SyntaxKind.ThisKeyword;
+  const text = an.text(e);
+  return simple && text.length <= 40 ? text : "…";
+}
+
+export function callSummary(an: Analysis, call: ts.CallExpression | ts.NewExpression): string {
+  const args = (call.arguments ?? []).map((a) => argumentSummary(an, a));
+  return `${calleeText(an, call)}(${args.join(", ")})`;
 }
 
 /** A function node the program's own sources define (not a declaration file, not a dependency). */

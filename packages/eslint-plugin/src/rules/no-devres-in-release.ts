@@ -5,7 +5,7 @@
  */
 import ts from "typescript";
 import { createRule } from "../util/create-rule.js";
-import { getAnalysis, typeInfoMessages, releaseCallbacksIn, calleeText, devresCallKind, devresReach, userFunctionOf, driverDisplayName, enclosingDriver, forEachDescendant, skipOuter } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, releaseCallbacksIn, calleeText, callSummary, devresCallKind, devresReach, userFunctionOf, driverDisplayName, enclosingDriver, forEachDescendant, skipOuter } from "../analysis/index.js";
 
 const AFTER = "which can run after {{owner}} unbound, when devres has already released everything registered against the device.";
 
@@ -21,8 +21,8 @@ export default createRule({
     schema: [],
     messages: {
       ...typeInfoMessages,
-      devresInRelease: `{{call}} is a devres {{kind}} inside {{context}}, ${AFTER}`,
-      devresInReleaseVia: `{{call}} calls {{inner}} (a devres {{kind}}) from {{context}}, ${AFTER}`,
+      devresInRelease: `\`{{call}}\` is a devres {{kind}} inside {{context}}, ${AFTER}`,
+      devresInReleaseVia: `\`{{call}}\` calls {{inner}} (a devres {{kind}}) from {{context}}, ${AFTER}`,
     },
   },
   defaultOptions: [],
@@ -61,14 +61,14 @@ export default createRule({
             if (!ts.isCallExpression(n) && !ts.isNewExpression(n)) return;
             const kind = devresCallKind(an, n);
             if (kind) {
-              report(n, "devresInRelease", { call: `${calleeText(an, n)}()`, kind, context: where, owner });
+              report(n, "devresInRelease", { call: callSummary(an, n), kind, context: where, owner });
               return;
             }
             const helper = userFunctionOf(an, n);
             const reach = helper && helper !== rc.fn ? devresReach(an, helper) : undefined;
             if (reach) {
               report(n, "devresInReleaseVia", {
-                call: `${calleeText(an, n)}()`,
+                call: callSummary(an, n),
                 inner: `${calleeText(an, reach.call)}()`,
                 kind: reach.kind,
                 context: where,
