@@ -1,7 +1,7 @@
 // One measured lint run, in its own process so every run builds its TypeScript program from
 // scratch and its peak memory is its own. Used by scripts/bench.mjs; also runnable by hand:
 //
-//   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict> [--parser service|project]
+//   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict|typecheck> [--parser service|project]
 //
 // Prints one line `BENCH_RESULT {json}` (wall and CPU time of lintFiles, file and message counts,
 // maxRSS). With TIMING=all in the environment ESLint prints its per-rule table at exit.
@@ -10,8 +10,8 @@ import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 
 const [dirArg, mode = "recommended", ...rest] = process.argv.slice(2);
-if (!dirArg || !["baseline", "recommended", "strict"].includes(mode)) {
-  process.stderr.write("usage: node scripts/bench-lint.mjs <dir> <baseline|recommended|strict> [--parser service|project]\n");
+if (!dirArg || !["baseline", "recommended", "strict", "typecheck"].includes(mode)) {
+  process.stderr.write("usage: node scripts/bench-lint.mjs <dir> <baseline|recommended|strict|typecheck> [--parser service|project]\n");
   process.exit(2);
 }
 const parserKind = rest.includes("--parser") ? rest[rest.indexOf("--parser") + 1] : "service";
@@ -22,7 +22,21 @@ const parserOptions =
 const config = [
   { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser, parserOptions } },
 ];
-if (mode !== "baseline") {
+if (mode === "typecheck") {
+  // Reference point, not a devbound configuration: one rule that asks the checker for every
+  // file's semantic diagnostics, i.e. what a full type check (tsc --noEmit) costs on top of the
+  // typed parser. A rule that resolves types in every file cannot cost much less than this.
+  const fullCheck = {
+    meta: { type: "problem", schema: [] },
+    create(context) {
+      const program = context.sourceCode.parserServices?.program;
+      const sf = program?.getSourceFile(context.filename);
+      if (program && sf) program.getSemanticDiagnostics(sf);
+      return {};
+    },
+  };
+  config.push({ files: ["**/*.ts"], plugins: { reference: { rules: { "full-check": fullCheck } } }, rules: { "reference/full-check": "error" } });
+} else if (mode !== "baseline") {
   const { default: devbound } = await import("@devbound/eslint-plugin");
   const preset = devbound?.configs?.[mode];
   if (!preset) {

@@ -14,7 +14,9 @@
 // the ratios are judged on it (both are printed).
 //
 // overhead: ESLint + typed parser + devbound `recommended` vs the same parser and no rules,
-//           each run in a fresh process; then one TIMING=all run for ESLint's per-rule table.
+//           each run in a fresh process; one reference run that type-checks every file (what
+//           any rule asking the checker everywhere pays); one TIMING=all run for ESLint's
+//           per-rule table.
 // scaling:  recommended on 250/500/1,000/2,000 generated files, one process per size; wall
 //           time, ratio 1,000 -> 2,000, and the child's peak RSS.
 // runtime:  the runtime's benchmarks (scripts/bench-runtime.ts, runRuntimeBenchmarks()).
@@ -101,6 +103,9 @@ function overhead() {
   const wallRatio = best("recommended", "ms") / best("baseline", "ms");
   console.log(`  cpu:  baseline ${s(best("baseline"))}, recommended ${s(best("recommended"))}: ratio ${ratio.toFixed(3)}x (budget <= 1.10x) ${ratio <= 1.1 ? "OK" : "OVER BUDGET"}`);
   console.log(`  wall: baseline ${s(best("baseline", "ms"))}, recommended ${s(best("recommended", "ms"))}: ratio ${wallRatio.toFixed(3)}x`);
+  const tc = lint(dir, "typecheck");
+  const tcRatio = tc.cpuMs / best("baseline");
+  console.log(`  reference: typed parser + a full type check of every file (tsc --noEmit's work): cpu ${s(tc.cpuMs)}, ratio ${tcRatio.toFixed(3)}x the baseline`);
   const last = runs.recommended.at(-1);
   console.log(`  findings by rule: ${JSON.stringify(last.byRule)}`);
   console.log(`\n  per-rule cost (TIMING=all, one extra recommended run):`);
@@ -124,6 +129,8 @@ function overhead() {
     wallRatio,
     ruleMs,
     timedTotalMs: timed.ms,
+    fullTypeCheckCpuMs: tc.cpuMs,
+    fullTypeCheckRatio: tcRatio,
   };
 }
 
