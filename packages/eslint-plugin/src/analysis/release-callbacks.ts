@@ -85,10 +85,13 @@ function scan(an: Analysis): ReleaseCallback[] {
           (ts.isShorthandPropertyAssignment(parent) && parent.name === n) ||
           (ts.isVariableDeclaration(parent) && parent.initializer === n) ||
           (ts.isBinaryExpression(parent) && parent.right === n));
-      if (isValuePosition) {
+      // Only a reference to a function can be a release callback: ask that (a symbol lookup)
+      // before resolving the call's signature for the expected type.
+      const fn = isValuePosition ? functionDeclarationOf(an.checker, skipOuter(n)) : undefined;
+      if (fn) {
         const b = expectedBrands(an, n);
         const ctx = b && contextOf(b);
-        if (ctx) add(functionDeclarationOf(an.checker, skipOuter(n)), ctx, n);
+        if (ctx) add(fn, ctx, n);
       }
     }
     ts.forEachChild(n, visit);
