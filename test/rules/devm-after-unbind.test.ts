@@ -64,6 +64,8 @@ const cases = {
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", async probe(dev) { await new Promise<void>((resolve) => setTimeout(() => { devmKzalloc(dev, () => ({})); resolve(); }, 5)); return {}; } });`) },
     // probe returns the chain: the bus awaits it before anything can unbind
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { return Promise.resolve().then(() => ({ buf: devmKzalloc(dev, () => ({})) })); } });`) },
+    // a local list run before probe returns
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const steps: Array<() => void> = []; steps.push(() => devmAddAction(dev, () => {})); for (const s of steps) s(); return {}; } });`) },
     // code that does not use the runtime at all
     { filename, code: `export function tick(cb: () => void) { setTimeout(cb, 1); [1].map((x) => x + 1); }` },
     // inside a kobject release callback or a file release(): no-devres-in-release reports it (one finding per bug)
@@ -199,6 +201,11 @@ const cases = {
     (() => {
       const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  [1, 2].map(() => Promise.resolve().then(() => devmKzalloc(dev, () => ({}))));`, `  return {};`, `} });`);
       return invalid(src, "devmKzalloc(dev", deferred("devmKzalloc", "dev", "a promise continuation (.then)", "foo"));
+    })(),
+    // a callback pushed into a module-level list of hooks
+    (() => {
+      const src = code(RT, `const resetHooks: Array<() => void> = [];`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  resetHooks.push(() => devmAddAction(dev, () => {}));`, `  return {};`, `} });`);
+      return invalid(src, "devmAddAction(dev", deferred("devmAddAction", "dev", "a callback stored in `resetHooks`", "foo"));
     })(),
     // forged from the storable handle
     (() => {

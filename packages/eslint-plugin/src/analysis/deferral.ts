@@ -10,8 +10,9 @@
  *   deferred          timers, microtasks, process.nextTick, promise then/catch/finally, event
  *                     listeners, a DeferredCallback-branded parameter (the unmanaged IRQ handler,
  *                     an unmanaged work item)
- *   stored            assigned to a field/property or a module variable, a class field initializer:
- *                     called later by whoever reads it
+ *   stored            assigned to a field/property or a module variable, a class field initializer,
+ *                     pushed/set/added into a field's or module variable's collection: called
+ *                     later by whoever reads it
  *   kobject-release   a KobjectRelease-branded position: runs at the last put, maybe long after unbind
  *   file-operation    a FileOperation-branded position (fops.read, fops.release, ...): user space
  *   bound             a BoundCallback-branded position: runs only while bound and receives its own
@@ -60,6 +61,17 @@ const ARRAY_METHODS = new Set([
   "map", "forEach", "filter", "reduce", "reduceRight", "some", "every", "find", "findIndex", "findLast",
   "findLastIndex", "flatMap", "sort", "toSorted",
 ]);
+
+const COLLECTION_ADDERS = new Set(["push", "unshift", "set", "add", "splice"]);
+
+/** A container read from a field (`this.handlers`, `obj.handlers`) or a module variable. */
+function outlivesCall(an: Analysis, container: ts.Expression): boolean {
+  const e = skipOuter(container);
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return true;
+  if (!ts.isIdentifier(e)) return false;
+  const decl = symbolOf(an.checker, e)?.valueDeclaration;
+  return !!decl && ts.isVariableDeclaration(decl) && isModuleLevel(decl);
+}
 
 // Worst first: a callback used in several places takes the worst classification.
 const SEVERITY: CallbackKind[] = ["kobject-release", "file-operation", "deferred", "stored", "unknown", "bound", "sync"];
@@ -192,6 +204,10 @@ function classifyUse(an: Analysis, fn: FunctionNode, expr: ts.Expression, depth:
     }
     const branded = fromBrands(argumentBrands(an.checker, call, i), declaredName(an.checker, call), call);
     if (branded) return branded;
+    // Put into a collection that outlives the call: a field's or a module variable's array/map/set.
+    if (name && COLLECTION_ADDERS.has(name) && ts.isPropertyAccessExpression(callee) && outlivesCall(an, callee.expression)) {
+      return { kind: "stored", description: `a callback stored in \`${an.text(callee.expression)}\``, site: call };
+    }
     return { ...UNKNOWN, site: call };
   }
 
