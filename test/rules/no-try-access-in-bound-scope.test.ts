@@ -69,6 +69,17 @@ const cases = {
       const out = probe(`const g = regs.access(dev);`, `g.writel(1, 0);`, `return { regs };`);
       return invalid(src, "regs.tryAccess()", report("tryAccess()", "regs", "dev", "Core", "foo"), out);
     })(),
+    // a guarded block
+    (() => {
+      const src = probe(`const g = regs.tryAccess();`, `if (g) {`, `  g.value.writel(1, 0);`, `}`, `return { regs };`);
+      const out = probe(`const g = regs.access(dev);`, `{`, `  g.writel(1, 0);`, `}`, `return { regs };`);
+      return invalid(src, "regs.tryAccess()", report("tryAccess()", "regs", "dev", "Core", "foo"), out);
+    })(),
+    // the guard read after the guarded block: no faithful rewrite
+    (() => {
+      const src = probe(`const g = regs.tryAccess();`, `if (g) {`, `  g.value.writel(1, 0);`, `}`, `const later = g?.value;`, `return { regs, later };`);
+      return invalid(src, "regs.tryAccess()", report("tryAccess()", "regs", "dev", "Core", "foo"));
+    })(),
     // `?.value`
     (() => {
       const src = probe(`const v = regs.tryAccess()?.value.readl(0);`, `return { regs, v };`);

@@ -11,6 +11,7 @@
  * Suggestion `access(dev)`, only where the rewrite is faithful:
  *   r.tryAccess()?.value                          -> r.access(dev)
  *   using g = r.tryAccess(); if (!g) return; g.value   -> const g = r.access(dev); g
+ *   const g = r.tryAccess(); if (g) { g.value }         -> const g = r.access(dev); { g }
  *   r.tryAccessWith((m) => m.readl(0))            -> r.access(dev).readl(0)
  *   r.tryAccessWith((m) => { ... });  (statement, no return)  -> { const m = r.access(dev); ... }
  *   r.tryAccessWith(fn)                           -> fn(r.access(dev))
@@ -131,25 +132,22 @@ export default createRule<[], MessageIds>({
       const body = block.body as TSESTree.Statement[];
       const next = body[body.indexOf(declaration as TSESTree.Statement) + 1];
       const name = parent.id.name;
-      if (
-        !next ||
-        next.type !== "IfStatement" ||
-        next.alternate ||
-        next.test.type !== "UnaryExpression" ||
-        next.test.operator !== "!" ||
-        next.test.argument.type !== "Identifier" ||
-        next.test.argument.name !== name ||
-        !isExit(next.consequent)
-      ) {
-        return undefined;
-      }
+      if (!next || next.type !== "IfStatement" || next.alternate) return undefined;
+      // `if (!g) return;` (an early exit) or `if (g) { ... }` (a guarded block).
+      const test = next.test;
+      const earlyExit = test.type === "UnaryExpression" && test.operator === "!" && test.argument.type === "Identifier" && test.argument.name === name && isExit(next.consequent);
+      const guardedBlock = test.type === "Identifier" && test.name === name && next.consequent.type === "BlockStatement";
+      if (!earlyExit && !guardedBlock) return undefined;
+      const testId = test.type === "UnaryExpression" ? test.argument : test;
       const variable = sc.getDeclaredVariables(parent)[0];
       if (!variable) return undefined;
       const valueReads: TSESTree.MemberExpression[] = [];
       for (const ref of variable.references) {
         if (ref.init) continue;
         const id = ref.identifier as TSESTree.Identifier;
-        if (id === next.test.argument) continue;
+        if (id === testId) continue;
+        // In the guarded-block form the value may be read only inside the block.
+        if (guardedBlock && !(id.range[0] >= next.consequent.range[0] && id.range[1] <= next.consequent.range[1])) return undefined;
         const p = id.parent;
         if (p?.type === "MemberExpression" && p.object === id && !p.computed && p.property.type === "Identifier" && p.property.name === "value" && !(p.parent?.type === "AssignmentExpression" && p.parent.left === p)) {
           valueReads.push(p);
@@ -159,8 +157,12 @@ export default createRule<[], MessageIds>({
       }
       return function* (fixer) {
         yield fixer.replaceText(declaration, `const ${name} = ${accessText};`);
-        const before = sc.getTokenBefore(next);
-        yield fixer.removeRange([before ? before.range[1] : next.range[0], next.range[1]]);
+        if (earlyExit) {
+          const before = sc.getTokenBefore(next);
+          yield fixer.removeRange([before ? before.range[1] : next.range[0], next.range[1]]);
+        } else {
+          yield fixer.removeRange([next.range[0], next.consequent.range[0]]); // `if (g) ` -> the block itself
+        }
         for (const read of valueReads) yield fixer.replaceText(read, name);
       };
     }
