@@ -25,7 +25,7 @@ const forged = (api: string, dev: string, to: string, owner: string): { messageI
 });
 
 /** One invalid case: `needle` marks where the report starts. */
-function invalid(src: string, needle: string, error: { messageId: "deferred" | "afterRelease" | "stored" | "forged"; data: Data }) {
+function invalid(src: string, needle: string, error: { messageId: "deferred" | "afterRelease" | "stored" | "forged" | "floating"; data: Data }) {
   return { filename, code: src, errors: [{ ...error, ...at(src, needle) }] };
 }
 

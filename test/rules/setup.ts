@@ -71,7 +71,7 @@ const diagnosticsRule = ESLintUtils.RuleCreator.withoutDocs({
 interface CaseLike {
   code: string;
   output?: string | string[] | null;
-  errors?: ReadonlyArray<{ suggestions?: ReadonlyArray<{ output: string }> | null }>;
+  errors?: ReadonlyArray<{ messageId?: string; line?: number; suggestions?: ReadonlyArray<{ output: string }> | null }>;
 }
 
 /** Every case's code, its autofix output and its suggestions' outputs must type-check. */
