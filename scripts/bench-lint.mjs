@@ -1,11 +1,12 @@
 // One measured lint run, in its own process so every run builds its TypeScript program from
 // scratch and its peak memory is its own. Used by scripts/bench.mjs; also runnable by hand:
 //
-//   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict|typecheck> [--parser service|project]
+//   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict|typecheck> [--parser service|project] [--glob <pattern>]
 //
 // Prints one line `BENCH_RESULT {json}` (wall and CPU time of lintFiles, file and message counts,
 // maxRSS). With TIMING=all in the environment ESLint prints its per-rule table at exit.
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 
@@ -15,6 +16,8 @@ if (!dirArg || !["baseline", "recommended", "strict", "typecheck"].includes(mode
   process.exit(2);
 }
 const parserKind = rest.includes("--parser") ? rest[rest.indexOf("--parser") + 1] : "service";
+// --glob: lint only these files (the program still holds the whole corpus)
+const glob = rest.includes("--glob") ? rest[rest.indexOf("--glob") + 1] : "**/*.ts";
 const dir = path.resolve(dirArg);
 
 const parserOptions =
@@ -37,7 +40,9 @@ if (mode === "typecheck") {
   };
   config.push({ files: ["**/*.ts"], plugins: { reference: { rules: { "full-check": fullCheck } } }, rules: { "reference/full-check": "error" } });
 } else if (mode !== "baseline") {
-  const { default: devbound } = await import("@devbound/eslint-plugin");
+  // DEVBOUND_PLUGIN: another build of the plugin (a directory with dist/ and package.json), for before/after runs
+  const spec = process.env.DEVBOUND_PLUGIN ? pathToFileURL(path.join(path.resolve(process.env.DEVBOUND_PLUGIN), "dist/index.js")).href : "@devbound/eslint-plugin";
+  const { default: devbound } = await import(spec);
   const preset = devbound?.configs?.[mode];
   if (!preset) {
     process.stderr.write(`bench-lint: @devbound/eslint-plugin has no configs.${mode} (is the plugin built? run pnpm build)\n`);
@@ -49,7 +54,7 @@ if (mode === "typecheck") {
 const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config, cache: false });
 const t0 = performance.now();
 const c0 = process.cpuUsage();
-const results = await eslint.lintFiles(["**/*.ts"]);
+const results = await eslint.lintFiles([glob]);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(c0);
 

@@ -9,8 +9,9 @@
  * followed to its declaration through the checker.
  *
  * The index is built once per ts.Program (cheap syntactic filter: only object literals and
- * classes with a member named `probe`, only files whose text mentions "probe"; the checker is
- * asked only for those).
+ * classes with a member named `probe`, only files whose text mentions "probe"); whether a
+ * candidate is a driver is asked of the checker only when a query reaches that candidate
+ * (confirm(): linting one file does not type-check every driver of the program).
  *
  * API
  *   driversOf(an)                      every DriverInfo in the program
@@ -42,12 +43,6 @@ export interface DriverInfo {
 export interface DriverRole {
   driver: DriverInfo;
   role: "probe" | "remove" | "method";
-}
-
-interface DriverIndex {
-  drivers: DriverInfo[];
-  roles: Map<ts.Node, DriverRole>;
-  byFile: Map<ts.SourceFile, DriverInfo[]>;
 }
 
 function memberFunction(an: Analysis, member: ts.ObjectLiteralElementLike | ts.ClassElement): FunctionNode | undefined {
@@ -87,25 +82,28 @@ function bindingName(node: ts.Node): string | undefined {
   return undefined;
 }
 
-function objectDriver(an: Analysis, obj: ts.ObjectLiteralExpression): DriverInfo | undefined {
+/** The member functions of a driver candidate; resolving a reference is a symbol lookup, no type check. */
+function objectMembers(an: Analysis, obj: ts.ObjectLiteralExpression) {
   let probe: FunctionNode | undefined;
   let remove: FunctionNode | undefined;
-  let name: string | undefined;
+  let nameMember: ts.ObjectLiteralElementLike | undefined;
   for (const m of obj.properties) {
     const key = m.name ? propertyNameText(m.name) : undefined;
     if (key === "probe") probe = memberFunction(an, m);
     else if (key === "remove") remove = memberFunction(an, m);
-    else if (key === "name" && ts.isPropertyAssignment(m)) name = staticString(an, m.initializer);
-    else if (key === "name" && ts.isShorthandPropertyAssignment(m)) name = staticString(an, m.name);
+    else if (key === "name") nameMember = m;
   }
-  if (!takesCoreDevice(an, probe)) return undefined;
-  return { kind: "object", node: obj, name, binding: bindingName(obj), probe, remove, methods: [] };
+  return { probe, remove, methods: [] as FunctionNode[], nameOf: () => {
+    if (nameMember && ts.isPropertyAssignment(nameMember)) return staticString(an, nameMember.initializer);
+    if (nameMember && ts.isShorthandPropertyAssignment(nameMember)) return staticString(an, nameMember.name);
+    return undefined;
+  } };
 }
 
-function classDriver(an: Analysis, cls: ts.ClassLikeDeclaration): DriverInfo | undefined {
+function classMembers(an: Analysis, cls: ts.ClassLikeDeclaration) {
   let probe: FunctionNode | undefined;
   let remove: FunctionNode | undefined;
-  let name: string | undefined;
+  let nameMember: ts.ClassElement | undefined;
   const methods: FunctionNode[] = [];
   for (const m of cls.members) {
     const key = m.name ? propertyNameText(m.name) : undefined;
@@ -113,32 +111,75 @@ function classDriver(an: Analysis, cls: ts.ClassLikeDeclaration): DriverInfo | u
     if (fn) methods.push(fn);
     if (key === "probe") probe = fn;
     else if (key === "remove") remove = fn;
-    else if (key === "name" && ts.isPropertyDeclaration(m)) name = staticString(an, m.initializer);
-    else if (key === "name" && ts.isGetAccessor(m)) {
-      const ret = m.body?.statements.find(ts.isReturnStatement);
-      name = staticString(an, ret?.expression);
-    }
+    else if (key === "name") nameMember = m;
   }
-  if (!takesCoreDevice(an, probe)) return undefined;
-  return { kind: "class", node: cls, name, binding: cls.name?.text ?? bindingName(cls), probe, remove, methods };
+  return { probe, remove, methods, nameOf: () => {
+    if (nameMember && ts.isPropertyDeclaration(nameMember)) return staticString(an, nameMember.initializer);
+    if (nameMember && ts.isGetAccessor(nameMember)) return staticString(an, nameMember.body?.statements.find(ts.isReturnStatement)?.expression);
+    return undefined;
+  } };
+}
+
+/**
+ * A syntactic driver candidate (an object literal or class with a `probe` member). Whether it
+ * is a driver (its probe takes a Device<Core>) is asked of the checker only when a query needs
+ * this candidate: for an object literal passed to a generic `defineDriver<D>`, that question
+ * type-checks the whole probe body (inference of D), so linting one file must not pay it for
+ * every driver of the program.
+ */
+interface Candidate {
+  node: ts.ObjectLiteralExpression | ts.ClassLikeDeclaration;
+  members: ReturnType<typeof objectMembers>;
+  /** undefined: not asked yet; null: not a driver. */
+  info?: DriverInfo | null;
+}
+
+function confirm(an: Analysis, c: Candidate): DriverInfo | undefined {
+  if (c.info === undefined) {
+    const { probe, remove, methods } = c.members;
+    c.info = !takesCoreDevice(an, probe)
+      ? null
+      : ts.isObjectLiteralExpression(c.node)
+        ? { kind: "object", node: c.node, name: c.members.nameOf(), binding: bindingName(c.node), probe, remove, methods }
+        : { kind: "class", node: c.node, name: c.members.nameOf(), binding: c.node.name?.text ?? bindingName(c.node), probe, remove, methods };
+  }
+  return c.info ?? undefined;
+}
+
+interface CandidateRole {
+  candidate: Candidate;
+  role: DriverRole["role"];
+}
+
+interface DriverIndex {
+  candidates: Candidate[];
+  /** Every candidate listing the function, in visiting order. */
+  roles: Map<ts.Node, CandidateRole[]>;
+  byFile: Map<ts.SourceFile, Candidate[]>;
 }
 
 function buildIndex(an: Analysis): DriverIndex {
-  const index: DriverIndex = { drivers: [], roles: new Map(), byFile: new Map() };
+  const index: DriverIndex = { candidates: [], roles: new Map(), byFile: new Map() };
   for (const sf of an.program.getSourceFiles()) {
     if (sf.isDeclarationFile || an.program.isSourceFileFromExternalLibrary(sf)) continue;
     if (!sf.text.includes("probe")) continue;
-    const list: DriverInfo[] = [];
+    const list: Candidate[] = [];
     const visit = (n: ts.Node): void => {
-      let d: DriverInfo | undefined;
-      if (ts.isObjectLiteralExpression(n) && n.properties.some((p) => p.name && propertyNameText(p.name) === "probe")) d = objectDriver(an, n);
-      else if (ts.isClassLike(n) && n.members.some((m) => m.name && propertyNameText(m.name) === "probe")) d = classDriver(an, n);
-      if (d) {
-        list.push(d);
-        index.drivers.push(d);
-        for (const fn of d.methods) index.roles.set(fn, { driver: d, role: "method" });
-        if (d.probe) index.roles.set(d.probe, { driver: d, role: "probe" });
-        if (d.remove) index.roles.set(d.remove, { driver: d, role: "remove" });
+      let members: Candidate["members"] | undefined;
+      if (ts.isObjectLiteralExpression(n) && n.properties.some((p) => p.name && propertyNameText(p.name) === "probe")) members = objectMembers(an, n);
+      else if (ts.isClassLike(n) && n.members.some((m) => m.name && propertyNameText(m.name) === "probe")) members = classMembers(an, n);
+      if (members) {
+        const c: Candidate = { node: n as Candidate["node"], members };
+        list.push(c);
+        index.candidates.push(c);
+        const add = (fn: FunctionNode, role: DriverRole["role"]) => {
+          const list = index.roles.get(fn);
+          if (list) list.push({ candidate: c, role });
+          else index.roles.set(fn, [{ candidate: c, role }]);
+        };
+        for (const fn of members.methods) add(fn, "method");
+        if (members.probe) add(members.probe, "probe");
+        if (members.remove) add(members.remove, "remove");
       }
       ts.forEachChild(n, visit);
     };
@@ -156,15 +197,21 @@ function indexOf(an: Analysis): DriverIndex {
 }
 
 export function driversOf(an: Analysis): readonly DriverInfo[] {
-  return indexOf(an).drivers;
+  return indexOf(an).candidates.map((c) => confirm(an, c)).filter((d): d is DriverInfo => d !== undefined);
 }
 
 export function driversInFile(an: Analysis, sf: ts.SourceFile = an.sourceFile): readonly DriverInfo[] {
-  return indexOf(an).byFile.get(sf) ?? [];
+  return (indexOf(an).byFile.get(sf) ?? []).map((c) => confirm(an, c)).filter((d): d is DriverInfo => d !== undefined);
 }
 
 export function driverRoleOf(an: Analysis, fn: ts.Node): DriverRole | undefined {
-  return indexOf(an).roles.get(fn);
+  // The last driver listing the function wins (the eager index overwrote in visiting order).
+  const list = indexOf(an).roles.get(fn) ?? [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const driver = confirm(an, list[i]!.candidate);
+    if (driver) return { driver, role: list[i]!.role };
+  }
+  return undefined;
 }
 
 export function driverDisplayName(driver: DriverInfo | undefined): string | undefined {
