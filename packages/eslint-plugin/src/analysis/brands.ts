@@ -19,6 +19,12 @@
  *   functionBrands(checker, fn)          brands of a function node's contextual type (an arrow passed
  *                                        as an argument, a method/property of a typed object literal,
  *                                        a class member whose implemented interface brands it)
+ *
+ * Cost: brandsOfType is memoised per ts.Type (types belong to one checker). argumentBrands is
+ * memoised per call node and checker, and asks the checker to resolve the call (inference,
+ * argument checking: the expensive part) only when some signature of the callee has a
+ * parameter that can carry a brand; a callee whose declared, non-generic signatures carry none
+ * cannot produce a branded argument position.
  */
 import ts from "typescript";
 
@@ -148,9 +154,18 @@ export const NO_BRANDS: TypeBrands = Object.freeze({
   accessSection: false,
 });
 
+/** Brands per type: the same parameter types are asked about at every call of an API. */
+const typeBrandsMemo = new WeakMap<ts.Type, TypeBrands>();
+
 /** Every brand carried by any non-nullable constituent of `type`. */
 export function brandsOfType(checker: ts.TypeChecker, type: ts.Type | undefined): TypeBrands {
   if (!type) return NO_BRANDS;
+  let b = typeBrandsMemo.get(type);
+  if (!b) typeBrandsMemo.set(type, (b = brandsOfTypeUncached(checker, type)));
+  return b;
+}
+
+function brandsOfTypeUncached(checker: ts.TypeChecker, type: ts.Type): TypeBrands {
   const b: TypeBrands = { ...NO_BRANDS };
   let any = false;
   for (const t of constituents(checker, type)) {
@@ -200,12 +215,65 @@ export function argumentParameterType(
   return arg ? checker.getContextualType(arg) : undefined;
 }
 
+/** Per checker, per call: brands of each argument position (filled lazily). */
+const argumentBrandsMemo = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, Array<TypeBrands | undefined> | null>>();
+/** Per signature: can any of its parameters carry a brand (or depend on inference)? */
+const signatureMayBrandMemo = new WeakMap<ts.Signature, boolean>();
+
+function signatureMayBrand(checker: ts.TypeChecker, sig: ts.Signature): boolean {
+  let may = signatureMayBrandMemo.get(sig);
+  if (may === undefined) {
+    may = false;
+    // A generic signature is instantiated per call: its parameter types are known only then.
+    if (sig.typeParameters?.length) may = true;
+    else {
+      for (const p of sig.getParameters()) {
+        const t = checker.getTypeOfSymbol(p);
+        const decl = p.valueDeclaration;
+        const elem = decl && ts.isParameter(decl) && decl.dotDotDotToken ? checker.getIndexTypeOfType(t, ts.IndexKind.Number) : undefined;
+        if (hasAnyBrand(brandsOfType(checker, t)) || (elem && hasAnyBrand(brandsOfType(checker, elem)))) {
+          may = true;
+          break;
+        }
+      }
+    }
+    signatureMayBrandMemo.set(sig, may);
+  }
+  return may;
+}
+
+/**
+ * Cheap filter before resolving a call: false when every signature of the callee's type is
+ * non-generic and none of its parameters carries a brand, so no argument position can be
+ * branded. Asks only for the callee's type (no argument checking, no inference). An untyped
+ * callee (any, no signatures) answers true: the full resolution decides as before.
+ */
+function calleeMayBrand(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): boolean {
+  const calleeType = checker.getTypeAtLocation(call.expression);
+  const sigs = ts.isNewExpression(call) ? calleeType.getConstructSignatures() : calleeType.getCallSignatures();
+  if (sigs.length === 0) return true;
+  return sigs.some((sig) => signatureMayBrand(checker, sig));
+}
+
+/** The call's memo slot: null when no argument position can be branded (calleeMayBrand). */
+function callMemo(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): Array<TypeBrands | undefined> | null {
+  let perChecker = argumentBrandsMemo.get(checker);
+  if (!perChecker) argumentBrandsMemo.set(checker, (perChecker = new WeakMap()));
+  let perCall = perChecker.get(call);
+  if (perCall === undefined) perChecker.set(call, (perCall = calleeMayBrand(checker, call) ? [] : null));
+  return perCall;
+}
+
 export function argumentBrands(
   checker: ts.TypeChecker,
   call: ts.CallExpression | ts.NewExpression,
   index: number,
 ): TypeBrands {
-  return brandsOfType(checker, argumentParameterType(checker, call, index));
+  const perCall = callMemo(checker, call);
+  if (perCall === null) return NO_BRANDS;
+  let b = perCall[index];
+  if (!b) perCall[index] = b = brandsOfType(checker, argumentParameterType(checker, call, index));
+  return b;
 }
 
 function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
@@ -256,6 +324,18 @@ export function implementedMemberType(checker: ts.TypeChecker, cls: ts.ClassLike
 
 /** Brands of the type a function node is expected to have (see contextualFunctionType). */
 export function functionBrands(checker: ts.TypeChecker, fn: ts.Node): TypeBrands {
+  // An arrow/function expression passed directly as an argument is typed by the parameter it
+  // maps to: when no parameter of the callee can carry a brand, neither can it (no resolution).
+  const parent = fn.parent;
+  if (
+    (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+    parent &&
+    (ts.isCallExpression(parent) || ts.isNewExpression(parent)) &&
+    parent.arguments?.includes(fn) &&
+    callMemo(checker, parent) === null
+  ) {
+    return NO_BRANDS;
+  }
   return brandsOfType(checker, contextualFunctionType(checker, fn));
 }
 
