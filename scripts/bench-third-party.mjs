@@ -27,6 +27,9 @@ const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
   },
 });
 const files = parsed.fileNames.filter((f) => !/\.d\.[mc]?ts$/.test(f));
+// The runtime's declarations are part of each program (tsconfig "files"), so devbound's brands
+// exist in it and the rules run their whole analysis instead of returning early.
+const runtimeInProgram = parsed.fileNames.some((f) => f.replaceAll("\\", "/").endsWith("packages/runtime/dist/index.d.ts"));
 
 const config = [
   // the sources live under node_modules, which ESLint ignores by default
@@ -44,7 +47,7 @@ const config = [
 ];
 
 const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config, cache: false });
-const out = { tsconfig: path.relative(root, tsconfig), files: files.length, linted: 0, rules: 0, findings: [], fatal: [], crash: null, ms: 0 };
+const out = { tsconfig: path.relative(root, tsconfig), runtimeInProgram, files: files.length, linted: 0, rules: 0, findings: [], fatal: [], crash: null, ms: 0 };
 out.rules = Object.keys(config[1].rules ?? {}).filter((r) => r.startsWith("devbound/")).length;
 const t0 = performance.now();
 try {

@@ -1,7 +1,9 @@
 // Robustness on real TypeScript nobody here wrote: the .ts sources of pinned root
 // devDependencies (viem, ox, effect, zod, rxjs, zrender, @tanstack/query-core: ~3,500 files)
 // linted typed with devbound's `recommended` rules. None of them uses @devbound/runtime, so
-// every rule must report nothing, and none may throw. Typed linting of that much code is
+// every rule must report nothing, and none may throw. The runtime's declarations are put into
+// each program (as in a repository that has device code and other code), so the rules do not
+// take their "no brand anywhere" early exit and really analyse the third-party code. Typed linting of that much code is
 // split into four TypeScript programs (test/integration/third-party/tsconfig.<group>.json),
 // each linted in its own process (scripts/bench-third-party.mjs), two at a time. On this
 // 2-core machine under a load average of ~11 (other engineers' jobs) the whole test took
@@ -18,6 +20,7 @@ const GROUPS = ["viem", "ox", "effect", "misc"] as const;
 
 interface GroupResult {
   tsconfig: string;
+  runtimeInProgram: boolean;
   files: number;
   linted: number;
   rules: number;
@@ -71,6 +74,8 @@ describe("third-party TypeScript sources", () => {
       expect(r.files, g).toBeGreaterThan(0);
       expect(r.linted, `${g}: every source file of the program linted`).toBe(r.files);
       expect(r.rules, `${g}: devbound rules enabled`).toBe(Object.keys(devbound.rules).length);
+      // with the runtime's brands in the program the rules cannot bail out early: they analyse it all
+      expect(r.runtimeInProgram, `${g}: @devbound/runtime's declarations in the program`).toBe(true);
     }
   });
 
