@@ -1,7 +1,7 @@
 // RuleTester cases for devbound/no-devres-in-release: devres calls (registration or release)
 // inside a kobject release callback or a file release(), directly or through helpers.
 import rule from "../../packages/eslint-plugin/src/rules/no-devres-in-release.js";
-import { filename, ruleTester } from "./setup.js";
+import { filename, ruleTester, rendered } from "./setup.js";
 
 const code = (...lines: string[]): string => lines.join("\n");
 const RT = `import { Cdev, Device, Kobject, defineDriver, deviceRegister, devmAddAction, devmKfree, devmKzalloc, devmRemoveAction, devmRequestIrq, devresOpenGroup, devresReleaseGroup, kfree, kobjectInitAndAdd, kobjectPut, kzalloc, type Bound, type Core, type DriverOps, type FileOperations, type KobjectRelease } from "@devbound/runtime";`;
@@ -53,13 +53,13 @@ ruleTester.run("no-devres-in-release", rule, {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "child-group", probe(dev) {`, `const group = devresOpenGroup(dev);`, `const child = new Device({ name: "child", release: () => {`, `devresReleaseGroup(dev, group);`, `} });`, `deviceRegister(child);`, `return { child };`, `} });`),
       errors: [
-        {
+        rendered({
           message: "`devresReleaseGroup(dev, group)` is a devres release inside a kobject release callback, which can run after child-group unbound, when devres has already released everything registered against the device.",
           line: 5,
           column: 1,
           endLine: 5,
           endColumn: 31,
-        },
+        }),
       ],
     },
     // Kobject release with a devres registration

@@ -1,7 +1,7 @@
 // RuleTester cases for devbound/no-manual-free-of-devres: a manual release (a parameter
 // branded Releases<kind>) of a devres-managed value is a double free at unbind.
 import rule from "../../packages/eslint-plugin/src/rules/no-manual-free-of-devres.js";
-import { filename, ruleTester } from "./setup.js";
+import { filename, ruleTester, rendered } from "./setup.js";
 
 const code = (...lines: string[]): string => lines.join("\n");
 const RT = `import { defineDriver, devmAllocWorkqueue, devmIoremap, devmKfree, devmKzalloc, devmRequestIrq, destroyWorkqueue, freeIrq, ioremap, iounmap, kfree, kzalloc, requestIrq, type Core, type Device, type DriverOps, type Managed } from "@devbound/runtime";`;
@@ -53,7 +53,7 @@ ruleTester.run("no-manual-free-of-devres", rule, {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `kfree(p);`, `return {};`, `} });`),
       errors: [
-        {
+        rendered({
           message: "`p` is devres-managed (from devmKzalloc()) and is released when foo unbinds; kfree() here releases it a second time (double free).",
           line: 4,
           column: 1,
@@ -66,7 +66,7 @@ ruleTester.run("no-manual-free-of-devres", rule, {
               output: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, ``, `return {};`, `} });`),
             },
           ],
-        },
+        }),
       ],
     },
     // alias of a managed allocation

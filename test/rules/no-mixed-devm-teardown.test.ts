@@ -4,7 +4,7 @@
 import rule from "../../packages/eslint-plugin/src/rules/no-mixed-devm-teardown.js";
 import { describe, expect, it } from "vitest";
 import devbound from "../../packages/eslint-plugin/src/index.js";
-import { filename, ruleTester } from "./setup.js";
+import { filename, ruleTester, rendered } from "./setup.js";
 
 const code = (...lines: string[]): string => lines.join("\n");
 const RT = `import { defineDriver, devmAddAction, devmAllocWorkqueue, devmIoremap, devmKzalloc, devmRequestIrq, freeIrq, iounmap, ioremap, kfree, kzalloc, requestIrq, type Bound, type Core, type Device, type DriverOps } from "@devbound/runtime";`;
@@ -67,13 +67,13 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
       filename,
       code: code(RT, RING, `export const d = defineDriver({ name: "ring-irq", probe(dev) {`, `const ring = kzalloc(() => new Ring());`, `devmRequestIrq(dev, 0, () => ring.push(1));`, `return { ring };`, `}, remove(_d, { ring }) { kfree(ring); } });`),
       errors: [
-        {
+        rendered({
           message: "The devmRequestIrq() callback uses `ring`, which ring-irq's remove() frees with kfree(); devres stops this callback only after remove() returns, so it can run on a freed `ring`.",
           line: 5,
           column: 1,
           endLine: 5,
           endColumn: 43,
-        },
+        }),
       ],
     },
     // a devres action acquired after a manual allocation remove() frees
@@ -81,11 +81,11 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "stats", probe(dev) {`, `const stats = kzalloc(() => ({ resets: 0 }));`, `devmAddAction(dev, () => { stats.resets = 0; });`, `return { stats };`, `}, remove(_d, data) { kfree(data.stats); } });`),
       errors: [
-        {
+        rendered({
           message: "devmAddAction() registers devres after `stats` was acquired, which stats's remove() frees with kfree(); devres releases it only after remove() returns, so at unbind `stats` is gone first, the reverse of probe order.",
           line: 4,
           column: 1,
-        },
+        }),
       ],
     },
     // class driver: devm workqueue after a manual buffer, and a work item using it
@@ -153,11 +153,11 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
       filename,
       code: code(RT, RING, `export const d = defineDriver({ name: "r", probe(dev) {`, `const ring = kzalloc(() => new Ring());`, `setupRingIrq(dev, ring);`, `return { ring };`, `}, remove(_d, { ring }) { kfree(ring); } });`),
       errors: [
-        {
+        rendered({
           message: "The devmRequestIrq() callback that setupRingIrq() registers uses `ring`, which r's remove() frees with kfree(); devres stops this callback only after remove() returns, so it can run on a freed `ring`.",
           line: 5,
           column: 1,
-        },
+        }),
       ],
     },
     // class driver: the devm IRQ registered by a private method
@@ -185,11 +185,11 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
       options: strict,
       code: code(RT, `export const d = defineDriver({ name: "soft", probe(dev) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `return { p };`, `}, remove(_d, { p }) { p.n = 0; } });`),
       errors: [
-        {
+        rendered({
           message: "devmKzalloc() registers devres in soft, which also has remove(): devres is released only after remove() returns; make sure it does not depend on anything remove() tears down.",
           line: 3,
           column: 11,
-        },
+        }),
       ],
     },
     // strict: a devm MMIO mapping after a manual allocation is only the soft check

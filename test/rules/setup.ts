@@ -6,7 +6,7 @@
 // `@devbound/runtime` resolves to packages/runtime/dist: run `pnpm build` first.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { RuleTester } from "@typescript-eslint/rule-tester";
+import { RuleTester, type TestCaseError } from "@typescript-eslint/rule-tester";
 import { afterAll, describe, it } from "vitest";
 
 RuleTester.afterAll = afterAll;
@@ -29,6 +29,14 @@ export const ruleTester = new RuleTester({
 
 /** Join source lines (so expected line numbers in tests stay readable). */
 export const code = (...lines: string[]): string => lines.join("\n");
+
+/**
+ * An expected error given by its rendered text, so a case pins the whole message a user
+ * reads. rule-tester checks `message` at run time; its types only know `messageId`.
+ */
+export function rendered<M extends string>(error: Omit<TestCaseError<M>, "messageId" | "data"> & { message: string }): TestCaseError<M> {
+  return error as unknown as TestCaseError<M>;
+}
 
 /**
  * 1-based line/column of the `occurrence`-th `needle` in `source`: lets a case state its exact
