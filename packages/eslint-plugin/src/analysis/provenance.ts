@@ -27,7 +27,7 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { argumentBrands, deviceContextOf, isBoundContext, managedKindOf, type DeviceContextName, type ManagedKind } from "./brands.js";
+import { argumentBrands, hasAnyBrand, deviceContextOf, isBoundContext, managedKindOf, type DeviceContextName, type ManagedKind } from "./brands.js";
 import {
   declaredName,
   enclosingFunction,
@@ -395,6 +395,8 @@ export interface Sink {
 
 function directSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, index: number): Sink[] {
   const b = argumentBrands(an.checker, call, index);
+  // Most arguments reach no branded parameter: skip the callee's name lookup for them.
+  if (!hasAnyBrand(b)) return [];
   const api = declaredName(an.checker, call) ?? "this call";
   const base = { api, via: [] as string[], path: [] as string[], releases: undefined, call, afterAwait: false, floating: undefined };
   const out: Sink[] = [];

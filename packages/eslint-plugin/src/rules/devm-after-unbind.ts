@@ -73,10 +73,11 @@ export default createRule<[], MessageIds>({
         const call = an.tsNode(node) as ts.CallExpression;
         let checkedRelease = false;
         for (const [i, arg] of call.arguments.entries()) {
-          // Cheap filter first: only device-typed arguments can be a devres target.
-          if (!isDeviceType(an.checker, an.checker.getTypeAtLocation(arg))) continue;
+          // Sinks first (memoised per call and shared with the other sink rules), then the
+          // argument's type: only a device-typed argument can be a devres target.
           const sink = argumentSinks(an, call, i).find((s) => s.brand === "devresTarget" && s.path.length === 0);
           if (!sink) continue;
+          if (!isDeviceType(an.checker, an.checker.getTypeAtLocation(arg))) continue;
           if (!checkedRelease) {
             checkedRelease = true;
             const isRelease = call.arguments.some((_, j) => argumentSinks(an, call, j).some((s) => s.brand === "devresRelease"));
