@@ -231,11 +231,13 @@ function tsconfigFor(outDir: string, repoRoot: string): string {
 
 export function generate(opts: GenerateOptions): Manifest {
   const seed = opts.seed ?? 1;
+  if (!Number.isInteger(seed)) throw new TypeError(`corpus seed must be an integer, got ${seed}`);
   const bugRate = opts.bugRate ?? 0.3;
   if (!(bugRate >= 0 && bugRate <= 1)) throw new RangeError(`bugRate must be within 0..1, got ${bugRate}`);
   if (opts.count === undefined && opts.files === undefined) throw new TypeError("generate: give `count` (drivers) or `files`");
   const count = opts.count ?? Number.POSITIVE_INFINITY;
   if (opts.files === undefined && !(Number.isInteger(count) && count >= 0)) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+  if (opts.files !== undefined && !(Number.isInteger(opts.files) && opts.files >= 0)) throw new RangeError(`files must be a non-negative integer, got ${opts.files}`);
   const unknown = (opts.rules ?? []).filter((r) => !(RULES as readonly string[]).includes(r));
   if (unknown.length > 0) throw new RangeError(`unknown rule(s): ${unknown.join(", ")}`);
   const allowed = BUG_KINDS.filter((b) => opts.rules === undefined || opts.rules.includes(b.rule));

@@ -86,6 +86,15 @@ describe("generated driver corpus", () => {
     expect(other.drivers.map((d) => d.name)).not.toEqual(first.drivers.map((d) => d.name));
   });
 
+  it("rejects bad options with a clear error", () => {
+    const dir = path.join(outBase, "bad");
+    expect(() => generate({ outDir: dir, count: 1, bugRate: 2 })).toThrow(/bugRate must be within 0\.\.1/);
+    expect(() => generate({ outDir: dir, count: 1.5 })).toThrow(/count must be a non-negative integer/);
+    expect(() => generate({ outDir: dir })).toThrow(/give `count` \(drivers\) or `files`/);
+    expect(() => generate({ outDir: dir, count: 1, seed: 0.5 })).toThrow(/seed must be an integer/);
+    expect(() => generate({ outDir: dir, count: 1, rules: ["no-such-rule" as never] })).toThrow(/unknown rule\(s\): no-such-rule/);
+  });
+
   it("lints without fatal errors or crashes", () => {
     expect(fatal).toEqual([]);
   });
