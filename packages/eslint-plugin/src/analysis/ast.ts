@@ -69,7 +69,21 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string |
   return undefined;
 }
 
+/**
+ * Per checker, per node: the checker does not cache getSymbolAtLocation for a name in an
+ * expression (it resolves the name again each time), and several rules ask for the same callee.
+ */
+const symbolMemo = new WeakMap<ts.TypeChecker, Map<ts.Node, ts.Symbol | null>>();
+
 export function symbolOf(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  let perChecker = symbolMemo.get(checker);
+  if (!perChecker) symbolMemo.set(checker, (perChecker = new Map()));
+  let sym = perChecker.get(node);
+  if (sym === undefined) perChecker.set(node, (sym = symbolOfUncached(checker, node) ?? null));
+  return sym ?? undefined;
+}
+
+function symbolOfUncached(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
   let sym = checker.getSymbolAtLocation(node);
   if (!sym && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) {
     sym = checker.getShorthandAssignmentValueSymbol(node.parent);

@@ -154,14 +154,20 @@ export const NO_BRANDS: TypeBrands = Object.freeze({
   accessSection: false,
 });
 
-/** Brands per type: the same parameter types are asked about at every call of an API. */
-const typeBrandsMemo = new WeakMap<ts.Type, TypeBrands>();
+/**
+ * Brands per type: the same parameter types are asked about at every call of an API. Memos are
+ * plain Maps held per checker (a WeakMap per node or type would cost the garbage collector an
+ * ephemeron for each of hundreds of thousands of entries); they go when the checker goes.
+ */
+const typeBrandsMemo = new WeakMap<ts.TypeChecker, Map<ts.Type, TypeBrands>>();
 
 /** Every brand carried by any non-nullable constituent of `type`. */
 export function brandsOfType(checker: ts.TypeChecker, type: ts.Type | undefined): TypeBrands {
   if (!type) return NO_BRANDS;
-  let b = typeBrandsMemo.get(type);
-  if (!b) typeBrandsMemo.set(type, (b = brandsOfTypeUncached(checker, type)));
+  let perChecker = typeBrandsMemo.get(checker);
+  if (!perChecker) typeBrandsMemo.set(checker, (perChecker = new Map()));
+  let b = perChecker.get(type);
+  if (!b) perChecker.set(type, (b = brandsOfTypeUncached(checker, type)));
   return b;
 }
 
@@ -216,8 +222,8 @@ export function argumentParameterType(
 }
 
 /** Per checker, per call: brands of each argument position (filled lazily). */
-const argumentBrandsMemo = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, Array<TypeBrands | undefined> | null>>();
-/** Per signature: can any of its parameters carry a brand (or depend on inference)? */
+const argumentBrandsMemo = new WeakMap<ts.TypeChecker, Map<ts.Node, Array<TypeBrands | undefined> | null>>();
+/** Per signature: can any of its parameters carry a brand (or depend on inference)? (signatures are few) */
 const signatureMayBrandMemo = new WeakMap<ts.Signature, boolean>();
 
 function signatureMayBrand(checker: ts.TypeChecker, sig: ts.Signature): boolean {
@@ -258,7 +264,7 @@ function calleeMayBrand(checker: ts.TypeChecker, call: ts.CallExpression | ts.Ne
 /** The call's memo slot: null when no argument position can be branded (calleeMayBrand). */
 function callMemo(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): Array<TypeBrands | undefined> | null {
   let perChecker = argumentBrandsMemo.get(checker);
-  if (!perChecker) argumentBrandsMemo.set(checker, (perChecker = new WeakMap()));
+  if (!perChecker) argumentBrandsMemo.set(checker, (perChecker = new Map()));
   let perCall = perChecker.get(call);
   if (perCall === undefined) perChecker.set(call, (perCall = calleeMayBrand(checker, call) ? [] : null));
   return perCall;
