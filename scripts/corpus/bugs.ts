@@ -306,8 +306,8 @@ export const BUG_KINDS: BugKind[] = [
         L(`return [...known.keys()];`),
         L(`}`),
       );
-      // the helper's parameter is itself a Device<Bound>: the helper is reported, the call site may be
-      d.probeTail.push(L(`trackDevice(${d.dev});`, { ...m("no-bound-device-escape", "device-stored-by-helper"), optional: true }));
+      // the helper's parameter is itself a Device<Bound>: its store and the caller's call are both reported (the rule's doc)
+      d.probeTail.push(L(`trackDevice(${d.dev});`, m("no-bound-device-escape", "device-stored-by-helper")));
     },
   },
   {

@@ -9,7 +9,7 @@ const RT = `import { Bus, Device, Workqueue, allocWorkqueue, defineDriver, devmA
 /** Lines of a case: RT is line 1, the given lines follow. */
 const src = (...lines: string[]) => ({ code: [RT, ...lines].join("\n"), lines: [RT, ...lines] });
 
-type Kind = "stored" | "driverData" | "returned" | "captured" | "helper";
+type Kind = "stored" | "driverData" | "returned" | "captured" | "helper" | "helperKeepsBound";
 interface Expected {
   line: number;
   needle: string;
@@ -20,6 +20,9 @@ interface Expected {
   owner: string;
   sink: string;
   fix?: string;
+  /** kind helperKeepsBound: the helper and its parameter. */
+  helper?: string;
+  param?: string;
 }
 
 /** An expected report at the `nth` occurrence of `needle` on `line` (exact column and end). */
@@ -31,7 +34,7 @@ function err(lines: string[], e: Expected) {
   const name = e.name ?? e.needle;
   const out: Record<string, unknown> = {
     messageId: e.kind,
-    data: { name, ctx: e.ctx ?? "Core", owner: e.owner, sink: e.sink },
+    data: { name, ctx: e.ctx ?? "Core", owner: e.owner, sink: e.sink, ...(e.helper ? { helper: e.helper, param: e.param } : {}) },
     line: e.line,
     column: idx + 1,
     endLine: e.line,
@@ -135,6 +138,36 @@ const helperClass = src(
   `export class FooDrv implements DriverOps<{ h: Holder }> {`,
   `  name = "foo-cls";`,
   `  probe(dev: Device<Core>) { return { h: new Holder(dev) }; }`,
+  `}`,
+);
+
+// a helper whose parameter is itself a Device<Bound> keeps it: reported at the call (the caller's
+// proof leaves there; no suggestion: `trackDevice(dev.get())` would not type-check) and at the
+// helper's own store (its own proof leaves its scope there)
+const boundHelperMap = src(
+  `const known = new Map<string, Device<Bound>>();`,
+  `export function trackDevice(dev: Device<Bound>): void {`,
+  `  known.set(dev.name, dev);`,
+  `}`,
+  `export const d = defineDriver({ name: "foo-trk", probe(dev) {`,
+  `  trackDevice(dev);`,
+  `  return {};`,
+  `} });`,
+);
+
+const boundHelperField = src(
+  `export class FooDrv implements DriverOps<{}> {`,
+  `  name = "foo-fld";`,
+  `  private dev?: Device<Bound>;`,
+  `  probe(dev: Device<Core>) { this.attach(dev); return {}; }`,
+  `  private attach(dev: Device<Bound>) { this.dev = dev; }`,
+  `}`,
+);
+
+const boundHelperOtherFile = src(
+  `import { track } from "./no-bound-device-escape-helpers.js";`,
+  `export function start(dev: Device<Bound>) {`,
+  `  track(dev);`,
   `}`,
 );
 
@@ -282,10 +315,64 @@ ruleTester.run("no-bound-device-escape", rule, {
     { filename, code: [RT, `const devs: Device<Normal>[] = [];`, `export async function plug(bus: Bus) { const dev = await bus.addDevice({ name: "x", compatible: "x" }); devs.push(dev); return dev; }`].join("\n") },
   ],
   invalid: [
+    invalid(
+      "boundHelperMap",
+      boundHelperMap,
+      { line: 4, needle: "dev", nth: 2, kind: "stored", ctx: "Bound", owner: "the device", sink: "the collection `known`", fix: "  known.set(dev.name, dev.get());" },
+      {
+        line: 7,
+        needle: "dev",
+        kind: "helperKeepsBound",
+        owner: "foo-trk",
+        sink: "`trackDevice`, which keeps its parameter `dev` in the collection `known`",
+        helper: "trackDevice",
+        param: "dev",
+      },
+    ),
+    invalid(
+      "boundHelperField",
+      boundHelperField,
+      {
+        line: 5,
+        needle: "dev",
+        nth: 2,
+        kind: "helperKeepsBound",
+        owner: "foo-fld",
+        sink: "`attach`, which keeps its parameter `dev` in the field `this.dev`",
+        helper: "attach",
+        param: "dev",
+      },
+      { line: 6, needle: "dev", nth: 3, kind: "stored", ctx: "Bound", owner: "foo-fld", sink: "the field `this.dev`", fix: "  private attach(dev: Device<Bound>) { this.dev = dev.get(); }" },
+    ),
+    invalid("boundHelperOtherFile", boundHelperOtherFile, {
+      line: 4,
+      needle: "dev",
+      kind: "helperKeepsBound",
+      ctx: "Bound",
+      owner: "the device",
+      sink: "`track`, which keeps its parameter `dev` in the collection `tracked`",
+      helper: "track",
+      param: "dev",
+    }),
     invalid("moduleVar", moduleVar, { line: 4, needle: "dev", kind: "stored", owner: "foo-uart", sink: "the module variable `lastProbed`", fix: "  lastProbed = dev.get();" }),
     invalid("driverData", driverData, { line: 4, needle: "dev", kind: "driverData", owner: "foo-uart", sink: "the driver data of foo-uart (`dev`)", fix: "  return { dev: dev.get(), regs };" }),
     invalid("classField", classField, { line: 6, needle: "dev", nth: 2, kind: "stored", owner: "foo-wdt", sink: "the field `this.dev`", fix: "    this.dev = dev.get();" }),
-    invalid("paramProperty", paramProperty, { line: 3, needle: "dev", kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `this.dev`" }),
+    invalid(
+      "paramProperty",
+      paramProperty,
+      { line: 3, needle: "dev", kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `this.dev`" },
+      // the constructor takes a Device<Bound> and keeps it: the caller's `new` is where probe's proof leaves
+      {
+        line: 5,
+        needle: "dev",
+        nth: 2,
+        kind: "helperKeepsBound",
+        owner: "foo-priv",
+        sink: "`new Priv()`, which keeps its parameter `dev` in the field `this.dev`",
+        helper: "new Priv()",
+        param: "dev",
+      },
+    ),
     invalid("timer", timer, { line: 3, needle: "dev", kind: "captured", owner: "foo-led", sink: "a setTimeout callback" }),
     invalid("asyncProbeThen", asyncProbeThen, { line: 5, needle: "dev", kind: "captured", owner: "foo-fw", sink: "a promise continuation (.then)" }),
     invalid("aliasIntoLiteral", aliasIntoLiteral, { line: 4, needle: "d", kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `holder.ctx` (as `hw`)", fix: "  const ctx = { hw: d.get() };" }),

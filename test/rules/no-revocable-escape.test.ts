@@ -70,6 +70,16 @@ const accessCapturedByTimer = src(
   `} });`,
 );
 
+// obtained while probe runs (a forEach callback is synchronous), kept by a timer: still an escape
+const accessInSyncCallback = src(
+  `export const d = defineDriver({ name: "foo-adc", probe(dev) {`,
+  `  const regs = devmIoremap(dev);`,
+  `  [0].forEach(() => { const m = regs.access(dev);`,
+  `    setTimeout(() => m.writel(0, 0), 100); });`,
+  `  return { regs };`,
+  `} });`,
+);
+
 const moduleVariable = src(
   `let current: Mmio | undefined;`,
   `export function grab(r: Revocable<Mmio>) {`,
@@ -232,6 +242,11 @@ ruleTester.run("no-revocable-escape", rule, {
     valid("third-party tryAccess without the brand", `class Cache { tryAccess() { return { value: { n: 1 } }; } }`, `let kept: unknown;`, `export function f(c: Cache) { const g = c.tryAccess(); kept = g.value; }`),
     valid("the user's own branded API, plain value", `import { Lease } from "./no-revocable-escape-reexport.js";`, `export function rd(l: Lease<Mmio>) { return l.enter((m) => m.readl(0)); }`),
     valid("access(dev) used within the bound scope", `export const d = defineDriver({ name: "ok", probe(dev) { const regs = devmIoremap(dev); const m = regs.access(dev); m.writel(1, 0); return { regs }; } });`),
+    // a deferred callback that calls access(dev) itself obtains nothing from probe's section: the
+    // captured `dev` is the bug (no-bound-device-escape reports it), not a revocable value escaping
+    valid("a timer calling access(dev) inline", `export const d = defineDriver({ name: "ok", probe(dev) { const regs = devmIoremap(dev); setTimeout(() => regs.access(dev).writel(0, 1), 10); return { regs }; } });`),
+    valid("a timer keeping its own access(dev) in a local", `export const d = defineDriver({ name: "ok", probe(dev) { const regs = devmIoremap(dev); setTimeout(() => { const m = regs.access(dev); m.writel(0, 1); }, 10); return { regs }; } });`),
+    valid("a promise reaction calling access(dev)", `declare const ready: Promise<void>;`, `export const d = defineDriver({ name: "ok", probe(dev) { const regs = devmIoremap(dev); void ready.then(() => regs.access(dev)); return { regs }; } });`),
   ],
   invalid: [
     invalid("guard value stored in a field", guardField, { line: 8, needle: "g.value", kind: "stored", section: { guard: "g", resource: "this.regs" }, sink: "the field `this.cached`" }),
@@ -244,6 +259,14 @@ ruleTester.run("no-revocable-escape", rule, {
       sink: "the callback's result, which tryAccessWith() hands to its caller",
     }),
     invalid("access(dev) result captured by a timer", accessCapturedByTimer, {
+      line: 5,
+      needle: "m",
+      nth: 2,
+      kind: "captured",
+      section: { access: "regs.access(dev)", dev: "dev", resource: "regs" },
+      sink: "a setTimeout callback",
+    }),
+    invalid("access(dev) in a synchronous callback of probe, captured by a timer", accessInSyncCallback, {
       line: 5,
       needle: "m",
       nth: 2,

@@ -1,5 +1,5 @@
 // Helpers for test/rules/no-bound-device-escape.test.ts ("helpers in another file").
-import type { Device, Normal } from "@devbound/runtime";
+import type { Bound, Device, Normal } from "@devbound/runtime";
 
 export const registry: Device<Normal>[] = [];
 
@@ -29,3 +29,10 @@ export class Holder {
 }
 
 export { remember as keepDevice };
+
+export const tracked = new Set<Device<Bound>>();
+
+/** Keeps a device typed Device<Bound> (its own body is reported where it is linted; callers at each call). */
+export function track(dev: Device<Bound>): void {
+  tracked.add(dev);
+}

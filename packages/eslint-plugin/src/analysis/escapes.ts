@@ -58,8 +58,8 @@ export interface Escape {
   callback?: CallbackClass;
   /** kind "driver-data": the driver whose probe returns it. */
   driver?: DriverInfo;
-  /** kind "helper": the helper's name and what it does with its parameter. */
-  helper?: { name: string; param: string; inner: Escape };
+  /** kind "helper": the helper, the parameter's name and index, and what it does with the parameter. */
+  helper?: { name: string; param: string; inner: Escape; fn: FunctionNode; index: number };
 }
 
 export interface EscapeScope {
@@ -67,11 +67,6 @@ export interface EscapeScope {
   home: ts.Node;
   /** Member objects of the value are part of it (a resource's sub-objects): follow `v.sub`. */
   members?: boolean;
-  /**
-   * At a call of a user helper: true when the helper will be reported on its own (its parameter is
-   * itself of a tracked type), so the call site is not reported again.
-   */
-  helperReportsItself?: (paramType: ts.Type) => boolean;
 }
 
 const MAX_DEPTH = 8;
@@ -312,13 +307,14 @@ function walk(w: Walk, node: ts.Expression, report: ts.Expression, path: string[
     }
     const fn = calledFunction(an, parent);
     if (!fn || !fn.parameters[i] || fn.parameters[i]!.dotDotDotToken) return;
-    const paramType = an.checker.getTypeAtLocation(fn.parameters[i]!);
     const pe = parameterEscapes(an, fn, i, depth + 1);
     const inner = pe.escapes[0];
-    if (inner && !scope.helperReportsItself?.(paramType)) {
+    // Reported at the call even when the helper's parameter has the tracked type itself: the
+    // caller's value leaves the caller's scope here (the helper's own store is its own escape).
+    if (inner) {
       const name = functionName(fn) ?? (ts.isConstructorDeclaration(fn) ? `new ${fn.parent.name?.text ?? "class"}()` : "a helper");
       const param = ts.isIdentifier(fn.parameters[i]!.name) ? fn.parameters[i]!.name.text : `#${i + 1}`;
-      push(w, { kind: "helper", node: report, target: name, path, site: parent, helper: { name, param, inner } });
+      push(w, { kind: "helper", node: report, target: name, path, site: parent, helper: { name, param, inner, fn, index: i } });
       return;
     }
     if (pe.returns) walk(w, parent, report, path, depth + 1);

@@ -13,7 +13,10 @@
  *   access    `Devres.access(dev)` (brands.isDevresType): no read-side section, but the value is
  *             valid only while `dev`'s bound scope runs (the function whose parameter `dev` is)
  * The values of a section: the guard itself and its members (`g.value`), the callback's
- * parameter (destructured parts included), the result of `access(dev)`.
+ * parameter (destructured parts included), the result of `access(dev)` when obtained while the
+ * scope that received `dev` runs (a callback nested in that scope that may run after unbind and
+ * calls access() itself obtains nothing from the scope's proof: its capture of `dev` is the bug,
+ * which no-bound-device-escape reports).
  *
  * API
  *   sectionOpenedBy(an, call)      AccessSection | undefined for a tryAccess/tryAccessWith/access call
@@ -26,6 +29,7 @@ import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { argumentBrands, brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
 import { calleeName, enclosingFunction, functionDeclarationOf, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { classifyCallback, mayRunAfterUnbind } from "./deferral.js";
 
 export type SectionKind = "guard" | "callback" | "access";
 
@@ -170,7 +174,13 @@ export function isInReadSide(an: Analysis, section: AccessSection, node: ts.Node
 /** The expressions that hold the section's value: escape-analysis leaves. */
 export function sectionValues(an: Analysis, section: AccessSection): ts.Expression[] {
   const { checker } = an;
-  if (section.kind === "access") return [section.opener];
+  if (section.kind === "access") {
+    // Obtained in a nested callback that may run after unbind: not while the bound scope runs.
+    for (let fn = enclosingFunction(section.opener); fn && fn !== section.home; fn = enclosingFunction(fn)) {
+      if (mayRunAfterUnbind(classifyCallback(an, fn).kind)) return [];
+    }
+    return [section.opener];
+  }
   if (section.kind === "callback") {
     const p = section.callback!.parameters[0];
     if (!p) return [];

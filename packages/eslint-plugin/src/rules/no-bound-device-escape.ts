@@ -5,8 +5,10 @@
  * one of these (what Rust's lifetimes forbid for `&Device<Bound>`; seeds/000, seeds/003).
  *
  * Leaves: parameters and local variables whose type is a bound device context (brands.ts);
- * each read is followed by escapes.ts within the function that declares it. Helpers whose
- * parameter is itself a bound device are reported in their own body, not at each call.
+ * each read is followed by escapes.ts within the function that declares it. A helper that keeps
+ * its parameter is reported at each call (the caller's proof leaves there); when that parameter is
+ * itself typed Device<Bound>/<Core>, the helper's own store is a second escape (from the helper's
+ * scope), reported in its body, and the call's message points to the helper as the place to fix.
  * Suggestion: keep `dev.get()`, the reference-counted Device<Normal>, instead.
  * A captured device passed straight to a devres call is left to devm-after-unbind (one finding
  * a bug); any other use of it in the callback is reported here.
@@ -30,7 +32,7 @@ import {
   type Escape,
 } from "../analysis/index.js";
 
-type MessageIds = "stored" | "driverData" | "returned" | "captured" | "helper" | "storeGet" | keyof typeof typeInfoMessages;
+type MessageIds = "stored" | "driverData" | "returned" | "captured" | "helper" | "helperKeepsBound" | "storeGet" | keyof typeof typeInfoMessages;
 
 const PROOF = "`{{name}}` is a Device<{{ctx}}>, proof that {{owner}} is bound only while this call runs";
 
@@ -52,6 +54,7 @@ export default createRule<[], MessageIds>({
       returned: `${PROOF}, but {{sink}} hands it to a caller that may keep it past unbind; return \`{{name}}.get()\` (a Device<Normal>) or pass the device down instead`,
       captured: `${PROOF}, but {{sink}} captures it and may run after unbind; capture \`{{name}}.get()\` (a Device<Normal>) taken now, or use a bound callback (devmRequestIrq, a devm workqueue) that receives its own Device<Bound>`,
       helper: `${PROOF}, but it is passed to {{sink}}, which outlives unbind; pass \`{{name}}.get()\` (a Device<Normal>) instead`,
+      helperKeepsBound: `${PROOF}, but it is passed to {{sink}}, which outlives unbind; \`{{helper}}\` takes a bound device itself, so fix it there: keep \`{{param}}.get()\` (a Device<Normal>) instead`,
       storeGet: "Keep `{{name}}.get()` (a Device<Normal>) instead",
     },
   },
@@ -82,16 +85,30 @@ export default createRule<[], MessageIds>({
       if (done.has(key)) return;
       done.add(key);
       const name = an!.text(e.node);
+      // A helper whose parameter is itself a bound device: `helper(dev.get())` would not type-check; the fix is in the helper.
+      const h = e.kind === "helper" ? e.helper : undefined;
+      const helperParam = h?.fn.parameters[h.index];
+      const keepsBound = helperParam !== undefined && boundCtx(checker.getTypeAtLocation(helperParam)) !== undefined;
       const messageId: MessageIds =
-        e.kind === "driver-data" ? "driverData" : e.kind === "return" ? "returned" : e.kind === "captured" ? "captured" : e.kind === "helper" ? "helper" : "stored";
+        e.kind === "driver-data"
+          ? "driverData"
+          : e.kind === "return"
+            ? "returned"
+            : e.kind === "captured"
+              ? "captured"
+              : e.kind === "helper"
+                ? keepsBound
+                  ? "helperKeepsBound"
+                  : "helper"
+                : "stored";
       const sink = e.kind === "return" ? `\`${e.target}\`` : describeEscape(e);
-      const fix = e.kind === "captured" || ts.isParameter(e.node.parent) ? undefined : getFix(an!, e.node);
+      const fix = e.kind === "captured" || keepsBound || ts.isParameter(e.node.parent) ? undefined : getFix(an!, e.node);
       // Report the expression itself (an ESTree parameter identifier would span its type annotation).
       const sc = context.sourceCode;
       context.report({
         loc: { start: sc.getLocFromIndex(e.node.getStart()), end: sc.getLocFromIndex(e.node.end) },
         messageId,
-        data: { name, ctx: ctx === "core" ? "Core" : "Bound", owner, sink },
+        data: { name, ctx: ctx === "core" ? "Core" : "Bound", owner, sink, ...(keepsBound ? { helper: h!.name, param: h!.param } : {}) },
         suggest: fix ? [{ messageId: "storeGet", data: { name }, fix }] : [],
       });
     }
@@ -113,7 +130,7 @@ export default createRule<[], MessageIds>({
       };
       ts.forEachChild(home, visit);
       for (const ref of refs) {
-        for (const e of escapesOf(an!, ref, { home, helperReportsItself: (t) => boundCtx(t) !== undefined })) report(e, ctx, owner);
+        for (const e of escapesOf(an!, ref, { home })) report(e, ctx, owner);
       }
     }
 
