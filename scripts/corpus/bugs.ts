@@ -287,7 +287,7 @@ export const BUG_KINDS: BugKind[] = [
     kind: "device-captured-by-timer",
     rule: "no-bound-device-escape",
     apply(d) {
-      d.probeDevm.push(L(`setTimeout(() => regs.access(${d.dev}).writel(CTRL_ENABLE, REG_CTRL), ${d.rng.int(5, 200)});`, m("no-bound-device-escape", "device-captured-by-timer", "no-revocable-escape")));
+      d.probeDevm.push(L(`setTimeout(() => regs.access(${d.dev}).writel(CTRL_ENABLE, REG_CTRL), ${d.rng.int(5, 200)});`, m("no-bound-device-escape", "device-captured-by-timer")));
     },
   },
   {
