@@ -1,26 +1,15 @@
 // devm-after-unbind on the runtime: the bad fixture's flagged registrations really run after
 // unbind, where the sanitizer reports debug check 1 and the runtime refuses them; the good
 // fixture binds and unbinds clean.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Bus, ErrnoError, NotBoundError, openCdev, sanitizer, type Cdev, type DriverOps } from "@devbound/runtime";
+import { describe, expect, it } from "vitest";
+import { ErrnoError, NotBoundError, openCdev, sanitizer, type Cdev, type DriverOps } from "@devbound/runtime";
 import * as bad from "../../fixtures/devm-after-unbind/bad.js";
 import * as good from "../../fixtures/devm-after-unbind/good.js";
+import { plug, useSanitizer } from "./harness.js";
 
-let seq = 0;
-async function plug<D>(drv: DriverOps<D>) {
-  const bus = new Bus(`devm-after-unbind-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name });
-  await bus.idle();
-  return { bus, dev };
-}
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-beforeEach(() => {
-  sanitizer.enable();
-  sanitizer.clearReports();
-});
-afterEach(() => sanitizer.disable());
+useSanitizer();
 
 describe("devm-after-unbind under the sanitizer", () => {
   it("bad: the promise continuation registers devres after an unbind (debug check 1)", async () => {

@@ -2,19 +2,13 @@
 // inside a read-side section, unbind (which revokes the mapping and waits for readers) does
 // not complete: it hangs for as long as the uplink does. The good fixture closes its section
 // first, so unbind completes while the uplink is still pending.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Bus, sanitizer, type DriverOps } from "@devbound/runtime";
+import { describe, expect, it } from "vitest";
+import { sanitizer, type DriverOps } from "@devbound/runtime";
 import * as bad from "../../fixtures/no-await-in-revocable-section/bad.js";
 import * as good from "../../fixtures/no-await-in-revocable-section/good.js";
+import { plug as plugDriver, useSanitizer } from "./harness.js";
 
-let seq = 0;
-async function plug<D>(drv: DriverOps<D>) {
-  const bus = new Bus(`no-await-in-revocable-section-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name, mmioSize: 0x10 });
-  await bus.idle();
-  return { bus, dev };
-}
+const plug = <D>(drv: DriverOps<D>) => plugDriver(drv, { mmioSize: 0x10 });
 
 /** "done" if `p` settles within `ms`, else "pending": a bound, not a speed measurement. */
 function settlesWithin(p: Promise<unknown>, ms: number): Promise<"done" | "pending"> {
@@ -30,11 +24,7 @@ function settlesWithin(p: Promise<unknown>, ms: number): Promise<"done" | "pendi
   ]).finally(() => clearTimeout(t));
 }
 
-beforeEach(() => {
-  sanitizer.enable();
-  sanitizer.clearReports();
-});
-afterEach(() => sanitizer.disable());
+useSanitizer();
 
 describe("no-await-in-revocable-section under the sanitizer", () => {
   const cases: [string, (s: bad.FooSensor) => Promise<unknown> | undefined][] = [

@@ -2,27 +2,16 @@
 // type-checks as a proof after unbind, and the runtime shows what it is worth then: a
 // use-after-free of the MMIO mapping devres released, and a devres registration on an unbound
 // device (debug check 1). The good fixture keeps dev.get() and runs clean.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Bus, NotBoundError, UseAfterFreeError, sanitizer, type DriverOps } from "@devbound/runtime";
+import { describe, expect, it } from "vitest";
+import { NotBoundError, UseAfterFreeError, sanitizer, type DriverOps } from "@devbound/runtime";
 import * as bad from "../../fixtures/no-bound-device-escape/bad.js";
 import * as good from "../../fixtures/no-bound-device-escape/good.js";
 import { knownDevices } from "../../fixtures/no-bound-device-escape/registry.js";
+import { plug as plugDriver, useSanitizer } from "./harness.js";
 
-let seq = 0;
-async function plug<D>(drv: DriverOps<D>) {
-  const bus = new Bus(`no-bound-device-escape-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name, mmioSize: 0x100 });
-  await bus.idle();
-  return { bus, dev };
-}
+const plug = <D>(drv: DriverOps<D>) => plugDriver(drv, { mmioSize: 0x100 });
 
-beforeEach(() => {
-  sanitizer.enable();
-  sanitizer.clearReports();
-  knownDevices.clear();
-});
-afterEach(() => sanitizer.disable());
+useSanitizer(() => knownDevices.clear());
 
 describe("no-bound-device-escape under the sanitizer", () => {
   it("bad: the Device<Core> kept in driver data proves nothing after unbind: use-after-free of the mapping", async () => {

@@ -2,25 +2,14 @@
 // callback is debug check 4 at run time (naming the devres call and the release it ran from);
 // the file release() that user space triggers after unbind also hits devres on an unbound
 // device (debug check 1). The good fixture's release callbacks free only what they own: clean.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Bus, NotBoundError, openCdev, sanitizer, type Cdev, type DriverOps } from "@devbound/runtime";
+import { describe, expect, it } from "vitest";
+import { NotBoundError, openCdev, sanitizer, type Cdev, type DriverOps } from "@devbound/runtime";
 import * as bad from "../../fixtures/no-devres-in-release/bad.js";
 import * as good from "../../fixtures/no-devres-in-release/good.js";
+import { plug, useSanitizer } from "./harness.js";
 
-let seq = 0;
-async function plug(drv: DriverOps<unknown>) {
-  const bus = new Bus(`no-devres-in-release-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name });
-  await bus.idle();
-  return { bus, dev };
-}
 
-beforeEach(() => {
-  sanitizer.enable();
-  sanitizer.clearReports();
-});
-afterEach(() => sanitizer.disable());
+useSanitizer();
 
 const check4 = () => sanitizer.errors().filter((r) => r.check === "devres-in-release");
 

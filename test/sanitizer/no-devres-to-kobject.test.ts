@@ -2,25 +2,14 @@
 // memory to i2cAddAdapter (debug check 3 at registration); user space keeps it open across the
 // unbind and touches freed memory when it closes the file. The good fixture's adapter lives on
 // its own and the same sequence is clean.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Bus, UseAfterFreeError, i2cGetAdapter, i2cOpen, sanitizer, type DriverOps } from "@devbound/runtime";
+import { describe, expect, it } from "vitest";
+import { UseAfterFreeError, i2cGetAdapter, i2cOpen, sanitizer, type DriverOps } from "@devbound/runtime";
 import * as bad from "../../fixtures/no-devres-to-kobject/bad.js";
 import * as good from "../../fixtures/no-devres-to-kobject/good.js";
+import { plug, useSanitizer } from "./harness.js";
 
-let seq = 0;
-async function plug<D>(drv: DriverOps<D>) {
-  const bus = new Bus(`no-devres-to-kobject-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name });
-  await bus.idle();
-  return { bus, dev };
-}
 
-beforeEach(() => {
-  sanitizer.enable();
-  sanitizer.clearReports();
-});
-afterEach(() => sanitizer.disable());
+useSanitizer();
 
 describe("no-devres-to-kobject under the sanitizer", () => {
   it("bad: debug check 3 at i2cAddAdapter, then a use after free when user space closes after unbind", async () => {

@@ -1,25 +1,14 @@
 // no-manual-free-of-devres on the runtime: every manual release the rule reports in the bad
 // fixture is a double release at unbind (the runtime names the resource and the devm call that
 // made it); the good fixture, which lets devres release what it manages, unbinds clean.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Bus, DoubleReleaseError, sanitizer, type DriverOps } from "@devbound/runtime";
+import { describe, expect, it } from "vitest";
+import { DoubleReleaseError, sanitizer, type DriverOps } from "@devbound/runtime";
 import * as bad from "../../fixtures/no-manual-free-of-devres/bad.js";
 import * as good from "../../fixtures/no-manual-free-of-devres/good.js";
+import { plug, useSanitizer } from "./harness.js";
 
-let seq = 0;
-async function plug(drv: DriverOps<unknown>) {
-  const bus = new Bus(`no-manual-free-of-devres-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name });
-  await bus.idle();
-  return { bus, dev };
-}
 
-beforeEach(() => {
-  sanitizer.enable();
-  sanitizer.clearReports();
-});
-afterEach(() => sanitizer.disable());
+useSanitizer();
 
 const cases: Array<[string, DriverOps<unknown>, RegExp]> = [
   ["kfree() of devmKzalloc memory", bad.driver as DriverOps<unknown>, /kfree\(\) of devmKzalloc allocation/],

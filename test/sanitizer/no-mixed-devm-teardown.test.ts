@@ -5,12 +5,13 @@
 // fixture's drivers unbind clean with an IRQ raised while bound.
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ESLint } from "eslint";
-import { Bus, UseAfterFreeError, sanitizer, type DriverOps } from "@devbound/runtime";
+import { UseAfterFreeError, sanitizer, type DriverOps } from "@devbound/runtime";
 import devbound from "../../packages/eslint-plugin/src/index.js";
 import * as bad from "../../fixtures/no-mixed-devm-teardown/bad.js";
 import * as good from "../../fixtures/no-mixed-devm-teardown/good.js";
+import { plug, useSanitizer } from "./harness.js";
 
 const badFile = fileURLToPath(new URL("../../fixtures/no-mixed-devm-teardown/bad.ts", import.meta.url));
 /** The lines the rule is expected to report (from the fixture's `// expect:` comments). */
@@ -19,20 +20,8 @@ const expected = fs
   .split("\n")
   .flatMap((l, i) => (/\/\/ expect:.*no-mixed-devm-teardown/.test(l) ? [i + 1] : []));
 
-let seq = 0;
-async function plug(drv: DriverOps<unknown>) {
-  const bus = new Bus(`no-mixed-devm-teardown-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name });
-  await bus.idle();
-  return { bus, dev };
-}
 
-beforeEach(() => {
-  sanitizer.enable();
-  sanitizer.clearReports();
-});
-afterEach(() => sanitizer.disable());
+useSanitizer();
 
 /** The fixture line a use-after-free report points at. */
 function lineOf(at: string | undefined): number | undefined {

@@ -2,19 +2,13 @@
 // sections are unmapped by devres at unbind, and the next touch is a use-after-free naming
 // the mapping and its device. The good fixture's later calls open new sections and fail
 // cleanly.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Bus, UseAfterFreeError, sanitizer, type DriverOps } from "@devbound/runtime";
+import { describe, expect, it } from "vitest";
+import { UseAfterFreeError, sanitizer, type DriverOps } from "@devbound/runtime";
 import * as bad from "../../fixtures/no-revocable-escape/bad.js";
 import * as good from "../../fixtures/no-revocable-escape/good.js";
+import { plug as plugDriver, useSanitizer } from "./harness.js";
 
-let seq = 0;
-async function plug<D>(drv: DriverOps<D>) {
-  const bus = new Bus(`no-revocable-escape-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name, mmioSize: 0x40 });
-  await bus.idle();
-  return { bus, dev };
-}
+const plug = <D>(drv: DriverOps<D>) => plugDriver(drv, { mmioSize: 0x40 });
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -25,11 +19,7 @@ function thrown(fn: () => unknown): unknown {
   return undefined;
 }
 
-beforeEach(() => {
-  sanitizer.enable();
-  sanitizer.clearReports();
-});
-afterEach(() => sanitizer.disable());
+useSanitizer();
 
 describe("no-revocable-escape under the sanitizer", () => {
   it("bad: the mapping cached from a guard is used after unbind unmapped it", async () => {

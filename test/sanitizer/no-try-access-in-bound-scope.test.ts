@@ -4,26 +4,16 @@
 // Hammering the fixture with IRQs, unbinds and unplugs never reaches a fallback, while the same
 // Devres read from outside a bound scope after unbind does fail (tryAccess is for THAT). The
 // good fixture (access(dev) in bound scopes, tryAccess in a timer) runs clean.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Bus, sanitizer, type Devres, type DriverOps, type Mmio } from "@devbound/runtime";
+import { describe, expect, it } from "vitest";
+import { sanitizer, type Devres, type DriverOps, type Mmio } from "@devbound/runtime";
 import * as bad from "../../fixtures/no-try-access-in-bound-scope/bad.js";
 import * as good from "../../fixtures/no-try-access-in-bound-scope/good.js";
+import { plug as plugDriver, useSanitizer } from "./harness.js";
 
-let seq = 0;
-async function plug<D>(drv: DriverOps<D>) {
-  const bus = new Bus(`no-try-access-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name, mmioSize: 64 });
-  await bus.idle();
-  return { bus, dev };
-}
+const plug = <D>(drv: DriverOps<D>) => plugDriver(drv, { mmioSize: 64 });
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-beforeEach(() => {
-  sanitizer.enable();
-  sanitizer.clearReports();
-});
-afterEach(() => sanitizer.disable());
+useSanitizer();
 
 describe("no-try-access-in-bound-scope under the sanitizer", () => {
   it("bad: the fallbacks in bound scopes never run, across IRQs, unbind and unplug", async () => {
