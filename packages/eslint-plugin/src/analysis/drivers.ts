@@ -72,7 +72,52 @@ function staticString(an: Analysis, expr: ts.Expression | undefined): string | u
 function takesCoreDevice(an: Analysis, fn: FunctionNode | undefined): boolean {
   const p = fn?.parameters[0];
   if (!p) return false;
-  return deviceContextOf(an.checker, an.checker.getTypeAtLocation(p)) === "core";
+  const declared = !p.type && !p.dotDotDotToken && !p.initializer ? declaredProbeParameterType(an, fn) : undefined;
+  return deviceContextOf(an.checker, declared ?? an.checker.getTypeAtLocation(p)) === "core";
+}
+
+function mentionsAny(node: ts.Node, names: ReadonlySet<string>): boolean {
+  if (ts.isIdentifier(node) && names.has(node.text)) return true;
+  return ts.forEachChild(node, (c) => mentionsAny(c, names) || undefined) ?? false;
+}
+
+/**
+ * The declared type of an unannotated `probe` parameter of an object literal passed straight to a
+ * function (`defineDriver({ probe(dev) {...} })`), read from the callee's declaration: parameter
+ * type `DriverOps<D>` -> its `probe` member -> the member's first parameter's annotation. Asking
+ * the checker instead infers D, which type-checks the whole object literal. Only decisive when
+ * every step is a single plain declaration and the annotation mentions no type parameter (then
+ * the contextual type the checker would give is that annotation); otherwise undefined.
+ */
+function declaredProbeParameterType(an: Analysis, fn: FunctionNode): ts.Type | undefined {
+  const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) && fn.parent.initializer === fn ? fn.parent : undefined;
+  if (!member || propertyNameText(member.name) !== "probe" || !ts.isObjectLiteralExpression(member.parent)) return undefined;
+  const obj = member.parent;
+  const call = obj.parent;
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression)) return undefined;
+  const index = call.arguments.indexOf(obj);
+  if (index < 0 || call.arguments.slice(0, index).some(ts.isSpreadElement)) return undefined;
+  let sym = an.checker.getSymbolAtLocation(call.expression);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = an.checker.getAliasedSymbol(sym);
+  const decl = sym?.declarations?.length === 1 ? sym.declarations[0] : undefined;
+  if (!decl || !ts.isFunctionDeclaration(decl)) return undefined;
+  const param = decl.parameters[index];
+  if (!param?.type || param.dotDotDotToken || !ts.isTypeReferenceNode(param.type)) return undefined;
+  if (decl.parameters.some((q) => ts.isIdentifier(q.name) && q.name.text === "this")) return undefined;
+  const paramType = an.checker.getTypeFromTypeNode(param.type);
+  if (paramType.isUnion() || paramType.isIntersection()) return undefined;
+  const prop = paramType.getProperty("probe");
+  const propDecl = prop?.declarations?.length === 1 ? prop.declarations[0] : undefined;
+  if (!propDecl || !ts.isMethodSignature(propDecl) || propDecl.questionToken) return undefined;
+  const first = propDecl.parameters[0];
+  if (!first?.type || first.dotDotDotToken || (ts.isIdentifier(first.name) && first.name.text === "this")) return undefined;
+  const typeParams = new Set<string>();
+  for (const tp of decl.typeParameters ?? []) typeParams.add(tp.name.text);
+  const owner = propDecl.parent;
+  if (!ts.isInterfaceDeclaration(owner)) return undefined;
+  for (const tp of owner.typeParameters ?? []) typeParams.add(tp.name.text);
+  if (mentionsAny(first.type, typeParams)) return undefined;
+  return an.checker.getTypeFromTypeNode(first.type);
 }
 
 function bindingName(node: ts.Node): string | undefined {
