@@ -4,7 +4,7 @@ import { Bus, sanitizer, type DriverOps } from "@devbound/runtime";
 let seq = 0;
 
 /** A fresh bus with `drv` registered and one device bound to it. */
-export async function plug<D>(drv: DriverOps<D>, opts: { irqs?: number; mmioSize?: number } = {}) {
+export async function plug<D>(drv: DriverOps<D>, opts: { name?: string; irqs?: number; mmioSize?: number } = {}) {
   const bus = new Bus(`bus${++seq}`);
   bus.registerDriver(drv);
   const dev = await bus.addDevice({ name: `${drv.name}${seq}`, compatible: drv.name, ...opts });

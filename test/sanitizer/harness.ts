@@ -2,17 +2,19 @@
 // (so a leaked proof or resource from one test cannot touch another), and the sanitizer on for
 // every test with its reports cleared.
 import { afterEach, beforeEach } from "vitest";
-import { Bus, sanitizer, type DriverOps } from "@devbound/runtime";
+import { sanitizer, type DriverOps } from "@devbound/runtime";
+import { plug as plugDevice } from "../runtime/helpers.js";
 
 let seq = 0;
 
-/** Registers `drv` on a fresh bus and plugs in a device it binds to; resolves once probe has settled. */
+/**
+ * The runtime tests' `plug` (device named like the kernel's "foo-uart.3", which the tests'
+ * messages match), then waits until the bus is idle (probe's deferred work settled).
+ */
 export async function plug<D>(drv: DriverOps<D>, hardware: { mmioSize?: number; irqs?: number } = {}) {
-  const bus = new Bus(`${drv.name}-bus-${++seq}`);
-  bus.registerDriver(drv);
-  const dev = await bus.addDevice({ name: `${drv.name}.${seq}`, compatible: drv.name, ...hardware });
-  await bus.idle();
-  return { bus, dev };
+  const plugged = await plugDevice(drv, { name: `${drv.name}.${++seq}`, ...hardware });
+  await plugged.bus.idle();
+  return plugged;
 }
 
 /** Sanitizer on (reports cleared) before each test of the file, off after it. */
