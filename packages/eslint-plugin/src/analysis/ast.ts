@@ -18,6 +18,7 @@
  *   forEachDescendant(node, cb)   pre-order walk; cb returns false to skip children
  */
 import ts from "typescript";
+import { mayNameFunction } from "./name-index.js";
 
 export type FunctionNode =
   | ts.FunctionDeclaration
@@ -111,6 +112,8 @@ export function functionDeclarationOf(checker: ts.TypeChecker, expr: ts.Expressi
   const e = skipOuter(expr);
   if (isFunctionNode(e)) return e;
   const target = ts.isPropertyAccessExpression(e) ? e.name : e;
+  // Most callees are declared in declaration files (the runtime, lib): no symbol lookup for them.
+  if (ts.isIdentifier(target) && !mayNameFunction(checker, target.text)) return undefined;
   const sym = symbolOf(checker, target);
   return functionOfSymbol(sym);
 }

@@ -33,7 +33,7 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { argumentBrands, brandsOfType, functionBrands, type FileOperationKind, type TypeBrands } from "./brands.js";
+import { argumentBrands, brandsOfType, expectedTypeAt, functionBrands, type FileOperationKind, type TypeBrands } from "./brands.js";
 import { argumentIndex, calleeName, declaredName, enclosingFunction, isModuleLevel, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { driverRoleOf } from "./drivers.js";
 
@@ -214,7 +214,7 @@ function classifyUse(an: Analysis, fn: FunctionNode, expr: ts.Expression, depth:
   // The value of a property in an object literal (fops, a Device's release option, ...).
   if ((ts.isPropertyAssignment(parent) && parent.initializer === node) || ts.isShorthandPropertyAssignment(parent)) {
     const obj = parent.parent;
-    const objType = ts.isObjectLiteralExpression(obj) ? an.checker.getContextualType(obj) : undefined;
+    const objType = ts.isObjectLiteralExpression(obj) ? expectedTypeAt(an.checker, obj) : undefined;
     const name = parent.name && (ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name)) ? parent.name.text : undefined;
     const prop = objType && name ? an.checker.getPropertyOfType(objType, name) : undefined;
     const branded = prop ? fromBrands(brandsOfType(an.checker, an.checker.getTypeOfSymbol(prop)), undefined, parent) : undefined;

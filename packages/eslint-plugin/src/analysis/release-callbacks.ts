@@ -20,7 +20,7 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { argumentBrands, brandsOfType, functionBrands, type TypeBrands } from "./brands.js";
+import { argumentBrands, brandsOfType, expectedTypeAt, functionBrands, type TypeBrands } from "./brands.js";
 import { functionDeclarationOf, isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
 
 export type ReleaseContext = "kobject" | "file";
@@ -48,9 +48,8 @@ function expectedBrands(an: Analysis, expr: ts.Expression): TypeBrands | undefin
     if (i >= 0) return argumentBrands(an.checker, parent, i);
   }
   if ((ts.isPropertyAssignment(parent) && parent.initializer === node) || (ts.isShorthandPropertyAssignment(parent) && parent.name === node)) {
-    const obj = parent.parent;
     const name = propertyNameText(parent.name);
-    const objType = an.checker.getContextualType(obj);
+    const objType = expectedTypeAt(an.checker, parent.parent);
     const prop = objType && name ? an.checker.getPropertyOfType(objType, name) : undefined;
     return prop ? brandsOfType(an.checker, an.checker.getTypeOfSymbol(prop)) : undefined;
   }

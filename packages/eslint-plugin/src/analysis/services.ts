@@ -31,6 +31,7 @@ import {
   type TSESLint,
   type TSESTree,
 } from "@typescript-eslint/utils";
+import { registerProgram } from "./name-index.js";
 
 export const MISSING_TYPE_INFO = "missingTypeInfo";
 
@@ -96,6 +97,7 @@ export function getAnalysis(context: AnyContext): Analysis | undefined {
   }
   const typed = services as ParserServicesWithTypeInformation;
   const checker = program.getTypeChecker();
+  registerProgram(checker, program);
   const sourceFile = typed.esTreeNodeToTSNodeMap.get(sourceCode.ast) as unknown as ts.SourceFile;
   return {
     checker,

@@ -82,12 +82,12 @@ export default createRule<Options, keyof typeof typeInfoMessages | "callbackUses
             // (2) a devm acquisition after a manual one remove() tears down. Not a devm MMIO
             // mapping: nothing may touch MMIO after remove() anyway, so its later unmap cannot
             // depend on what remove() freed (Laurent Pinchart in seeds/001).
-            const kinds = kind ? managedKindOf(an.checker, an.checker.getTypeAtLocation(call)) : undefined;
-            const mmioOnly = kinds !== undefined && kinds.length > 0 && kinds.every((k) => k === "iomem");
-            if (registers && !mmioOnly) {
-              const before = acquisitions.filter((a) => a.anchor.getStart() < call.getStart());
-              const last = before[before.length - 1];
-              if (last) {
+            const last = registers ? acquisitions.findLast((a) => a.anchor.getStart() < call.getStart()) : undefined;
+            if (last) {
+              // (asked only here: the type of a devm call's result is what costs)
+              const kinds = kind ? managedKindOf(an.checker, an.checker.getTypeAtLocation(call)) : undefined;
+              const mmioOnly = kinds !== undefined && kinds.length > 0 && kinds.every((k) => k === "iomem");
+              if (!mmioOnly) {
                 context.report({
                   node: es,
                   messageId: "devmAfterManual",
