@@ -102,6 +102,23 @@ const cases = {
       const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const d = dev;`, `  setImmediate(() => devmKzalloc(d, () => ({})));`, `  return {};`, `} });`);
       return invalid(src, "devmKzalloc(d,", deferred("devmKzalloc", "d", "a setImmediate callback", "foo"));
     })(),
+    // Callee names whose type is not written down: the analysis' name index (name-index.ts)
+    // must keep them, or the checker is never asked and these go unreported.
+    // a const alias of the API
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const grab = devmKzalloc;`, `  setTimeout(() => grab(dev, () => ({})), 1);`, `  return {};`, `} });`);
+      return invalid(src, "grab(dev", deferred("grab", "dev", "a setTimeout callback", "foo"));
+    })(),
+    // a contextually typed callback parameter (never annotated) holding the API
+    (() => {
+      const src = code(RT, `function withAlloc(use: (alloc: typeof devmKzalloc) => void) { use(devmKzalloc); }`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  setTimeout(() => withAlloc((take) => { take(dev, () => ({})); }), 1);`, `  return {};`, `} });`);
+      return invalid(src, "take(dev", deferred("take", "dev", "a setTimeout callback", "foo"));
+    })(),
+    // a member destructured off the runtime's namespace, renamed
+    (() => {
+      const src = code(RT, `import * as rt from "@devbound/runtime";`, `const { devmAddAction: hook } = rt;`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  queueMicrotask(() => hook(dev, () => {}));`, `  return {};`, `} });`);
+      return invalid(src, "hook(dev", deferred("hook", "dev", "a queueMicrotask callback", "foo"));
+    })(),
     // a helper in another file, renamed on import, called from a timer: registers devres through its parameter
     (() => {
       const src = code(RT, `import { setupBuffers as setup } from "./devm-after-unbind-helpers.js";`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  setTimeout(() => setup(dev), 5);`, `  return {};`, `} });`);

@@ -18,6 +18,7 @@
  *   argumentBrands(checker, call, i)     brands of that parameter (DevresTarget, KobjectParam, ...)
  *   expectedTypeAt(checker, expr)        the contextual type of an expression, read off declarations
  *                                        where they say it (no inference of generic calls)
+ *   declaredParameterType(checker, p)    a parameter's type from declarations only, or undefined
  *   functionBrands(checker, fn)          brands of a function node's contextual type (an arrow passed
  *                                        as an argument, a method/property of a typed object literal,
  *                                        a class member whose implemented interface brands it)
@@ -406,6 +407,21 @@ export function contextualFunctionType(checker: ts.TypeChecker, fn: ts.Node): ts
     return name ? implementedMemberType(checker, fn.parent.parent, name) : undefined;
   }
   return undefined;
+}
+
+/**
+ * The type of parameter `p` as declared: its annotation, or the matching parameter of the
+ * function's contextual type read off declarations (contextualFunctionType). Undefined when
+ * only inference can tell: no single contextual signature, or a parameter typed by one of a
+ * generic callee's type parameters (remove()'s driver data `D`).
+ */
+export function declaredParameterType(checker: ts.TypeChecker, p: ts.ParameterDeclaration): ts.Type | undefined {
+  if (p.type) return checker.getTypeFromTypeNode(p.type);
+  if (p.dotDotDotToken) return undefined;
+  const sigs = contextualFunctionType(checker, p.parent)?.getCallSignatures();
+  if (sigs?.length !== 1) return undefined;
+  const t = parameterTypeAt(checker, sigs[0]!, p.parent.parameters.indexOf(p), false);
+  return t === RESOLVE || !t || t.flags & ts.TypeFlags.TypeParameter ? undefined : t;
 }
 
 /** The type of member `name` in the interfaces/base class a class implements or extends. */

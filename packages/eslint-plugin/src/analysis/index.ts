@@ -2,6 +2,8 @@
  * The analysis layer's public surface: rules import from here (one import line a rule).
  * See each module's header for what it guarantees:
  *   services.ts   typed-linting entry (getAnalysis, typeInfoMessages), per-program cache
+ *   name-index.ts per-program name sets that spare the checker most calls (branded callees,
+ *                 functions with bodies, callees that may return a bound device)
  *   brands.ts     brands read off types (device context, Managed, parameter/callback brands)
  *   ast.ts        TS-AST helpers (skipOuter, enclosingFunction, functionDeclarationOf, ...)
  *   drivers.ts    driver discovery (object and class drivers, probe/remove by reference)
@@ -16,6 +18,7 @@
  *   teardown.ts   what remove() frees by hand, where probe() acquired it, who else uses it
  */
 export * from "./services.js";
+export * from "./name-index.js";
 export * from "./brands.js";
 export * from "./ast.js";
 export * from "./drivers.js";

@@ -1,50 +1,51 @@
 /**
- * name-index.ts: per program, two name sets that let the analysis skip the checker for most
- * calls (resolving a callee's type or symbol can force inference of a whole driver object
- * literal; in driver code most calls are register reads, bit helpers and logging).
+ * name-index.ts: per program, name sets that let the analysis skip the checker for most calls.
+ * Resolving a callee's type or symbol, or typing a local, can force the checker to infer a
+ * generic call over a whole driver object literal; in driver code most calls are register
+ * reads, bit helpers and logging, which no rule needs typed.
  *
- * Branded calls. Invariant: a call whose callee name (`f(..)`, `x.f(..)`, `x["f"](..)`, `new F(..)`) is not in
- * the index cannot resolve to a signature that has a branded parameter, so brands.ts answers "no
- * branded argument" for it without asking the checker anything. In driver code most calls are
- * register reads, bit helpers and logging: this filter is what keeps the checker away from
- * them (resolving a callee's type can force inference of a whole driver object literal).
+ * Invariant: each set over-approximates. A name missing from a set proves the fact false;
+ * a name in it only means "ask the checker". Sets are built once per program from declarations
+ * (no expression is type-checked), in one walk over the files that matter.
  *
- * The index over-approximates and is built once per program from declarations only:
- *   - only files that can see a brand: a file mentioning `__devbound`, and every file that
- *     imports one (transitively). TypeScript's lib, @types/node and unrelated packages drop out;
- *   - a function, method or constructor (its class's name) whose own parameter annotation
- *     carries a brand, or mentions one of its own type parameters (known only per call);
- *   - a variable, property or parameter whose annotation has such a call/construct signature;
- *   - a name whose type is not written down and may still be a function: an unannotated variable
- *     or property initialised from anything but a literal, a contextually typed parameter, a
- *     destructured binding, an import or export specifier (renames), a class without its own
- *     constructor.
- * Type parameters of an enclosing class or interface are taken as instantiated by the receiver
- * (`Ring<number>.push`), so they do not put a method's name in the index.
- *
- * Function names. Invariant: an expression whose last name is not in the set cannot refer to a
- * function with a body in the program's own (non-declaration) sources, so ast.ts's
- * functionDeclarationOf answers undefined without resolving its symbol. The set holds the names
- * of function declarations and methods with bodies, of variables and properties initialised
- * with a function expression or arrow, and every import specifier and default import (renames).
- *
- * Both sets come from one walk per program over the files that matter (lib and dependency
- * declaration files that cannot see a brand are not walked).
+ *   branded        names a call of a signature with a branded parameter can be made by. Walked:
+ *                  only files that can see a brand (a file mentioning `__devbound` and every file
+ *                  importing one, transitively: lib, @types/node and unrelated packages drop out).
+ *                  In: a function, method or constructor (its class's name) whose own parameter
+ *                  annotation carries a brand or mentions one of its own type parameters; a
+ *                  variable, property or parameter whose annotation has such a signature; a name
+ *                  whose type is not written down and may be a function (an unannotated variable
+ *                  or property initialised from anything but a literal, a contextually typed
+ *                  parameter, a destructured binding, a default import, a class without its own
+ *                  constructor). Type parameters of an enclosing class or interface count as
+ *                  instantiated by the receiver (`Ring<number>.push`).
+ *   deviceResult   names of the same kinds whose call may return a bound device (declared return
+ *                  type, awaited; no annotation or an own type parameter in it counts as may).
+ *   functions      names under which a function with a body in the program's own sources can be
+ *                  called: function declarations, methods and accessors with bodies, variables
+ *                  and properties initialised with a function, classes (constructors), default
+ *                  imports.
+ * A renaming import or export specifier (`{ a as b }`) puts b in every set a is in.
  *
  * API
  *   registerProgram(checker, program)   (services.ts, once per program) lets the sets be found by checker
  *   mayCallBranded(checker, call)        false: no argument of `call` can map to a branded parameter
  *   mayNameFunction(checker, name)       false: no function with a body is known by this name
+ *   mayBeDeviceValue(checker, expr)      false: `expr` cannot evaluate to a bound device (a literal,
+ *                                        a function, a `new`, a call of nothing declared to return one)
  */
 import ts from "typescript";
-import { brandsOfType, hasAnyBrand, mentionsName, signatureMayBrand } from "./brands.js";
-import { calleeName, skipOuter } from "./ast.js";
+import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, mentionsName, signatureMayBrand } from "./brands.js";
+import { calleeName, skipOuter, skipParens } from "./ast.js";
 
 const programOf = new WeakMap<ts.TypeChecker, ts.Program>();
 interface NameIndex {
   branded: Set<string>;
+  deviceResult: Set<string>;
   functions: Set<string>;
 }
+const BRANDED = 1;
+const DEVICE = 2;
 const indexOf = new WeakMap<ts.Program, NameIndex>();
 
 function indexFor(checker: ts.TypeChecker): NameIndex | undefined {
@@ -63,6 +64,23 @@ export function mayCallBranded(checker: ts.TypeChecker, call: ts.CallExpression 
   const name = calleeName(call);
   const index = name === undefined ? undefined : indexFor(checker);
   return !index || index.branded.has(name!);
+}
+
+/**
+ * false: `expr` cannot evaluate to a bound device (a literal, a function, a call of something declared
+ * to return no device, ...). An `as` cast, a name or a member read may.
+ */
+export function mayBeDeviceValue(checker: ts.TypeChecker, expr: ts.Expression | undefined): boolean {
+  if (!expr) return true;
+  const e = skipParens(expr);
+  if (ts.isAwaitExpression(e)) return mayBeDeviceValue(checker, e.expression);
+  if (isPlainValue(e) || ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isClassExpression(e) || ts.isNewExpression(e)) return false;
+  if (ts.isCallExpression(e)) {
+    const name = calleeName(e);
+    const index = name === undefined ? undefined : indexFor(checker);
+    return !index || index.deviceResult.has(name!);
+  }
+  return true;
 }
 
 export function mayNameFunction(checker: ts.TypeChecker, name: string): boolean {
@@ -114,13 +132,17 @@ function isPlainValue(e: ts.Expression): boolean {
 }
 
 function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
-  const names = new Set<string>();
+  const branded = new Set<string>();
+  const deviceResult = new Set<string>();
   const functions = new Set<string>();
+  const renames: Array<[alias: string, original: string]> = [];
   const nameText = (n: ts.Node | undefined) =>
     n && (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteralLike(n) || ts.isNumericLiteral(n)) ? n.text : undefined;
-  const add = (n: ts.Node | undefined) => {
+  const add = (n: ts.Node | undefined, facts: number) => {
     const t = nameText(n);
-    if (t !== undefined) names.add(t);
+    if (t === undefined) return;
+    if (facts & BRANDED) branded.add(t);
+    if (facts & DEVICE) deviceResult.add(t);
   };
   const addFunction = (n: ts.Node | undefined) => {
     const t = nameText(n);
@@ -144,7 +166,18 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
         if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) addFunction((n as ts.VariableDeclaration).name);
         break;
       }
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression:
+        // `new C(..)` runs C's constructor (or its base's)
+        addFunction((n as ts.ClassLikeDeclaration).name);
+        if (ts.isVariableDeclaration(n.parent)) addFunction(n.parent.name);
+        break;
       case ts.SyntaxKind.ImportSpecifier:
+      case ts.SyntaxKind.ExportSpecifier: {
+        const spec = n as ts.ImportSpecifier | ts.ExportSpecifier;
+        if (spec.propertyName) renames.push([spec.name.text, spec.propertyName.text]);
+        break;
+      }
       case ts.SyntaxKind.ImportClause:
       case ts.SyntaxKind.ImportEqualsDeclaration:
         addFunction((n as ts.NamedDeclaration).name);
@@ -162,23 +195,33 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     const elem = p.dotDotDotToken ? checker.getIndexTypeOfType(t, ts.IndexKind.Number) : undefined;
     return !!elem && hasAnyBrand(brandsOfType(checker, elem));
   };
-  const signatureDeclMayBrand = (fn: ts.SignatureDeclaration): boolean => {
+  const mayBeDevice = (t: ts.Type) => isBoundContext(deviceContextOf(checker, t)) || isBoundContext(deviceContextOf(checker, checker.getAwaitedType(t) ?? t));
+  /** What calling a declared signature can do: pass a branded argument, return a device. */
+  const signatureFacts = (fn: ts.SignatureDeclaration): number => {
     const own = new Set((fn.typeParameters ?? []).map((tp) => tp.name.text));
-    return fn.parameters.some((p) => parameterMayBrand(p, own));
+    let facts = fn.parameters.some((p) => parameterMayBrand(p, own)) ? BRANDED : 0;
+    const ret = fn.type;
+    if (!ret || (own.size > 0 && mentionsName(ret, own)) || (!NOT_CALLABLE_TYPE.has(ret.kind) && mayBeDevice(checker.getTypeFromTypeNode(ret)))) facts |= DEVICE;
+    return facts;
   };
-  /** An annotated value (variable, property, parameter) that can be called with a branded argument. */
-  const typeMayBrand = (type: ts.TypeNode): boolean => {
-    if (NOT_CALLABLE_TYPE.has(type.kind)) return false;
-    if (ts.isFunctionTypeNode(type) || ts.isConstructorTypeNode(type)) return signatureDeclMayBrand(type);
+  /** An annotated value (variable, property, parameter): what calling it can do. */
+  const typeFacts = (type: ts.TypeNode): number => {
+    if (NOT_CALLABLE_TYPE.has(type.kind)) return 0;
+    if (ts.isFunctionTypeNode(type) || ts.isConstructorTypeNode(type)) return signatureFacts(type);
     const t = checker.getTypeFromTypeNode(type);
-    const parts = t.isUnionOrIntersection() ? t.types : [t];
-    return parts.some((p) => [...p.getCallSignatures(), ...p.getConstructSignatures()].some((sig) => signatureMayBrand(checker, sig)));
+    let facts = 0;
+    for (const part of t.isUnionOrIntersection() ? t.types : [t]) {
+      for (const sig of [...part.getCallSignatures(), ...part.getConstructSignatures()]) {
+        if (signatureMayBrand(checker, sig)) facts |= BRANDED;
+        if (sig.typeParameters?.length || mayBeDevice(checker.getReturnTypeOfSignature(sig))) facts |= DEVICE;
+      }
+    }
+    return facts;
   };
-  const valueMayBrand = (type: ts.TypeNode | undefined, init: ts.Expression | undefined): boolean => {
-    if (type) return typeMayBrand(type);
-    if (!init) return true;
-    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return signatureDeclMayBrand(init);
-    return !isPlainValue(init);
+  const valueFacts = (type: ts.TypeNode | undefined, init: ts.Expression | undefined): number => {
+    if (type) return typeFacts(type);
+    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return signatureFacts(init);
+    return init && isPlainValue(init) ? 0 : BRANDED | DEVICE;
   };
 
   const visit = (n: ts.Node): void => {
@@ -187,15 +230,15 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
       case ts.SyntaxKind.MethodDeclaration:
       case ts.SyntaxKind.MethodSignature: {
         const fn = n as ts.FunctionDeclaration | ts.MethodDeclaration | ts.MethodSignature;
-        if (signatureDeclMayBrand(fn)) add(fn.name);
+        add(fn.name, signatureFacts(fn));
         break;
       }
       case ts.SyntaxKind.Constructor: {
+        // `new C(..)` is named by the class; a constructed device is never bound (only brands matter)
         const cls = n.parent as ts.ClassLikeDeclaration;
-        if (signatureDeclMayBrand(n as ts.ConstructorDeclaration)) {
-          add(cls.name);
-          if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name);
-        }
+        const facts = signatureFacts(n as ts.ConstructorDeclaration) & BRANDED;
+        add(cls.name, facts);
+        if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, facts);
         break;
       }
       case ts.SyntaxKind.ClassDeclaration:
@@ -203,8 +246,8 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
         // Without a constructor of its own a class is constructed through its base's.
         const cls = n as ts.ClassLikeDeclaration;
         if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) && !cls.members.some(ts.isConstructorDeclaration)) {
-          add(cls.name);
-          if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name);
+          add(cls.name, BRANDED);
+          if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, BRANDED);
         }
         break;
       }
@@ -215,7 +258,7 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
         const d = n as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertySignature | ts.PropertyAssignment;
         const type = ts.isPropertyAssignment(d) ? undefined : d.type;
         const init = ts.isPropertySignature(d) ? undefined : d.initializer;
-        if (ts.isIdentifier(d.name) || !ts.isVariableDeclaration(d) ? valueMayBrand(type, init) : false) add(d.name);
+        if (ts.isIdentifier(d.name) || !ts.isVariableDeclaration(d)) add(d.name, valueFacts(type, init));
         break;
       }
       case ts.SyntaxKind.Parameter: {
@@ -224,17 +267,22 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
         // An unannotated parameter of a function declaration is `any`; of a function expression,
         // arrow or object method it takes the contextual type, which may be branded.
         const contextual = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent));
-        if (ts.isIdentifier(p.name) && (p.type ? typeMayBrand(p.type) : contextual || !!p.initializer)) add(p.name);
+        if (ts.isIdentifier(p.name)) add(p.name, p.type ? typeFacts(p.type) : contextual || p.initializer ? BRANDED | DEVICE : 0);
+        break;
+      }
+      case ts.SyntaxKind.ImportSpecifier:
+      case ts.SyntaxKind.ExportSpecifier: {
+        // A rename reads as what it renames (resolved once the walk is done); no rename adds nothing.
+        const spec = n as ts.ImportSpecifier | ts.ExportSpecifier;
+        if (spec.propertyName) renames.push([spec.name.text, spec.propertyName.text]);
         break;
       }
       case ts.SyntaxKind.BindingElement:
       case ts.SyntaxKind.ShorthandPropertyAssignment:
-      case ts.SyntaxKind.ImportSpecifier:
-      case ts.SyntaxKind.ExportSpecifier:
       case ts.SyntaxKind.ImportClause:
       case ts.SyntaxKind.ImportEqualsDeclaration:
       case ts.SyntaxKind.GetAccessor:
-        add((n as ts.NamedDeclaration).name);
+        add((n as ts.NamedDeclaration).name, BRANDED | DEVICE);
         break;
     }
     ts.forEachChild(n, visit);
@@ -242,5 +290,14 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
   const files = program.getSourceFiles().filter((sf) => !program.isSourceFileDefaultLibrary(sf));
   for (const sf of brandCapableFiles(program, files)) visit(sf);
   for (const sf of files) if (!sf.isDeclarationFile) visitUser(sf);
-  return { branded: names, functions };
+  // `import { a as b }`, `export { a as b }`: b is in a set when a is (chains: to a fixpoint).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [alias, original] of renames) {
+      for (const set of [branded, deviceResult, functions]) {
+        if (set.has(original) && !set.has(alias)) set.add(alias), (changed = true);
+      }
+    }
+  }
+  return { branded, deviceResult, functions };
 }

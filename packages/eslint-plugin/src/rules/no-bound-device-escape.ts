@@ -18,18 +18,22 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import {
   argumentSinks,
+  declaredParameterType,
   deviceContextOf,
   describeEscape,
+  driverRoleOf,
   enclosingFunction,
   escapesOf,
   getAnalysis,
   isBoundContext,
   isFunctionNode,
   isModuleLevel,
+  mayBeDeviceValue,
   ownerName,
   typeInfoMessages,
   type Analysis,
   type Escape,
+  type FunctionNode,
 } from "../analysis/index.js";
 
 type MessageIds = "stored" | "driverData" | "returned" | "captured" | "helper" | "helperKeepsBound" | "storeGet" | keyof typeof typeInfoMessages;
@@ -77,6 +81,10 @@ export default createRule<[], MessageIds>({
       return i >= 0 && argumentSinks(an!, parent, i).some((s) => (s.brand === "devresTarget" || s.brand === "devresRelease") && s.path.length === 0);
     }
 
+    function isDriverData(fn: FunctionNode, p: ts.ParameterDeclaration): boolean {
+      return fn.parameters.indexOf(p) === 1 && driverRoleOf(an!, fn)?.role === "remove";
+    }
+
     function report(e: Escape, ctx: string, owner: string): void {
       const es = an!.esNode(e.node);
       if (!es) return;
@@ -113,8 +121,9 @@ export default createRule<[], MessageIds>({
       });
     }
 
-    function check(nameNode: ts.Identifier, home: ts.Node): void {
-      const ctx = boundCtx(checker.getTypeAtLocation(nameNode));
+    /** `type`: the name's type when known without asking the checker about the name itself. */
+    function check(nameNode: ts.Identifier, home: ts.Node, type?: ts.Type): void {
+      const ctx = boundCtx(type ?? checker.getTypeAtLocation(nameNode));
       if (!ctx) return;
       const owner = ownerName(an!, home);
       // Read every reference: aliases, containers, stores and captures are followed from each.
@@ -152,12 +161,19 @@ export default createRule<[], MessageIds>({
               report({ kind: "field", node: p.name, target: `this.${p.name.text}`, path: [], site: p }, ctx, ownerName(an, fn));
             }
           }
-          for (const name of names) check(name, fn);
+          if (ts.isIdentifier(p.name)) {
+            // Declared types first: the checker would infer a generic callee's type arguments
+            // (the whole driver object) to type an unannotated probe parameter.
+            const declared = declaredParameterType(checker, p);
+            // remove()'s driver data is typed by inference alone; a device in it escaped where
+            // probe() returned it, and is reported there.
+            if (declared || !isDriverData(fn, p)) check(p.name, fn, declared);
+          } else for (const name of names) check(name, fn);
         }
       },
       VariableDeclarator(node: TSESTree.VariableDeclarator) {
         const decl = an.tsNode(node) as ts.VariableDeclaration;
-        if (!ts.isIdentifier(decl.name) || isModuleLevel(decl)) return;
+        if (!ts.isIdentifier(decl.name) || isModuleLevel(decl) || !mayBeDeviceValue(checker, decl.initializer)) return;
         const fn = enclosingFunction(decl);
         if (fn) check(decl.name, fn);
       },
