@@ -5,8 +5,9 @@
  * reads, bit helpers and logging, which no rule needs typed.
  *
  * Invariant: each set over-approximates. A name missing from a set proves the fact false;
- * a name in it only means "ask the checker". Sets are built once per program from declarations
- * (no expression is type-checked), in one walk over the files that matter.
+ * a name in it only means "ask the checker". Declarations are collected once per program in
+ * one syntactic walk over the files that matter; no expression is type-checked, and a
+ * declaration's annotations are read only when a call by its name is first asked about.
  *
  *   branded        names a call of a signature with a branded parameter can be made by. Walked:
  *                  only files that can see a brand (a file mentioning `__devbound` and every file
@@ -40,8 +41,8 @@ import { calleeName, skipOuter, skipParens } from "./ast.js";
 
 const programOf = new WeakMap<ts.TypeChecker, ts.Program>();
 interface NameIndex {
-  branded: Set<string>;
-  deviceResult: Set<string>;
+  /** BRANDED | DEVICE facts of a name, evaluated on first ask (most names are never called). */
+  facts(name: string): number;
   functions: Set<string>;
 }
 const BRANDED = 1;
@@ -63,7 +64,7 @@ export function registerProgram(checker: ts.TypeChecker, program: ts.Program): v
 export function mayCallBranded(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): boolean {
   const name = calleeName(call);
   const index = name === undefined ? undefined : indexFor(checker);
-  return !index || index.branded.has(name!);
+  return !index || (index.facts(name!) & BRANDED) !== 0;
 }
 
 /**
@@ -78,7 +79,7 @@ export function mayBeDeviceValue(checker: ts.TypeChecker, expr: ts.Expression | 
   if (ts.isCallExpression(e)) {
     const name = calleeName(e);
     const index = name === undefined ? undefined : indexFor(checker);
-    return !index || index.deviceResult.has(name!);
+    return !index || (index.facts(name!) & DEVICE) !== 0;
   }
   return true;
 }
@@ -132,17 +133,33 @@ function isPlainValue(e: ts.Expression): boolean {
 }
 
 function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
-  const branded = new Set<string>();
-  const deviceResult = new Set<string>();
+  // Declarations are collected by name in one syntactic walk; their types are read only when a
+  // call by that name is asked about (reading every annotation of a large program up front
+  // would cost more than it saves).
+  const pending = new Map<string, Array<() => number>>();
+  const memo = new Map<string, number>();
   const functions = new Set<string>();
   const renames: Array<[alias: string, original: string]> = [];
   const nameText = (n: ts.Node | undefined) =>
     n && (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteralLike(n) || ts.isNumericLiteral(n)) ? n.text : undefined;
-  const add = (n: ts.Node | undefined, facts: number) => {
+  const add = (n: ts.Node | undefined, facts: () => number) => {
     const t = nameText(n);
     if (t === undefined) return;
-    if (facts & BRANDED) branded.add(t);
-    if (facts & DEVICE) deviceResult.add(t);
+    const list = pending.get(t);
+    if (list) list.push(facts);
+    else pending.set(t, [facts]);
+  };
+  const factsOf = (name: string): number => {
+    let f = memo.get(name);
+    if (f !== undefined) return f;
+    memo.set(name, 0); // a rename cycle reads as nothing more
+    f = 0;
+    for (const thunk of pending.get(name) ?? []) {
+      f |= thunk();
+      if (f === (BRANDED | DEVICE)) break;
+    }
+    memo.set(name, f);
+    return f;
   };
   const addFunction = (n: ts.Node | undefined) => {
     const t = nameText(n);
@@ -230,13 +247,13 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
       case ts.SyntaxKind.MethodDeclaration:
       case ts.SyntaxKind.MethodSignature: {
         const fn = n as ts.FunctionDeclaration | ts.MethodDeclaration | ts.MethodSignature;
-        add(fn.name, signatureFacts(fn));
+        add(fn.name, () => signatureFacts(fn));
         break;
       }
       case ts.SyntaxKind.Constructor: {
         // `new C(..)` is named by the class; a constructed device is never bound (only brands matter)
         const cls = n.parent as ts.ClassLikeDeclaration;
-        const facts = signatureFacts(n as ts.ConstructorDeclaration) & BRANDED;
+        const facts = () => signatureFacts(n as ts.ConstructorDeclaration) & BRANDED;
         add(cls.name, facts);
         if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, facts);
         break;
@@ -246,8 +263,8 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
         // Without a constructor of its own a class is constructed through its base's.
         const cls = n as ts.ClassLikeDeclaration;
         if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) && !cls.members.some(ts.isConstructorDeclaration)) {
-          add(cls.name, BRANDED);
-          if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, BRANDED);
+          add(cls.name, () => BRANDED);
+          if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, () => BRANDED);
         }
         break;
       }
@@ -258,7 +275,7 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
         const d = n as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertySignature | ts.PropertyAssignment;
         const type = ts.isPropertyAssignment(d) ? undefined : d.type;
         const init = ts.isPropertySignature(d) ? undefined : d.initializer;
-        if (ts.isIdentifier(d.name) || !ts.isVariableDeclaration(d)) add(d.name, valueFacts(type, init));
+        if (ts.isIdentifier(d.name) || !ts.isVariableDeclaration(d)) add(d.name, () => valueFacts(type, init));
         break;
       }
       case ts.SyntaxKind.Parameter: {
@@ -267,14 +284,15 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
         // An unannotated parameter of a function declaration is `any`; of a function expression,
         // arrow or object method it takes the contextual type, which may be branded.
         const contextual = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent));
-        if (ts.isIdentifier(p.name)) add(p.name, p.type ? typeFacts(p.type) : contextual || p.initializer ? BRANDED | DEVICE : 0);
+        if (ts.isIdentifier(p.name)) add(p.name, () => (p.type ? typeFacts(p.type) : contextual || p.initializer ? BRANDED | DEVICE : 0));
         break;
       }
       case ts.SyntaxKind.ImportSpecifier:
       case ts.SyntaxKind.ExportSpecifier: {
-        // A rename reads as what it renames (resolved once the walk is done); no rename adds nothing.
+        // A rename reads as what it renames; no rename adds nothing.
         const spec = n as ts.ImportSpecifier | ts.ExportSpecifier;
-        if (spec.propertyName) renames.push([spec.name.text, spec.propertyName.text]);
+        const original = spec.propertyName?.text;
+        if (original !== undefined) add(spec.name, () => factsOf(original));
         break;
       }
       case ts.SyntaxKind.BindingElement:
@@ -282,7 +300,7 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
       case ts.SyntaxKind.ImportClause:
       case ts.SyntaxKind.ImportEqualsDeclaration:
       case ts.SyntaxKind.GetAccessor:
-        add((n as ts.NamedDeclaration).name, BRANDED | DEVICE);
+        add((n as ts.NamedDeclaration).name, () => BRANDED | DEVICE);
         break;
     }
     ts.forEachChild(n, visit);
@@ -290,14 +308,12 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
   const files = program.getSourceFiles().filter((sf) => !program.isSourceFileDefaultLibrary(sf));
   for (const sf of brandCapableFiles(program, files)) visit(sf);
   for (const sf of files) if (!sf.isDeclarationFile) visitUser(sf);
-  // `import { a as b }`, `export { a as b }`: b is in a set when a is (chains: to a fixpoint).
+  // `import { a as b }`, `export { a as b }`: b names a function when a does (chains: to a fixpoint).
   for (let changed = true; changed; ) {
     changed = false;
     for (const [alias, original] of renames) {
-      for (const set of [branded, deviceResult, functions]) {
-        if (set.has(original) && !set.has(alias)) set.add(alias), (changed = true);
-      }
+      if (functions.has(original) && !functions.has(alias)) functions.add(alias), (changed = true);
     }
   }
-  return { branded, deviceResult, functions };
+  return { facts: factsOf, functions };
 }
