@@ -52,11 +52,49 @@ describe("configs", () => {
     for (const [id] of withOptions) expect(Array.isArray(rec[id]) && (rec[id] as unknown[]).length > 1).toBe(false);
   });
 
-  it("brings typescript-eslint's parser with projectService for TypeScript files", () => {
-    const [config] = devbound.configs.recommended;
-    expect(config!.files).toEqual(expect.arrayContaining(["**/*.ts"]));
-    expect(config!.languageOptions?.parserOptions).toMatchObject({ projectService: true });
-    expect(config!.plugins?.devbound).toBe(devbound);
+  it("each config is devbound/base (the plugin, no files) then the TypeScript object (files, typescript-eslint's parser with projectService, rules)", () => {
+    for (const which of ["recommended", "strict"] as const) {
+      const [base, ts, ...rest] = devbound.configs[which];
+      expect(rest).toEqual([]);
+      expect(base).toEqual({ name: "devbound/base", plugins: { devbound } });
+      expect(base!.plugins!.devbound).toBe(devbound);
+      expect(ts!.name).toBe(`devbound/${which}`);
+      expect(ts!.files).toEqual(expect.arrayContaining(["**/*.ts"]));
+      expect(ts!.plugins).toBeUndefined();
+      expect(ts!.languageOptions?.parserOptions).toMatchObject({ projectService: true });
+      expect(Object.keys(ts!.rules ?? {}).length).toBe(ruleNames.length);
+    }
+  });
+
+  const overrideFile = "fixtures/no-devres-to-kobject/bad.ts";
+  const lintWith = async (config: unknown[], files: string[]) =>
+    new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config as never }).lintFiles(files);
+
+  it("a rule override in the user's own config object (no files) finds the plugin and changes the level and options, on .ts and on files the TypeScript config does not cover", async () => {
+    const recommended = devbound.configs.recommended;
+    // Without devbound/base this object fails on every file: `could not find plugin "devbound"`.
+    const [asWarn, plainJs] = await lintWith(
+      [...recommended, { rules: { "devbound/no-devres-to-kobject": "warn", "devbound/no-mixed-devm-teardown": ["error", { checkDevresWithRemove: true }] } }],
+      [overrideFile, "eslint.config.js"],
+    );
+    const kobject = asWarn!.messages.filter((m) => m.ruleId === "devbound/no-devres-to-kobject");
+    expect(kobject.length).toBeGreaterThan(0);
+    expect(kobject.every((m) => m.severity === 1)).toBe(true);
+    // An object without `files` applies its rules to every linted file (as in ESLint itself): on a
+    // .js file outside the typed config the rule says it needs type information, no crash.
+    expect(plainJs!.messages.map((m) => [m.ruleId, m.messageId, m.severity])).toEqual([["devbound/no-devres-to-kobject", "missingTypeInfo", 1]]);
+    const [off] = await lintWith([...recommended, { rules: { "devbound/no-devres-to-kobject": "off" } }], [overrideFile]);
+    expect(off!.messages.filter((m) => m.ruleId === "devbound/no-devres-to-kobject")).toEqual([]);
+    // A misconfigured option is still ESLint's validation error (the plugin is found, its schema applies).
+    await expect(lintWith([...recommended, { rules: { "devbound/no-devres-to-kobject": ["error", { notAnOption: true }] } }], [overrideFile])).rejects.toThrow(
+      /Key "rules": Key "devbound\/no-devres-to-kobject"/,
+    );
+  });
+
+  it("recommended and strict together (the same plugin object twice) is accepted; the later one wins", async () => {
+    const [result] = await lintWith([...devbound.configs.recommended, ...devbound.configs.strict], [overrideFile]);
+    expect(result!.messages.filter((m) => m.fatal)).toEqual([]);
+    expect(result!.messages.some((m) => m.ruleId === "devbound/no-devres-to-kobject")).toBe(true);
   });
 
   it("`import devbound from \"@devbound/eslint-plugin\"; [...devbound.configs.recommended]` (the built package) lints a typed file and finds the bug", async () => {

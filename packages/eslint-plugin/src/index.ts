@@ -6,8 +6,12 @@
  *
  * `recommended`: every rule at its `meta.docs.recommended` level (errors for bugs, warnings for
  * smells). `strict`: the same plus the soft checks (`meta.docs.strict`: a level and/or options
- * that switch a soft check on). Both configs bring typescript-eslint's parser with
- * `projectService: true` for TypeScript files, since every rule needs type information.
+ * that switch a soft check on). Each config is an array shaped like typescript-eslint's flat
+ * configs: first `devbound/base` (the plugin under `devbound`, no `files`, so a rule override in
+ * the user's own config object, `{ rules: { "devbound/<rule>": "error" } }`, finds the plugin
+ * whatever files it names), then one object per language with its `files`, parser and rules
+ * (TypeScript: typescript-eslint's parser with `projectService: true`, since every rule needs
+ * type information).
  */
 import { createRequire } from "node:module";
 import type { TSESLint } from "@typescript-eslint/utils";
@@ -40,12 +44,19 @@ const plugin = {
   configs: {} as Record<"recommended" | "strict", TSESLint.FlatConfig.ConfigArray>,
 };
 
+// The plugin's registration, shared by every config: no `files`, so it applies to whatever files
+// any later config object names (ESLint accepts the same plugin object registered twice).
+const base: TSESLint.FlatConfig.Config = {
+  name: "devbound/base",
+  plugins: { devbound: plugin as unknown as TSESLint.FlatConfig.Plugin },
+};
+
 function preset(which: "recommended" | "strict"): TSESLint.FlatConfig.ConfigArray {
   return [
+    base,
     {
       name: `devbound/${which}`,
       files: FILES,
-      plugins: { devbound: plugin as unknown as TSESLint.FlatConfig.Plugin },
       languageOptions: {
         parser: tsParser as unknown as TSESLint.FlatConfig.Parser,
         parserOptions: { projectService: true },
