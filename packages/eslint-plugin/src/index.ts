@@ -16,6 +16,7 @@
 import { createRequire } from "node:module";
 import type { TSESLint } from "@typescript-eslint/utils";
 import * as tsParser from "@typescript-eslint/parser";
+import { language as cLanguage } from "@devbound/eslint-language-c";
 import { rules } from "./rules/index.js";
 import type { DevboundDocs } from "./util/create-rule.js";
 
@@ -41,6 +42,8 @@ function ruleLevels(preset: "recommended" | "strict"): Record<string, RuleEntry>
 const plugin = {
   meta: { name, version },
   rules,
+  /** C files: `language: "devbound/c"`. */
+  languages: { c: cLanguage },
   configs: {} as Record<"recommended" | "strict", TSESLint.FlatConfig.ConfigArray>,
 };
 

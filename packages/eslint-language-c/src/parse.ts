@@ -1,0 +1,49 @@
+/**
+ * Parsing a file: the macro-hint pre-pass, tree-sitter, conversion to CNodes, and the
+ * tree-sitter tree freed right after. A file that cannot be parsed at all yields one error
+ * naming the file (never an exception); a file with ERROR nodes parses, errors marked.
+ */
+import { convert, type Converted } from "./convert.js";
+import { parser } from "./grammar.js";
+import { applyHints, compileHints, type MacroHints } from "./hints.js";
+
+export type ParseOutcome = ({ ok: true } & Converted) | { ok: false; message: string; line: number; column: number };
+
+export function parseC(text: string, path: string, macroHints?: MacroHints): ParseOutcome {
+  const nul = text.indexOf("\0");
+  if (nul >= 0) {
+    const { line, column } = position(text, nul);
+    return { ok: false, message: `${path} is not C source text (a NUL byte at ${line}:${column}; binary file?)`, line, column };
+  }
+  let tree;
+  try {
+    tree = parser.parse(applyHints(text, compileHints(macroHints)));
+  } catch (error) {
+    parser.reset();
+    return { ok: false, message: `${path} could not be parsed as C: the parser failed (${(error as Error)?.message ?? String(error)})`, line: 1, column: 1 };
+  }
+  if (!tree) return { ok: false, message: `${path} could not be parsed as C: the parser returned no tree`, line: 1, column: 1 };
+  let converted: Converted;
+  try {
+    converted = convert(tree, text);
+  } finally {
+    tree.delete();
+  }
+  const top = converted.ast.children;
+  if (top.length > 0 && top.every((n) => n.type === "ERROR")) {
+    const { line, column } = converted.ast.children[0]!.loc.start;
+    return { ok: false, message: `${path} could not be parsed as C: no part of it is C syntax`, line, column: column + 1 };
+  }
+  return { ok: true, ...converted };
+}
+
+/** 1-based line and column of an offset (for error messages only). */
+function position(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
