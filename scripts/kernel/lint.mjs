@@ -1,0 +1,59 @@
+// One measured ESLint run of the kernel run, in its own process so that its CPU time (user+sys
+// of the main thread and every ESLint worker thread: one process) and its peak RSS are its own.
+//
+//   node scripts/kernel/lint.mjs <tree> <pattern> <concurrency> <out.json>
+//
+// Writes the compact results (every file, its messages) to out.json and prints one line
+// `KERNEL_LINT {json}` with files, wall, CPU and maxRSS. Exits 2 when ESLint itself fails (the
+// error names the file when ESLint says which).
+import fs from "node:fs";
+import path from "node:path";
+import { ESLint } from "eslint";
+
+const [tree, pattern, concurrencyArg, outPath] = process.argv.slice(2);
+if (!tree || !pattern || !concurrencyArg || !outPath) {
+  process.stderr.write("usage: node scripts/kernel/lint.mjs <tree> <pattern> <concurrency> <out.json>\n");
+  process.exit(2);
+}
+const concurrency = /^[0-9]+$/.test(concurrencyArg) ? Number(concurrencyArg) : concurrencyArg;
+const eslint = new ESLint({
+  cwd: path.resolve(tree),
+  overrideConfigFile: path.join(import.meta.dirname, "eslint.config.mjs"),
+  concurrency,
+  cache: false,
+  errorOnUnmatchedPattern: false,
+});
+
+const t0 = performance.now();
+let results;
+try {
+  results = await eslint.lintFiles([pattern]);
+} catch (error) {
+  process.stderr.write(`kernel-run: ESLint stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+const wallMs = performance.now() - t0;
+const usage = process.resourceUsage();
+const root = path.resolve(tree);
+const compact = results.map((r) => ({
+  file: path.relative(root, r.filePath),
+  messages: r.messages.map((m) => ({
+    ruleId: m.ruleId,
+    fatal: m.fatal || undefined,
+    line: m.line,
+    column: m.column,
+    endLine: m.endLine,
+    endColumn: m.endColumn,
+    message: m.message,
+  })),
+}));
+fs.writeFileSync(outPath, JSON.stringify(compact));
+const summary = {
+  files: results.length,
+  wallMs,
+  // the whole process: ESLint's worker threads are threads of this process
+  userMs: usage.userCPUTime / 1000,
+  sysMs: usage.systemCPUTime / 1000,
+  maxRssKB: usage.maxRSS,
+};
+process.stdout.write(`KERNEL_LINT ${JSON.stringify(summary)}\n`);
