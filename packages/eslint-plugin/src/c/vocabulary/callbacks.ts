@@ -1,0 +1,136 @@
+/**
+ * vocabulary/callbacks.ts: kernel APIs that register a callback (IRQ handlers and threaded
+ * handlers, devm actions, work items, timers, hrtimers, tasklets), what the callback receives,
+ * the calls that queue work on a workqueue, and the calls that cancel or fence a callback
+ * (stop it and wait for it). Kernel names only; the C analysis (analysis/callbacks.ts,
+ * analysis/teardown.ts) reads these tables through vocabulary/index.ts.
+ *
+ * Invariant: plain data plus lookups; argument and parameter indexes are 0-based positions in
+ * the kernel's prototype.
+ *
+ *   DEFERRED        name -> DeferredApi  { kind, callbacks, object?, data?, managed }
+ *   CANCEL          name -> CancelApi    { kind, object }   (free/disable/synchronize/cancel/flush/kill)
+ *   WORKQUEUE_DRAIN names that run everything queued on the workqueue (argument 0)
+ *   WORK_QUEUEING   name -> { queue?, work }               (queue_work(wq, work), schedule_work(work))
+ *   callbackParameter(kind)              which parameter of the callback receives the data/object
+ *   isConventionalManagedRegistration(name)  devm_*register*-style names outside ACQUIRE
+ */
+
+export type DeferredKind = "irq" | "threaded-irq" | "work" | "delayed-work" | "timer" | "hrtimer" | "tasklet" | "action";
+
+export interface DeferredApi {
+  readonly kind: DeferredKind;
+  /** Argument indexes of the functions that run later (request_threaded_irq: handler and thread_fn). */
+  readonly callbacks: readonly number[];
+  /** The object the callback is bound to (work item, timer, IRQ number). */
+  readonly object?: number;
+  /** The argument handed back to the callback (dev_id, action data). */
+  readonly data?: number;
+  /** The registration is undone by devres at unbind (after remove()). */
+  readonly managed: boolean;
+}
+
+export interface CancelApi {
+  readonly kind: DeferredKind;
+  /** The argument that names what is cancelled (the work item, the timer, the IRQ number). */
+  readonly object: number;
+}
+
+export const DEFERRED: Readonly<Record<string, DeferredApi>> = {
+  request_irq: { kind: "irq", callbacks: [1], object: 0, data: 4, managed: false },
+  request_threaded_irq: { kind: "threaded-irq", callbacks: [1, 2], object: 0, data: 5, managed: false },
+  request_any_context_irq: { kind: "irq", callbacks: [1], object: 0, data: 4, managed: false },
+  devm_request_irq: { kind: "irq", callbacks: [2], object: 1, data: 5, managed: true },
+  devm_request_threaded_irq: { kind: "threaded-irq", callbacks: [2, 3], object: 1, data: 6, managed: true },
+  devm_request_any_context_irq: { kind: "irq", callbacks: [2], object: 1, data: 5, managed: true },
+  INIT_WORK: { kind: "work", callbacks: [1], object: 0, managed: false },
+  INIT_DELAYED_WORK: { kind: "delayed-work", callbacks: [1], object: 0, managed: false },
+  INIT_DEFERRABLE_WORK: { kind: "delayed-work", callbacks: [1], object: 0, managed: false },
+  devm_work_autocancel: { kind: "work", callbacks: [2], object: 1, managed: true },
+  devm_delayed_work_autocancel: { kind: "delayed-work", callbacks: [2], object: 1, managed: true },
+  timer_setup: { kind: "timer", callbacks: [1], object: 0, managed: false },
+  hrtimer_setup: { kind: "hrtimer", callbacks: [1], object: 0, managed: false },
+  tasklet_init: { kind: "tasklet", callbacks: [1], object: 0, data: 2, managed: false },
+  tasklet_setup: { kind: "tasklet", callbacks: [1], object: 0, managed: false },
+  devm_add_action: { kind: "action", callbacks: [1], data: 2, managed: true },
+  devm_add_action_or_reset: { kind: "action", callbacks: [1], data: 2, managed: true },
+};
+
+export const CANCEL: Readonly<Record<string, CancelApi>> = {
+  free_irq: { kind: "irq", object: 0 },
+  devm_free_irq: { kind: "irq", object: 1 },
+  disable_irq: { kind: "irq", object: 0 },
+  disable_irq_nosync: { kind: "irq", object: 0 },
+  synchronize_irq: { kind: "irq", object: 0 },
+  cancel_work_sync: { kind: "work", object: 0 },
+  cancel_work: { kind: "work", object: 0 },
+  flush_work: { kind: "work", object: 0 },
+  disable_work_sync: { kind: "work", object: 0 },
+  cancel_delayed_work_sync: { kind: "delayed-work", object: 0 },
+  cancel_delayed_work: { kind: "delayed-work", object: 0 },
+  flush_delayed_work: { kind: "delayed-work", object: 0 },
+  disable_delayed_work_sync: { kind: "delayed-work", object: 0 },
+  del_timer_sync: { kind: "timer", object: 0 },
+  del_timer: { kind: "timer", object: 0 },
+  timer_delete_sync: { kind: "timer", object: 0 },
+  timer_delete: { kind: "timer", object: 0 },
+  timer_shutdown_sync: { kind: "timer", object: 0 },
+  hrtimer_cancel: { kind: "hrtimer", object: 0 },
+  tasklet_kill: { kind: "tasklet", object: 0 },
+  tasklet_disable: { kind: "tasklet", object: 0 },
+};
+
+/** Workqueue flushes: everything queued on the workqueue (argument 0) has run. */
+export const WORKQUEUE_DRAIN: ReadonlySet<string> = new Set(["destroy_workqueue", "flush_workqueue", "drain_workqueue"]);
+
+export interface CallbackParameter {
+  /** The callback parameter that receives the registration's `data` argument, or its object. */
+  parameter: number;
+  /** When it receives the object: the member of the registered object it points at (a delayed
+   * work's function gets `&dwork->work`). */
+  objectMember: readonly string[];
+}
+
+/** irqreturn_t handler(int irq, void *dev_id); void action(void *data); void fn(struct work_struct *work); ... */
+const CALLBACK_PARAMETER: Readonly<Record<DeferredKind, CallbackParameter>> = {
+  irq: { parameter: 1, objectMember: [] },
+  "threaded-irq": { parameter: 1, objectMember: [] },
+  action: { parameter: 0, objectMember: [] },
+  tasklet: { parameter: 0, objectMember: [] },
+  work: { parameter: 0, objectMember: [] },
+  "delayed-work": { parameter: 0, objectMember: ["work"] },
+  timer: { parameter: 0, objectMember: [] },
+  hrtimer: { parameter: 0, objectMember: [] },
+};
+
+export function callbackParameter(kind: DeferredKind): CallbackParameter {
+  return CALLBACK_PARAMETER[kind];
+}
+
+export interface WorkQueueingApi {
+  /** The workqueue argument (absent: a system workqueue, never devres-managed). */
+  readonly queue?: number;
+  readonly work: number;
+}
+
+/** Calls that queue a work item (the work function then runs on that workqueue). */
+export const WORK_QUEUEING: Readonly<Record<string, WorkQueueingApi>> = {
+  queue_work: { queue: 0, work: 1 },
+  queue_work_on: { queue: 1, work: 2 },
+  queue_delayed_work: { queue: 0, work: 1 },
+  queue_delayed_work_on: { queue: 1, work: 2 },
+  mod_delayed_work: { queue: 0, work: 1 },
+  mod_delayed_work_on: { queue: 1, work: 2 },
+  schedule_work: { work: 0 },
+  schedule_delayed_work: { work: 0 },
+};
+
+/**
+ * A managed call outside ACQUIRE whose name says it registers something with a subsystem
+ * (devm_snd_soc_register_component, devm_mfd_add_devices, devm_of_platform_populate, ...): the
+ * object it registers stays live, and may call back into the driver, until devres releases it
+ * after remove().
+ */
+export function isConventionalManagedRegistration(name: string): boolean {
+  return /^(devm|pcim)_\w*(register|_add_|_add$|populate)/.test(name);
+}
