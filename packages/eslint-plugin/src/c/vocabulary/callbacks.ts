@@ -14,6 +14,7 @@
  *   WORK_QUEUEING   name -> { queue?, work }               (queue_work(wq, work), schedule_work(work))
  *   callbackParameter(kind)              which parameter of the callback receives the data/object
  *   isConventionalManagedRegistration(name)  devm_*register*-style names outside ACQUIRE
+ *   MANAGED_ALLOCATIONS  managed calls ACQUIRE files under a registration kind that only allocate
  */
 
 export type DeferredKind = "irq" | "threaded-irq" | "work" | "delayed-work" | "timer" | "hrtimer" | "tasklet" | "action";
@@ -134,3 +135,10 @@ export const WORK_QUEUEING: Readonly<Record<string, WorkQueueingApi>> = {
 export function isConventionalManagedRegistration(name: string): boolean {
   return /^(devm|pcim)_\w*(register|_add_|_add$|populate)/.test(name);
 }
+
+/**
+ * Managed calls that ACQUIRE files under a registration kind (so a manual release of their
+ * result is a double free) but that only allocate: the object is registered (and can call
+ * into the driver) only by a later call.
+ */
+export const MANAGED_ALLOCATIONS: ReadonlySet<string> = new Set(["devm_rtc_allocate_device"]);

@@ -1,0 +1,204 @@
+/**
+ * no-mixed-devm-teardown on C: devres that outlives what remove() tears down.
+ *
+ * (a) Reported at the devm registration in probe() (or at the call of the driver's helper that
+ *     makes it): a devm callback (IRQ handler or threaded handler, devm action, work item with
+ *     devm_work_autocancel or queued on a devm workqueue) that uses, itself or through the
+ *     file's helpers it calls, a place remove() frees, disables, destroys or unregisters,
+ *     unless remove() first fences that callback (frees, disables or synchronises the IRQ,
+ *     cancels or flushes the work, kills the tasklet, removes the action).
+ * (b) Reported at a devm registration in probe() (an IRQ, a subsystem registration, an action)
+ *     whose callbacks this file does not define (so (a) cannot look inside), made after a
+ *     manual acquisition or registration that remove() tears down: while remove() runs, the
+ *     devm-registered object is still live. A registration whose callbacks (a) analysed is
+ *     never reported by (b): one bug, one report.
+ * Teardowns of places probe() acquired only with devm calls are no-manual-free-of-devres's
+ * double frees, not reported here.
+ */
+import type { CNode } from "@devbound/eslint-language-c";
+import { fileIndex, type FileIndex, type FunctionDef } from "../analysis/tu-index.js";
+import {
+  TeardownAnalysis,
+  placeKey,
+  placeWithin,
+  releaseVerbs,
+  rootFrame,
+  type Acquisition,
+  type Fence,
+  type Place,
+  type ProbeEvents,
+  type Step,
+  type Teardown,
+} from "../analysis/teardown.js";
+import type { CallbackRegistration } from "../analysis/callbacks.js";
+import { driversOf } from "../analysis/teardown-drivers.js";
+
+export interface CReport {
+  node: CNode;
+  messageId: "cCallbackUsesTornDown" | "cDevmAfterManual";
+  data: Record<string, string>;
+}
+
+export const cMessages = {
+  cCallbackUsesTornDown:
+    "The {{callback}}() callback that {{callee}} registers uses `{{resource}}` (line {{useLine}}){{acquired}}, which {{remove}}() {{verb}} with {{release}} at line {{releaseLine}}; devres stops this callback only after remove() returns, so it can run on {{state}} `{{resource}}`.",
+  cDevmAfterManual:
+    "{{callee}} registers devres after `{{resource}}` was {{acquiredVerb}} with {{acquire}}() at line {{acquireLine}}, which {{remove}}() {{verb}} with {{release}} at line {{releaseLine}}; devres releases it only after remove() returns, so at unbind `{{resource}}` is {{state}} first, the reverse of probe order.",
+} as const;
+
+/** "devm_request_irq()" or "foo_setup_irq() (through devm_request_irq())". */
+function calleeText(step: Step): string {
+  const name = `${step.name ?? "the call"}()`;
+  if (step.via.length === 0) return name;
+  return `${step.via[0]}() (through ${name})`;
+}
+
+function releaseText(t: Teardown): string {
+  if (t.step.via.length === 0) return `${t.api}()`;
+  return `${t.step.via[0]}() (through ${t.api}())`;
+}
+
+/** Whether remove() stops the callbacks of `registration` before teardown `t`. */
+function fenced(t: Teardown, fences: Fence[], reg: CallbackRegistration, object: Place | undefined, workqueue: Place | undefined): boolean {
+  return fences.some((f) => {
+    if (f.step.seq >= t.step.seq) return false;
+    const same = (p: Place | undefined): boolean => p === undefined || f.place === undefined || placeKey(p) === placeKey(f.place) || placeWithin(f.place, p) || placeWithin(p, f.place);
+    switch (reg.kind) {
+      case "irq":
+      case "threaded-irq":
+        return f.kind === "irq" && same(object);
+      case "work":
+      case "delayed-work":
+        return (f.kind === "work" && same(object)) || (f.kind === "workqueue" && workqueue !== undefined && same(workqueue));
+      case "timer":
+      case "hrtimer":
+      case "tasklet":
+        return f.kind === reg.kind && same(object);
+      case "action":
+        return f.kind === "action" && reg.callbacks.some((cb) => cb.fn.name === f.fnName);
+    }
+  });
+}
+
+/** Teardowns of places probe() acquired only with devm calls are another rule's double frees. */
+function tornDownByRemove(t: Teardown, probe: ProbeEvents): boolean {
+  const of = probe.acquisitions.filter((a) => placeKey(a.place) === placeKey(t.place) && (a.kinds.length === 0 || a.kinds.includes(t.kind)));
+  return !(of.some((a) => a.managed) && !of.some((a) => !a.managed));
+}
+
+function lineOf(node: CNode): string {
+  return String(node.loc.start.line);
+}
+
+export function checkNoMixedDevmTeardown(root: CNode, text: string): CReport[] {
+  const index: FileIndex = fileIndex(root, text);
+  const an = new TeardownAnalysis(index);
+  const reports: CReport[] = [];
+  const reported = new Set<CNode>();
+  const src = (n: CNode): string => text.slice(n.range[0], n.range[1]).replace(/\s+/g, " ");
+  for (const driver of driversOf(index)) {
+    if (!driver.probe || !driver.remove) continue;
+    const probe = an.probeEvents(driver.probe);
+    const { teardowns: all, fences } = an.removeTeardowns(driver.remove);
+    const teardowns = all.filter((t) => tornDownByRemove(t, probe));
+    if (teardowns.length === 0) continue;
+    const removeName = driver.remove.name;
+    const analysed = new Set<CNode>();
+    // (a) devm callbacks using what remove() tears down
+    for (const { registration: reg, step } of probe.callbacks) {
+      const object = reg.object ? an.resolve(reg.object, step.frame) : undefined;
+      let managed = reg.managed;
+      let workqueue: Place | undefined;
+      if (!managed && (reg.kind === "work" || reg.kind === "delayed-work") && object) {
+        workqueue = an.queuedOnManagedWorkqueue(object, probe);
+        managed = workqueue !== undefined;
+      }
+      if (!managed) continue;
+      if (reg.callbacks.length > 0) analysed.add(step.call);
+      if (reported.has(step.anchor)) continue;
+      for (const cb of reg.callbacks) {
+        const arg = cb.argument ? an.resolve(cb.argument, step.frame) : undefined;
+        const bound = arg ? { root: arg.root, fields: [...arg.fields, ...cb.objectMember] } : undefined;
+        const bindings: (Place | undefined)[] = [];
+        bindings[cb.parameter] = bound;
+        const use = an.callbackUse(rootFrame(cb.fn, bindings), (place) =>
+          teardowns.find((t) => placeWithin(place, t.place) && !fenced(t, fences, reg, object, workqueue)),
+        );
+        if (!use) continue;
+        const t = use.match;
+        const v = releaseVerbs(t.kind);
+        const acq = lastAcquisition(probe, t, undefined);
+        reported.add(step.anchor);
+        reports.push({
+          node: step.anchor,
+          messageId: "cCallbackUsesTornDown",
+          data: {
+            callback: cb.fn.name,
+            callee: calleeText(step),
+            resource: src(t.expr),
+            useLine: lineOf(use.expr),
+            remove: removeName,
+            verb: v.verb,
+            release: releaseText(t),
+            releaseLine: lineOf(t.step.anchor),
+            acquired: acq ? `, ${v.acquired} with ${acq.api}() at line ${lineOf(acq.step.anchor)}` : "",
+            state: `${/^[aeiou]/.test(v.state) ? "an" : "a"} ${v.state}`,
+          },
+        });
+        break;
+      }
+    }
+    // (b) a devm registration after a manual acquisition remove() tears down: reported once
+    // per acquisition, at the first devm registration after it (one fix: make it devm too)
+    const acquisitionsReported = new Set<Acquisition>();
+    for (const step of probe.steps) {
+      if (analysed.has(step.call) || reported.has(step.anchor) || !an.isManagedRegistration(step)) continue;
+      const reg = probe.callbacks.find((c) => c.step === step)?.registration;
+      const object = reg?.object ? an.resolve(reg.object, step.frame) : undefined;
+      let best: { acq: Acquisition; t: Teardown } | undefined;
+      for (const t of teardowns) {
+        if (reg && fenced(t, fences, reg, object, undefined)) continue;
+        const acq = lastAcquisition(probe, t, step);
+        if (acq && acquisitionsReported.has(acq)) continue;
+        if (acq && (!best || acq.step.seq > best.acq.step.seq)) best = { acq, t };
+      }
+      if (!best) continue;
+      const { acq, t } = best;
+      const v = releaseVerbs(t.kind);
+      reported.add(step.anchor);
+      acquisitionsReported.add(acq);
+      reports.push({
+        node: step.anchor,
+        messageId: "cDevmAfterManual",
+        data: {
+          callee: calleeText(step),
+          resource: src(acq.expr),
+          acquiredVerb: releaseVerbs(t.kind).acquired,
+          acquire: acq.api,
+          acquireLine: lineOf(acq.step.anchor),
+          remove: removeName,
+          verb: v.verb,
+          release: releaseText(t),
+          releaseLine: lineOf(t.step.anchor),
+          state: v.state,
+        },
+      });
+    }
+  }
+  return reports.sort((a, b) => a.node.range[0] - b.node.range[0]);
+}
+
+/** The last manual acquisition in probe() of what `t` tears down (before `before`, when given). */
+function lastAcquisition(probe: ProbeEvents, t: Teardown, before: Step | undefined): Acquisition | undefined {
+  let last: Acquisition | undefined;
+  for (const a of probe.acquisitions) {
+    if (a.managed || (before && a.step.seq >= before.seq)) continue;
+    if (placeKey(a.place) !== placeKey(t.place)) continue;
+    if (a.kinds.length > 0 && !a.kinds.includes(t.kind) && !(t.kind === "memory" && a.kinds.includes("memory"))) continue;
+    if (before && a.step.anchor === before.anchor) continue;
+    last = a;
+  }
+  return last;
+}
+
+export type { FunctionDef };
