@@ -32,7 +32,7 @@
  *   pathStartsWith(path, prefix)
  */
 import ts from "typescript";
-import type { Analysis } from "./services.js";
+import { isErrorType, type Analysis } from "./services.js";
 import { deviceContextOf, isBoundContext, managedKindOf, type ManagedKind } from "./brands.js";
 import { functionDeclarationOf, isFunctionNode, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { driverRoleOf } from "./drivers.js";
@@ -230,7 +230,10 @@ function resolveInner(an: Analysis, e: ts.Expression, path: string[], st: State)
   const { checker } = an;
 
   if (ts.isCallExpression(e)) {
-    const kinds = managedKindOf(checker, checker.getTypeAtLocation(e));
+    const type = checker.getTypeAtLocation(e);
+    // A call TypeScript cannot type (a misspelt or missing API, an unresolved import) allocates nothing we know of.
+    if (isErrorType(type)) return [{ kind: "unknown", node: e, via: st.via }];
+    const kinds = managedKindOf(checker, type);
     if (kinds) return [{ kind: "managed", kinds, allocation: e, source: e, path, via: st.via }];
     const callee = skipOuter(e.expression);
     // Devres<T>.access(dev): a method of a managed value taking a bound-device proof.

@@ -6,6 +6,15 @@
  * FIRST devbound rule that runs on the file reports one error at 1:1 telling how to enable
  * typed linting, every devbound rule then does nothing for that file.
  *
+ * Problems of the program itself are said once, by the first devbound rule that runs on a file
+ * (one report, not one a rule), and the rules still run:
+ * - the file imports `@devbound/runtime` (directly, or through a local module that re-exports
+ *   it) but the program cannot resolve it: every runtime type is then an error type and the
+ *   rules would pass silently. Reported at that import, in every such file.
+ * - the program's tsconfig has errors (unknown options, a missing `extends`, deprecated
+ *   options: what `tsc` reports before type-checking). Reported once per program, at 1:1 of the
+ *   first file linted with it (and again whenever that file is linted with that program).
+ *
  * All analysis works on the TypeScript AST (so a helper in another file, which has no ESTree,
  * is walked by the same code as the current file); rules translate at the edges.
  *
@@ -24,6 +33,7 @@
  *                                   return no visitors at all (third-party code costs one text scan
  *                                   per program)
  */
+import path from "node:path";
 import ts from "typescript";
 import {
   ESLintUtils,
@@ -35,9 +45,18 @@ import { registerProgram } from "./name-index.js";
 
 export const MISSING_TYPE_INFO = "missingTypeInfo";
 
+export const RUNTIME_UNRESOLVED = "runtimeUnresolved";
+export const TSCONFIG_ERRORS = "tsconfigErrors";
+/** The module whose declarations carry the brands every rule reads. */
+export const RUNTIME_MODULE = "@devbound/runtime";
+
 export const typeInfoMessages = {
   [MISSING_TYPE_INFO]:
     "devbound needs type information: enable typed linting with typescript-eslint's parser and `parserOptions.projectService: true` (and `tsconfigRootDir`), and make sure this file is included by a tsconfig.json. {{detail}}",
+  [RUNTIME_UNRESOLVED]:
+    "`{{module}}` cannot be resolved{{via}} ({{reason}}): devbound's rules read its types, so they cannot check this file. Install it in this project (`npm i @devbound/runtime`, or a route from devbound's README, Install) and check that `npx tsc --noEmit` finds it.",
+  [TSCONFIG_ERRORS]:
+    "{{config}} has errors that `tsc` reports too ({{errors}}), so the program devbound checks may not be the one you build. Fix them (`npx tsc --noEmit -p {{config}}` lists them). Said once per TypeScript program, on the first file linted.",
 } as const;
 
 export interface Analysis {
@@ -99,6 +118,7 @@ export function getAnalysis(context: AnyContext): Analysis | undefined {
   const checker = program.getTypeChecker();
   registerProgram(checker, program);
   const sourceFile = typed.esTreeNodeToTSNodeMap.get(sourceCode.ast) as unknown as ts.SourceFile;
+  tellProgramProblems(context, program, checker, sourceFile);
   return {
     checker,
     program,
@@ -122,4 +142,182 @@ export function getAnalysis(context: AnyContext): Analysis | undefined {
       return v;
     },
   };
+}
+
+/** The checker's error type: what an unresolvable name, import or call is typed as (not a user's `any`). */
+export function isErrorType(type: ts.Type): boolean {
+  return (type.flags & ts.TypeFlags.Any) !== 0 && (type as { intrinsicName?: string }).intrinsicName === "error";
+}
+
+// ---- problems of the program: an unresolved runtime, a tsconfig with errors ---------------
+
+/** SourceCode objects already told about the program's problems: the first rule reports, once. */
+const toldProblems = new WeakSet<object>();
+/** The file each program's tsconfig errors are reported in (the first one linted with it). */
+const configReportFile = new WeakMap<ts.Program, string>();
+
+const isRuntimeSpecifier = (spec: string) => spec === RUNTIME_MODULE || spec.startsWith(`${RUNTIME_MODULE}/`);
+
+function moduleSpecifierOf(st: ts.Statement): ts.StringLiteral | undefined {
+  const spec =
+    ts.isImportDeclaration(st) || ts.isExportDeclaration(st)
+      ? st.moduleSpecifier
+      : ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)
+        ? st.moduleReference.expression
+        : undefined;
+  return spec && ts.isStringLiteral(spec) ? spec : undefined;
+}
+
+/** Why `spec` (a runtime specifier the checker could not resolve) does not resolve, for the message. */
+function unresolvedReason(program: ts.Program, spec: ts.StringLiteral): string {
+  const sf = spec.getSourceFile();
+  const options = program.getCompilerOptions();
+  // Only on this failure path: ask the resolver again (the program's own resolutions are internal).
+  const mode = ts.getModeForUsageLocation(sf, spec, options);
+  const resolved = ts.resolveModuleName(spec.text, sf.fileName, options, ts.sys, undefined, undefined, mode).resolvedModule;
+  return resolved
+    ? `it resolves to ${resolved.resolvedFileName}, JavaScript without type declarations`
+    : `TS2307: Cannot find module '${spec.text}'`;
+}
+
+/** The source file a module specifier resolves to in this program, if any. */
+function resolvedFile(checker: ts.TypeChecker, spec: ts.StringLiteral): ts.SourceFile | undefined {
+  const decl = checker.getSymbolAtLocation(spec)?.valueDeclaration;
+  return decl && ts.isSourceFile(decl) ? decl : undefined;
+}
+
+/**
+ * When `sf` re-exports the runtime and cannot resolve it (`export … from "@devbound/runtime"`,
+ * or names it imports from the runtime and exports), directly or through further re-exporting
+ * modules: why it does not resolve. Memoised per program.
+ */
+function reexportsUnresolvedRuntime(program: ts.Program, checker: ts.TypeChecker, sf: ts.SourceFile, seen = new Set<ts.SourceFile>()): string | undefined {
+  const memo = programMemoMap<ts.SourceFile, string | null>(program, "reexportsUnresolvedRuntime");
+  const cached = memo.get(sf);
+  if (cached !== undefined) return cached ?? undefined;
+  if (seen.has(sf)) return undefined;
+  seen.add(sf);
+  let reason: string | undefined;
+  const fromRuntime = new Map<string, ts.StringLiteral>(); // local names imported from an unresolved runtime
+  for (const st of sf.statements) {
+    const spec = moduleSpecifierOf(st);
+    if (!spec || !ts.isImportDeclaration(st) || !isRuntimeSpecifier(spec.text) || checker.getSymbolAtLocation(spec)) continue;
+    const clause = st.importClause;
+    if (clause?.name) fromRuntime.set(clause.name.text, spec);
+    const bindings = clause?.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) fromRuntime.set(bindings.name.text, spec);
+    else if (bindings) for (const el of bindings.elements) fromRuntime.set(el.name.text, spec);
+  }
+  for (const st of sf.statements) {
+    if (reason || !ts.isExportDeclaration(st)) continue;
+    const spec = moduleSpecifierOf(st);
+    if (!spec) {
+      // `import { x } from "@devbound/runtime"; export { x };`
+      const clause = st.exportClause;
+      const named = clause && ts.isNamedExports(clause) ? clause.elements : [];
+      const hit = named.map((el) => fromRuntime.get((el.propertyName ?? el.name).text)).find(Boolean);
+      if (hit) reason = unresolvedReason(program, hit);
+    } else if (isRuntimeSpecifier(spec.text)) {
+      if (!checker.getSymbolAtLocation(spec)) reason = unresolvedReason(program, spec);
+    } else {
+      const target = resolvedFile(checker, spec);
+      if (target) reason = reexportsUnresolvedRuntime(program, checker, target, seen);
+    }
+  }
+  memo.set(sf, reason ?? null);
+  return reason;
+}
+
+/** The first import of the linted file that reaches an unresolved runtime, with why and through what. */
+export function unresolvedRuntimeImport(
+  program: ts.Program,
+  checker: ts.TypeChecker,
+  sf: ts.SourceFile,
+): { specifier: ts.StringLiteral; via: string | undefined; reason: string } | undefined {
+  for (const st of sf.statements) {
+    const spec = moduleSpecifierOf(st);
+    if (!spec) continue;
+    if (isRuntimeSpecifier(spec.text)) {
+      if (!checker.getSymbolAtLocation(spec)) return { specifier: spec, via: undefined, reason: unresolvedReason(program, spec) };
+      continue;
+    }
+    const target = resolvedFile(checker, spec);
+    const reason = target && reexportsUnresolvedRuntime(program, checker, target);
+    if (reason) return { specifier: spec, via: spec.text, reason };
+  }
+  return undefined;
+}
+
+/**
+ * The errors of the program's tsconfig, as `tsc` reports them before type-checking: parsing
+ * (unknown options, an unreadable `extends`) and option checks (deprecated or conflicting
+ * options). Memoised per program.
+ */
+export function tsconfigErrors(program: ts.Program): { config: string | undefined; errors: string[] } | undefined {
+  const memo = programMemoMap<"errors", { config: string | undefined; errors: string[] } | null>(program, "tsconfigErrors");
+  const cached = memo.get("errors");
+  if (cached !== undefined) return cached ?? undefined;
+  const diagnostics: ts.Diagnostic[] = [];
+  const configPath = program.getCompilerOptions().configFilePath;
+  if (typeof configPath === "string") {
+    // The project service parsed this file but keeps its errors to itself: parse it again, without
+    // listing the project's files (the directory walk is the costly part, and not what we ask).
+    const host: ts.ParseConfigFileHost = {
+      useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+      getCurrentDirectory: () => ts.sys.getCurrentDirectory(),
+      fileExists: (f) => ts.sys.fileExists(f),
+      readFile: (f) => ts.sys.readFile(f),
+      readDirectory: () => [],
+      onUnRecoverableConfigFileDiagnostic: (d) => diagnostics.push(d),
+    };
+    const parsed = ts.getParsedCommandLineOfConfigFile(configPath, undefined, host);
+    // TS18003 "No inputs were found": only because the directory was not read above.
+    diagnostics.push(...(parsed?.errors ?? []).filter((d) => d.code !== 18003));
+  }
+  diagnostics.push(...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics());
+  const errors = [
+    ...new Set(
+      diagnostics
+        .filter((d) => d.category === ts.DiagnosticCategory.Error)
+        .map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\s+/g, " ").trim().replace(/\.$/, "")}`),
+    ),
+  ];
+  const result = errors.length ? { config: typeof configPath === "string" ? configPath : undefined, errors } : null;
+  memo.set("errors", result);
+  return result ?? undefined;
+}
+
+/** `file` relative to ESLint's cwd when it lies below it (not below `/`: RuleTester's cwd), else absolute. */
+function displayPath(cwd: string, file: string): string {
+  if (!cwd || path.dirname(cwd) === cwd) return file;
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
+function tellProgramProblems(context: AnyContext, program: ts.Program, checker: ts.TypeChecker, sf: ts.SourceFile): void {
+  const sourceCode = context.sourceCode;
+  if (toldProblems.has(sourceCode)) return;
+  toldProblems.add(sourceCode);
+  const config = tsconfigErrors(program);
+  if (config) {
+    let file = configReportFile.get(program);
+    if (!file) configReportFile.set(program, (file = sf.fileName));
+    if (file === sf.fileName) {
+      const name = config.config ? displayPath(context.cwd, config.config) : "The compiler options";
+      context.report({
+        loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } },
+        messageId: TSCONFIG_ERRORS,
+        data: { config: name, errors: config.errors.join("; ") },
+      });
+    }
+  }
+  const runtime = unresolvedRuntimeImport(program, checker, sf);
+  if (runtime) {
+    const spec = runtime.specifier;
+    context.report({
+      loc: { start: sourceCode.getLocFromIndex(spec.getStart(sf)), end: sourceCode.getLocFromIndex(spec.end) },
+      messageId: RUNTIME_UNRESOLVED,
+      data: { module: RUNTIME_MODULE, via: runtime.via ? ` through \`${runtime.via}\`, which re-exports it` : "", reason: runtime.reason },
+    });
+  }
 }

@@ -1,0 +1,2 @@
+// RuleTester's file: each case's code replaces this content.
+export {};

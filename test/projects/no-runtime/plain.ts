@@ -1,0 +1,2 @@
+// No runtime here: nothing to say.
+export const answer = 42;

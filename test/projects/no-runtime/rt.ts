@@ -1,0 +1,2 @@
+// The project's own façade over the runtime.
+export * from "@devbound/runtime";

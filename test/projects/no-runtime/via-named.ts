@@ -1,0 +1,5 @@
+import { alloc, kfree } from "./named.js";
+
+export function probeLike(dev: object): void {
+  kfree(alloc(dev, () => ({ count: 0 })));
+}
