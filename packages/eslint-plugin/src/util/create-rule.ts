@@ -12,8 +12,14 @@
  *   with default options. A soft check that is off by default is switched on here through a
  *   rule option (e.g. `options: [{ devresWithRemove: true }]`).
  * - `requiresTypeChecking`: always true; rules call `getAnalysis(context)` (analysis/services.ts).
+ *
+ * Languages: every rule declares `meta.languages` (ESLint 10: `["js/js", "devbound/c"]`) and may
+ * give a C check, `c: (context, options) => listener` (a module of src/c/checks/). A C file
+ * (c/dispatch.ts: recognised by its SourceCode, not its extension) goes to `c`, or to nothing
+ * when the rule has no C check yet; every other file goes to `create`, the TypeScript check.
  */
-import { ESLintUtils } from "@typescript-eslint/utils";
+import { ESLintUtils, type TSESLint } from "@typescript-eslint/utils";
+import { RULE_LANGUAGES, isCSourceCode } from "../c/dispatch.js";
 
 export interface DevboundDocs {
   description: string;
@@ -25,4 +31,20 @@ export interface DevboundDocs {
 export const docsUrl = (name: string): string =>
   `https://github.com/devbound/devbound/blob/main/rules-docs/${name}.md`;
 
-export const createRule = ESLintUtils.RuleCreator<DevboundDocs>(docsUrl);
+const baseCreateRule = ESLintUtils.RuleCreator<DevboundDocs>(docsUrl);
+
+type RuleDefinition<Options extends readonly unknown[], MessageIds extends string> = Readonly<ESLintUtils.RuleWithMetaAndName<Options, MessageIds, DevboundDocs>> & {
+  /** The rule's C check: gets C files (the `devbound/c` language). */
+  c?: (context: Readonly<TSESLint.RuleContext<MessageIds, Options>>, options: Readonly<Options>) => TSESLint.RuleListener;
+};
+
+export function createRule<Options extends readonly unknown[], MessageIds extends string>({ c, create, meta, ...rest }: RuleDefinition<Options, MessageIds>) {
+  return baseCreateRule<Options, MessageIds>({
+    ...rest,
+    meta: { ...meta, languages: RULE_LANGUAGES } as typeof meta,
+    create(context, options) {
+      if (isCSourceCode(context.sourceCode)) return c ? c(context, options) : {};
+      return create(context, options);
+    },
+  });
+}

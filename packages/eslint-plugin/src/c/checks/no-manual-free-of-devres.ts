@@ -1,0 +1,148 @@
+/**
+ * no-manual-free-of-devres, the C check: a manual release (kfree, free_irq, iounmap,
+ * clk_put, dma_free_coherent, i2c_del_adapter, ... every release of the vocabulary) of a
+ * resource a devm acquisition of the same kind made: devres releases it again when the
+ * device unbinds (a double free / double unregister).
+ *
+ * How: each release call of a kernel API (a local, parameter or file function named like it
+ * is not the API) asks values.ts where the released value comes from. It is reported when
+ * every source (NULL aside) is a managed acquisition of the release's kind: returned by a
+ * devm call (`devm_kzalloc`, a `devm_` function not in the vocabulary by the naming
+ * convention), or taken as the resource argument of devm calls only (the IRQ number of
+ * `devm_request_irq`, `&priv->adap` of `devm_i2c_add_adapter`). A source that might be
+ * manual, or unknown, keeps the rule quiet. A release of a helper's parameter is judged at the
+ * helper's callers (`foo_put_buf(priv->buf)`: "(through kfree())"). An acquisition in the
+ * same function that the release cannot follow (a goto-unwinding label reached only from
+ * gotos placed before it, paths.ts) is not a double free.
+ *
+ * Invariant: never throws (a file the analysis cannot follow gets no findings); files that
+ * name no managed API at all (`devm_`, `dmam_`, `pcim_`) cost one text scan.
+ */
+import type { TSESLint } from "@typescript-eslint/utils";
+import type { CNode } from "@devbound/eslint-language-c";
+import { MANAGED_RELEASE_TOLERATED, releaseApi, type ResourceKind } from "../vocabulary/index.js";
+import { argumentsOf, inError, strip, stripParens } from "../analysis/syntax.js";
+import { getUnit, type Unit } from "../analysis/unit.js";
+import { getValues, reachingWrites, type Values } from "../analysis/values.js";
+import { driversReaching, ownerText } from "../analysis/drivers.js";
+import { canRunAfter } from "../analysis/paths.js";
+
+type MessageIds = "doubleFree" | "dropRelease";
+type Context = Readonly<TSESLint.RuleContext<MessageIds, readonly unknown[]>>;
+
+const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
+const MAX_HELPER_DEPTH = 4;
+
+interface Site {
+  /** the call reported: the release itself, or the call of a helper that releases its parameter */
+  call: CNode;
+  /** the released expression at that call */
+  expr: CNode;
+  /** helpers between the reported call and the release, outermost first */
+  via: string[];
+}
+
+/** A release of a helper's parameter is a release of what each caller passes. */
+function releaseSites(unit: Unit, call: CNode, expr: CNode, via: string[], depth: number): Site[] {
+  const e = strip(expr);
+  if (e.type === "identifier" && depth < MAX_HELPER_DEPTH) {
+    const b = unit.resolve(e);
+    if (b.kind === "param") {
+      const fn = b.variable.fn!;
+      const callers = unit.callersOf(fn);
+      if (callers.length > 0 && !unit.addressTaken(fn) && reachingWrites(unit.writesTo(b.variable), e).length === 0) {
+        return callers.flatMap((c) => {
+          const arg = argumentsOf(c)[b.variable.index ?? -1];
+          return arg ? releaseSites(unit, c, arg, [fn.name, ...via], depth + 1) : [];
+        });
+      }
+    }
+  }
+  return [{ call, expr, via }];
+}
+
+interface Managed {
+  acquisition: CNode;
+  api: string;
+}
+
+/** The managed acquisition the released value comes from, when every source is one. */
+function managedOrigin(unit: Unit, values: Values, site: Site, kind: ResourceKind): Managed | undefined {
+  const marks = values.marks();
+  const found: Managed[] = [];
+  for (const s of values.sourcesOf(site.expr)) {
+    if (s.type === "null") continue;
+    if (s.type === "acquire" && (!s.acquire || s.acquire.kinds.includes(kind))) {
+      if (!s.managed) return undefined;
+      found.push({ acquisition: s.node, api: s.api ?? "" });
+      continue;
+    }
+    if (s.type === "unknown") return undefined;
+    const ms = (marks.get(s.key) ?? []).filter((m) => m.acquire.kinds.includes(kind));
+    if (ms.length === 0 || ms.some((m) => !m.acquire.managed)) return undefined;
+    for (const m of ms) found.push({ acquisition: m.call, api: m.api });
+  }
+  // An acquisition this release cannot follow (an earlier error path) does not count.
+  const after = found.filter((m) => canRunAfter(unit, m.acquisition, site.call));
+  after.sort((a, b) => a.acquisition.range[0] - b.acquisition.range[0]);
+  return after[0];
+}
+
+/** The range to delete for "drop this release": the statement, and its line when it is alone there. */
+function removalRange(text: string, call: CNode): [number, number] | undefined {
+  const stmt = call.parent;
+  if (!stmt || stmt.type !== "expression_statement" || stripParens(stmt.children[0] ?? stmt) !== call) return undefined;
+  const list = stmt.parent?.type;
+  if (list !== "compound_statement" && list !== "preproc_if" && list !== "preproc_ifdef" && list !== "preproc_else" && list !== "preproc_elif") return undefined;
+  const [s, e] = stmt.range;
+  const lineStart = text.lastIndexOf("\n", s - 1) + 1;
+  let lineEnd = text.indexOf("\n", e);
+  if (lineEnd < 0) lineEnd = text.length;
+  if (text.slice(lineStart, s).trim() === "" && text.slice(e, lineEnd).trim() === "") return [lineStart, Math.min(lineEnd + 1, text.length)];
+  return [s, e];
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+export function checkNoManualFreeOfDevres(context: Context): TSESLint.RuleListener {
+  const text = context.sourceCode.text;
+  if (!MANAGED_NAME.test(text)) return {};
+  return {
+    translation_unit(root: unknown) {
+      const unit = getUnit(root as CNode);
+      const values = getValues(unit);
+      const reported = new Set<CNode>();
+      for (const call of unit.calls) {
+        const name = unit.isKernelCall(call);
+        const release = name ? releaseApi(name) : undefined;
+        if (!release || release.managedRelease || MANAGED_RELEASE_TOLERATED.has(release.kind)) continue;
+        if (call.hasError || inError(call)) continue;
+        const arg = argumentsOf(call)[release.resource];
+        if (!arg) continue;
+        for (const site of releaseSites(unit, call, arg, [], 0)) {
+          if (reported.has(site.call) || inError(site.call)) continue;
+          const managed = managedOrigin(unit, values, site, release.kind);
+          if (!managed) continue;
+          reported.add(site.call);
+          const acqFn = unit.functionOf(managed.acquisition);
+          const siteFn = unit.functionOf(site.call);
+          const driver = (acqFn && driversReaching(unit, acqFn)[0]) ?? (siteFn && driversReaching(unit, siteFn)[0]);
+          const resource = oneLine(text.slice(site.expr.range[0], site.expr.range[1]));
+          const releaseText = site.via.length === 0 ? `${name}()` : `${site.via[0]}() (through ${name}())`;
+          const data = {
+            resource,
+            origin: `from ${managed.api}() at line ${managed.acquisition.loc.start.line}`,
+            owner: ownerText(driver),
+            release: releaseText,
+          };
+          const range = site.via.length === 0 ? removalRange(text, site.call) : undefined;
+          const suggest: TSESLint.ReportSuggestionArray<MessageIds> = range
+            ? [{ messageId: "dropRelease", data: { release: releaseText, resource }, fix: (fixer) => fixer.removeRange(range) }]
+            : [];
+          context.report({ loc: site.call.loc, messageId: "doubleFree", data, suggest });
+        }
+      }
+    },
+  };
+}
+
