@@ -47,8 +47,15 @@ export function convert(tree: Tree, text: string): Converted {
         }
       } else if (parent) {
         // An anonymous token: an operator, or a MISSING token (`;`, `)`) inserted by error recovery.
-        if (start === end && cursor.nodeIsMissing) markError(parent);
-        else if (cursor.currentFieldId === OPERATOR_FIELD) parent.operator = text.slice(start, end);
+        if (start === end && cursor.nodeIsMissing) {
+          // `out: }`: a label closing a block is C23 (and GCC's C); tree-sitter repairs it with an
+          // empty statement whose `;` is MISSING. Not an error.
+          if (!(parent.type === "expression_statement" && parent.children.length === 0 && parent.parent?.type === "labeled_statement")) markError(parent);
+        }
+        else if (cursor.currentFieldId === OPERATOR_FIELD) {
+          // A GNU case range `case A ... B:` was parsed as `A + B` (see hints.ts): say what it is.
+          parent.operator = text.charCodeAt(start) === 46 && text.startsWith("...", start) ? "..." : text.slice(start, end);
+        }
       }
       if (cursor.gotoFirstChild()) {
         stack.push(parent);

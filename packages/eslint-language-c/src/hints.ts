@@ -18,7 +18,7 @@ export interface MacroHints {
   annotations?: readonly string[];
   annotationFunctions?: readonly string[];
   iterators?: readonly string[];
-  /** Read `NAME(args) {` in statement position as a loop (default true). */
+  /** The name-free rewrites (default true): `NAME(args) {` in statement position as a loop, type arguments, case ranges. */
   heuristics?: boolean;
 }
 
@@ -49,10 +49,6 @@ export class HintSet {
     this.iterators = new Set(hints.iterators ?? []);
     this.heuristics = hints.heuristics ?? true;
   }
-
-  get empty(): boolean {
-    return this.annotations.size === 0 && this.annotationFunctions.size === 0 && this.iterators.size === 0 && !this.heuristics;
-  }
 }
 
 const cache = new WeakMap<MacroHints, HintSet>();
@@ -64,30 +60,93 @@ export function compileHints(hints: MacroHints | undefined): HintSet {
   return set;
 }
 
+/** Keywords after which an expression (so a macro call, not a declaration) starts. */
+const EXPRESSION_KEYWORDS = new Set(["return", "case", "else", "do", "sizeof", "goto"]);
+
+/** Words a type argument is made of besides a struct/union/enum tag or a typedef name. */
+const TYPE_WORDS = new Set([
+  "const", "volatile", "restrict", "signed", "unsigned", "short", "long", "int", "char", "float", "double", "void", "_Bool",
+]);
+const TAG_WORDS = new Set(["struct", "union", "enum"]);
+
+/** Words that start a declaration and cannot follow a name (qualifiers can: `u8 const x`). */
+const DECLARATION_STARTS = new Set([
+  "static", "extern", "inline", "__inline", "__inline__", "register", "void", "int", "char", "short", "long",
+  "float", "double", "signed", "unsigned", "_Bool", "struct", "union", "enum",
+]);
+
+/** What tree-sitter-c reads as a number literal (digit separators, suffixes, hex floats). */
+const C_NUMBER = /^(?:0[xX](?:[0-9a-fA-F']*\.?[0-9a-fA-F']*)(?:[pP][+-]?\d+)?|0[bB][01']+|\d[\d']*\.?[\d']*(?:[eE][+-]?\d+)?)[uUlLfFdDwWbBzZ]*$/;
+
+/**
+ * From a name at `at`: a run of names separated by blanks, then (after any space) a string
+ * literal: returns the end of the last name, or -1. Keywords end the run.
+ */
+function stringMacros(text: string, at: number): number {
+  let k = at;
+  let names = 0;
+  let lastEnd = -1;
+  for (;;) {
+    const start = k;
+    while (isIdentChar(text.charCodeAt(k))) k++;
+    const word = text.slice(start, k);
+    if (k === start || C_KEYWORDS.has(word) || TYPE_WORDS.has(word) || TAG_WORDS.has(word)) return -1;
+    names++;
+    lastEnd = k;
+    while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+    const c = text.charCodeAt(k);
+    if (isIdentStart(c)) continue;
+    const after = skipSpace(text, k);
+    return names >= 2 && text.charCodeAt(after) === 34 /* " */ ? lastEnd : -1;
+  }
+}
+
+/** The visual indentation of the line holding offset `at` (tabs to multiples of 8). */
+function indentation(text: string, at: number): number {
+  let k = text.lastIndexOf("\n", at - 1) + 1;
+  let width = 0;
+  for (; ; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 32) width++;
+    else if (c === 9) width = (width + 8) & ~7;
+    else return width;
+  }
+}
+
+/** `NAME(args)` then, on a later line and indented deeper, the start of a statement. */
+function indentedBody(text: string, name: number, close: number, body: number): boolean {
+  const c = text.charCodeAt(body);
+  if (!(isIdentStart(c) || c === 42 /* * */ || c === 40 /* ( */ || c === 43 || c === 45)) return false;
+  if (text.indexOf("\n", close) > body || text.indexOf("\n", close) < 0) return false;
+  return indentation(text, body) > indentation(text, name);
+}
+
+
 /**
  * Returns `text` rewritten by the hints; the result always has `text.length` and the same
  * line breaks at the same offsets. Comments, string and character literals and preprocessor
- * lines other than the code they guard are left alone.
+ * directives are left alone.
+ *
+ * Besides the named hints, `heuristics` (on by default) switches on rewrites that need no names:
+ * - an unknown `NAME(args) {` in statement position reads as an iterator (see the header);
+ * - a type given as a macro argument (`container_of(p, struct foo, member)`,
+ *   `min_t(unsigned int, a, b)`, `va_arg(ap, char *)`) becomes one identifier of the same
+ *   length (`struct_foo`), as tree-sitter already reads a lone `int` argument; the node's
+ *   `text` is the original type ("struct foo");
+ * - a GNU case range `case A ... B:` becomes `case A +   B:`; the converter reports that
+ *   binary_expression's operator as "...".
  */
 export function applyHints(text: string, hints: HintSet): string {
-  if (hints.empty) return text;
-  let out: string[] | null = null; // chunks, built only when something is rewritten
-  let copied = 0;
+  const edits: Edit[] = [];
   const n = text.length;
   let depth = 0; // brace depth: statements exist only inside a body
-  let prev = ";"; // last significant character or keyword before the current token
+  let prev = ";"; // the previous token: "x" for an identifier/literal/type word, else the punctuation or keyword
+  let inCase = false; // between `case` and its `:`
   let i = 0;
   let lineStart = true; // only whitespace since the last newline
 
-  const replace = (from: number, to: number, replacement: string) => {
-    out ??= [];
-    out.push(text.slice(copied, from), replacement);
-    copied = to;
-  };
-
   while (i < n) {
     const c = text.charCodeAt(i);
-    // newline
     if (c === 10 || c === 13) {
       lineStart = true;
       i++;
@@ -97,7 +156,6 @@ export function applyHints(text: string, hints: HintSet): string {
       i++;
       continue;
     }
-    // comments
     if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42) {
       const close = text.indexOf("*/", i + 2);
       i = close < 0 ? n : close + 2;
@@ -112,8 +170,11 @@ export function applyHints(text: string, hints: HintSet): string {
       i = directiveEnd(text, i);
       continue;
     }
+    if (c === 92 /* \ */) {
+      i++;
+      continue;
+    }
     lineStart = false;
-    // string and character literals
     if (c === 34 || c === 39) {
       i = literalEnd(text, i, c);
       prev = "x";
@@ -131,10 +192,27 @@ export function applyHints(text: string, hints: HintSet): string {
       i++;
       continue;
     }
+    if (c === 58 /* : */) inCase = false;
+    if (c === 46 /* . */ && inCase && hints.heuristics && text.startsWith("...", i)) {
+      edits.push({ start: i, end: i + 3, text: "+  " });
+      prev = "+";
+      i += 3;
+      continue;
+    }
     if (c >= 48 && c <= 57) {
-      // a number literal (0x1f, 10UL, 1.5e3): not an identifier
+      // a number literal (0x1f, 10UL, 1.5e3), not `0...2`
+      const start = i;
       i++;
-      while (i < n && (isIdentChar(text.charCodeAt(i)) || text.charCodeAt(i) === 46)) i++;
+      for (; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (isIdentChar(d)) continue;
+        if (d === 46 && text.charCodeAt(i + 1) !== 46) continue;
+        if ((d === 43 || d === 45) && /[eEpP]/.test(text[i - 1]!)) continue; // 1e+5
+        break;
+      }
+      // A token-pasting fragment passed to a macro (`10baseT_Full`, `400G`) is no C number:
+      // read it as an identifier (`_0baseT_Full`; `text` keeps the original).
+      if (hints.heuristics && !C_NUMBER.test(text.slice(start, i))) edits.push({ start, end: start + 1, text: "_" });
       prev = "x";
       continue;
     }
@@ -143,55 +221,140 @@ export function applyHints(text: string, hints: HintSet): string {
       while (j < n && isIdentChar(text.charCodeAt(j))) j++;
       const name = text.slice(i, j);
       if (hints.annotations.has(name)) {
-        replace(i, j, " ".repeat(j - i));
+        edits.push({ start: i, end: j, text: " ".repeat(j - i) });
         i = j;
         continue;
       }
       if (hints.annotationFunctions.has(name)) {
         const open = skipSpace(text, j);
-        if (text.charCodeAt(open) === 40 /* ( */) {
-          const close = matchParen(text, open);
-          if (close > 0) {
-            replace(i, close + 1, blank(text.slice(i, close + 1)));
-            i = close + 1;
-            continue;
-          }
-        }
-        replace(i, j, " ".repeat(j - i));
+        const close = text.charCodeAt(open) === 40 /* ( */ ? matchParen(text, open) : -1;
+        const end = close > 0 ? close + 1 : j;
+        edits.push({ start: i, end, text: blank(text.slice(i, end)) });
+        i = end;
+        continue;
+      }
+      if (name === "case") inCase = true;
+      if (C_KEYWORDS.has(name) || TYPE_WORDS.has(name) || TAG_WORDS.has(name)) {
+        prev = EXPRESSION_KEYWORDS.has(name) || name === "else" ? name : "x";
         i = j;
         continue;
       }
-      const statementStart = depth > 0 && (prev === ";" || prev === "{" || prev === "}" || prev === ")" || prev === ":" || prev === "else");
-      if (statementStart && name.length >= 5 && !C_KEYWORDS.has(name)) {
-        const known = hints.iterators.has(name);
-        if (known || hints.heuristics) {
-          const open = skipSpace(text, j);
-          if (text.charCodeAt(open) === 40) {
-            const close = matchParen(text, open);
-            if (close > 0) {
+      const open = skipSpace(text, j);
+      if (hints.heuristics && isIdentStart(text.charCodeAt(open))) {
+        // `NAME static`, `NAME void`, `NAME int`: no C has a name before a storage class or a
+        // basic type, so NAME is an annotation macro (`STATIC void`, `static SBA_INLINE void`).
+        let k = open + 1;
+        while (k < n && isIdentChar(text.charCodeAt(k))) k++;
+        if (DECLARATION_STARTS.has(text.slice(open, k))) {
+          edits.push({ start: i, end: j, text: " ".repeat(j - i) });
+          i = j;
+          continue;
+        }
+      }
+      if (hints.heuristics && isIdentStart(text.charCodeAt(open)) && !/[\r\n]/.test(text.slice(j, open))) {
+        // `KERN_ERR PFX "text"`: names before a string are string macros; two names in a row
+        // are no C, so join them into one identifier (`KERN_ERR_PFX`) of the same length.
+        const end = stringMacros(text, i);
+        if (end > 0) {
+          for (let k = j; k < end; k++) if (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) edits.push({ start: k, end: k + 1, text: "_" });
+          prev = "x";
+          i = end;
+          continue;
+        }
+      }
+      let call = true; // may take type arguments
+      if (name === "offsetof" && hints.heuristics && text.charCodeAt(open) === 40) {
+        // offsetof(type, a.b[i]): tree-sitter's offsetof takes one field name; a nested designator
+        // reads as a call (`_ffsetof`; `text` keeps "offsetof") with the type as one identifier.
+        const close = matchParen(text, open);
+        const comma = close > 0 ? text.indexOf(",", open) : -1;
+        if (comma > 0 && comma < close && /[.[]/.test(text.slice(comma, close))) edits.push({ start: i, end: i + 1, text: "_" });
+        else call = false; // tree-sitter's own offsetof_expression, with its type_descriptor
+      }
+      if (text.charCodeAt(open) === 40 /* ( */) {
+        const close = matchParen(text, open);
+        if (close > 0) {
+          const statementStart = depth > 0 && (prev === ";" || prev === "{" || prev === "}" || prev === ")" || prev === ":" || prev === "else");
+          if (statementStart && name.length >= 5) {
+            const known = hints.iterators.has(name);
+            if (known || hints.heuristics) {
               const after = skipSpace(text, close + 1);
               const next = text.charCodeAt(after);
-              // A known iterator may take any statement as its body; a guessed one only a block.
-              if (next === 123 || (known && next !== 59 /* ; */ && after < n)) {
-                replace(i, j, "while" + " ".repeat(j - i - 5));
-                prev = ")";
-                i = close + 1;
-                continue;
+              // A known iterator may take any statement as its body; a guessed one a block, or a
+              // statement indented deeper on a later line (no `;` after the call: not a call).
+              if (next === 123 || (known && next !== 59 /* ; */ && after < n) || (!known && indentedBody(text, i, close, after))) {
+                edits.push({ start: i, end: j, text: "while" + " ".repeat(j - i - 5) });
               }
             }
           }
+          // A call (not a declarator: no type word before the name) may be a macro taking types.
+          const callee = prev !== "x" && (depth > 0 || prev === ";" || prev === "}" || prev === "{" || prev === "=" || prev === ",");
+          if (callee && call && hints.heuristics) typeArguments(text, open, close, edits);
         }
       }
-      prev = name === "else" ? "else" : "x";
+      prev = "x";
       i = j;
       continue;
     }
     prev = text[i]!;
     i++;
   }
-  if (!out) return text;
-  (out as string[]).push(text.slice(copied));
-  return (out as string[]).join("");
+  if (edits.length === 0) return text;
+  edits.sort((x, y) => x.start - y.start);
+  const out: string[] = [];
+  let copied = 0;
+  for (const edit of edits) {
+    if (edit.start < copied) continue; // overlapping: the earlier edit wins
+    out.push(text.slice(copied, edit.start), edit.text);
+    copied = edit.end;
+  }
+  out.push(text.slice(copied));
+  return out.join("");
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Rewrites each argument of `(`..`)` at `open`..`close` that is a type name into one identifier. */
+function typeArguments(text: string, open: number, close: number, edits: Edit[]): void {
+  let parens = 0;
+  let argStart = open + 1;
+  for (let k = open + 1; k <= close; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 40 || c === 91) parens++;
+    else if ((c === 41 || c === 93) && k < close) parens--;
+    else if (c === 34 || c === 39) k = literalEnd(text, k, c) - 1;
+    else if (c === 47 && (text.charCodeAt(k + 1) === 42 || text.charCodeAt(k + 1) === 47)) return; // comments inside: leave alone
+    if ((c === 44 /* , */ && parens === 0) || k === close) {
+      typeArgument(text, argStart, k, edits);
+      argStart = k + 1;
+    }
+  }
+}
+
+const TYPE_ARGUMENT = /^(?:(?:const|volatile)\s+)*(?:(?:struct|union|enum)\s+[A-Za-z_]\w*|(?:(?:signed|unsigned|short|long|int|char|float|double|void|_Bool)\b\s*)+|[A-Za-z_]\w*(?=\s*\*))(?:\s*(?:\*|const\b|volatile\b|restrict\b))*$/;
+
+function typeArgument(text: string, start: number, end: number, edits: Edit[]): void {
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  if (end - start < 3) return;
+  const arg = text.slice(start, end);
+  // `PP_ASSERT(cond, "msg", return err)`: a statement as a macro argument; its keyword blanked leaves the expression.
+  const statement = /^(return|goto)\s+[^\s;]/.exec(arg);
+  if (statement) {
+    edits.push({ start, end: start + statement[1]!.length, text: " ".repeat(statement[1]!.length) });
+    return;
+  }
+  // One word is already an identifier (tree-sitter reads a lone `int` argument as one).
+  if (!/[\s*]/.test(arg) || /[\r\n]/.test(arg) || !TYPE_ARGUMENT.test(arg)) return;
+  edits.push({ start, end, text: arg.replace(/[^A-Za-z0-9_]/g, "_") });
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 }
 
 /** Same length, spaces for everything but line breaks. */

@@ -17,22 +17,24 @@ export const kernelAnnotations: readonly string[] = [
   "____cacheline_aligned_in_smp", "__read_mostly", "__ro_after_init", "__randomize_layout",
   "__no_randomize_layout", "__latent_entropy", "__nocfi", "__noinstr", "noinstr",
   "__no_kcsan", "__no_sanitize_address", "__fallthrough", "__counted_by", "__nonstring",
-  "__malloc", "__deprecated", "__always_unused", "__must_hold_any",
+  "__malloc", "__deprecated",
   // section placement
   "__init", "__exit", "__initdata", "__exitdata", "__initconst", "__exitconst", "__devinit",
   "__devexit", "__devinitdata", "__devinitconst", "__refdata", "__ref", "__refconst",
   "__meminit", "__meminitdata", "__cpuinit", "__init_or_module", "__initdata_or_module",
   "__sched", "__kprobes", "__irq_entry", "__softirq_entry",
   // endianness-typed integers need no hint (they are typedefs); these are storage qualifiers
-  "asmlinkage", "__ref", "__nosavedata", "__page_aligned_data", "__page_aligned_bss",
+  "asmlinkage", "__nosavedata", "__page_aligned_data", "__page_aligned_bss",
+  "__net_init", "__net_exit", "__net_initdata", "noinline_for_stack", "__attribute_const__",
+  "ACPI_INTERNAL_VAR_XFACE", "ACPI_SYSTEM_XFACE", "ACPI_EXTERNAL_XFACE", "ACPI_EXPORT_SYMBOL_INIT",
 ];
 
 /** Annotation macros with an argument list: blanked together with their arguments. */
 export const kernelAnnotationFunctions: readonly string[] = [
   "__acquires", "__releases", "__must_hold", "__acquire", "__release", "__cond_lock",
-  "__printf", "__scanf", "__aligned", "__section", "__attribute_const__", "__alloc_size",
+  "__printf", "__scanf", "__aligned", "__section", "__alloc_size", "__attribute",
   "__assume_aligned", "__designated_init", "__counted_by", "__guarded_by", "__pt_guarded_by",
-  "__no_sanitize_or_inline", "__diagnose_as", "__cleanup",
+  "__no_sanitize_or_inline", "__diagnose_as", "__cleanup", "__free",
 ];
 
 /** Iterator macros: `NAME(args) stmt` reads as a loop. */
@@ -103,3 +105,11 @@ export const kernelIterators: readonly string[] = [
   "plist_for_each_entry_safe", "mt_for_each", "mas_for_each", "interval_tree_for_each_span",
   "for_each_dapm_widgets", "for_each_ethtool_rss_ctx",
 ];
+
+/** All of the above, as the C language's `languageOptions.macroHints` (heuristics on). */
+export const kernelMacroHints = {
+  annotations: kernelAnnotations,
+  annotationFunctions: kernelAnnotationFunctions,
+  iterators: kernelIterators,
+  heuristics: true,
+} as const;
