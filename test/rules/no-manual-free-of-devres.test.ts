@@ -1,7 +1,7 @@
 // RuleTester cases for devbound/no-manual-free-of-devres: a manual release (a parameter
 // branded Releases<kind>) of a devres-managed value is a double free at unbind.
 import rule from "../../packages/eslint-plugin/src/rules/no-manual-free-of-devres.js";
-import { filename, ruleTester, rendered } from "./setup.js";
+import { filename, ruleTester, rendered, typecheckCases } from "./setup.js";
 
 const code = (...lines: string[]): string => lines.join("\n");
 const RT = `import { defineDriver, devmAllocWorkqueue, devmIoremap, devmKfree, devmKzalloc, devmRequestIrq, destroyWorkqueue, freeIrq, ioremap, iounmap, kfree, kzalloc, requestIrq, type Core, type Device, type DriverOps, type Managed } from "@devbound/runtime";`;
@@ -63,7 +63,7 @@ ruleTester.run("no-manual-free-of-devres", rule, {
             {
               messageId: "dropRelease",
               data: { release: "kfree()", resource: "p" },
-              output: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, ``, `return {};`, `} });`),
+              output: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `return {};`, `} });`),
             },
           ],
         }),
@@ -73,64 +73,64 @@ ruleTester.run("no-manual-free-of-devres", rule, {
     {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, `kfree(q);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "q", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, ``, `}`))],
+      errors: [doubleFree(5, 1, { resource: "q", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, `}`))],
     },
     // renamed imports
     {
       filename,
       code: code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, `free(p);`, `}`),
-      errors: [doubleFree(4, 1, { resource: "p", origin: "from zalloc()", owner: "its device", release: "free()" }, code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, ``, `}`))],
+      errors: [doubleFree(4, 1, { resource: "p", origin: "from zalloc()", owner: "its device", release: "free()" }, code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, `}`))],
     },
     // re-exported under other names from another module
     {
       filename,
       code: code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, `release(p);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "p", origin: "from allocManaged()", owner: "its device", release: "release()" }, code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, ``, `}`))],
+      errors: [doubleFree(5, 1, { resource: "p", origin: "from allocManaged()", owner: "its device", release: "release()" }, code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, `}`))],
     },
     // driver data destructured in remove(), IRQ and memory
     {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `freeIrq(irq);`, `kfree(priv);`, `} });`),
       errors: [
-        doubleFree(7, 1, { resource: "irq", origin: "from devmRequestIrq()", owner: "foo", release: "freeIrq()" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, ``, `kfree(priv);`, `} });`)),
-        doubleFree(8, 1, { resource: "priv", origin: "from devmKzalloc()", owner: "foo", release: "kfree()" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `freeIrq(irq);`, ``, `} });`)),
+        doubleFree(7, 1, { resource: "irq", origin: "from devmRequestIrq()", owner: "foo", release: "freeIrq()" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `kfree(priv);`, `} });`)),
+        doubleFree(8, 1, { resource: "priv", origin: "from devmKzalloc()", owner: "foo", release: "kfree()" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `freeIrq(irq);`, `} });`)),
       ],
     },
     // a member embedded in a managed allocation (initialised inside it)
     {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, `kfree(priv.buf);`, `}`),
-      errors: [doubleFree(4, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, ``, `}`))],
+      errors: [doubleFree(4, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, `}`))],
     },
     // helper in another file releases its parameter
     {
       filename,
       code: code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `dropBuf(b);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "dropBuf() (through kfree())" }, code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, ``, `}`))],
+      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "dropBuf() (through kfree())" }, code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `}`))],
     },
     // helper in another file releases a member of its parameter (embedded in devres memory)
     {
       filename,
       code: code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, `dropInner(priv);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "dropInner() (through kfree())" }, code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, ``, `}`))],
+      errors: [doubleFree(5, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "dropInner() (through kfree())" }, code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, `}`))],
     },
     // helper in another file returns a managed allocation under an unbranded type
     {
       filename,
       code: code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, `kfree(b);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, ``, `}`))],
+      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, `}`))],
     },
     // Devres<Mmio>.access() yields the managed mapping
     {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "mmio", probe(dev) {`, `const regs = devmIoremap(dev);`, `iounmap(regs.access(dev));`, `return {};`, `} });`),
-      errors: [doubleFree(4, 1, { resource: "regs.access(dev)", origin: "from devmIoremap()", owner: "mmio", release: "iounmap()" }, code(RT, `export const d = defineDriver({ name: "mmio", probe(dev) {`, `const regs = devmIoremap(dev);`, ``, `return {};`, `} });`))],
+      errors: [doubleFree(4, 1, { resource: "regs.access(dev)", origin: "from devmIoremap()", owner: "mmio", release: "iounmap()" }, code(RT, `export const d = defineDriver({ name: "mmio", probe(dev) {`, `const regs = devmIoremap(dev);`, `return {};`, `} });`))],
     },
     // async remove(), awaited destroyWorkqueue of a devm workqueue
     {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "wq", probe(dev) {`, `const wq = devmAllocWorkqueue(dev, "wq");`, `return { wq };`, `}, async remove(_dev, { wq }) {`, `await destroyWorkqueue(wq);`, `} });`),
-      errors: [doubleFree(6, 7, { resource: "wq", origin: "from devmAllocWorkqueue()", owner: "wq", release: "destroyWorkqueue()" }, code(RT, `export const d = defineDriver({ name: "wq", probe(dev) {`, `const wq = devmAllocWorkqueue(dev, "wq");`, `return { wq };`, `}, async remove(_dev, { wq }) {`, ``, `} });`))],
+      errors: [doubleFree(6, 7, { resource: "wq", origin: "from devmAllocWorkqueue()", owner: "wq", release: "destroyWorkqueue()" }, code(RT, `export const d = defineDriver({ name: "wq", probe(dev) {`, `const wq = devmAllocWorkqueue(dev, "wq");`, `return { wq };`, `}, async remove(_dev, { wq }) {`, `} });`))],
     },
     // class driver: a managed allocation kept in a field, freed in remove()
     {
@@ -142,7 +142,7 @@ ruleTester.run("no-manual-free-of-devres", rule, {
           data: { resource: "this.rx", origin: "from devmKzalloc()", owner: "foo-class", release: "kfree()" },
           line: 6,
           column: 30,
-          suggestions: [{ messageId: "dropRelease", data: { release: "kfree()", resource: "this.rx" }, output: code(RT, `export class Foo implements DriverOps<object> {`, `readonly name = "foo-class";`, `rx = { n: 0 };`, `probe(dev: Device<Core>) { this.rx = devmKzalloc(dev, () => ({ n: 0 })); return {}; }`, `remove(_dev: Device<Core>) {  }`, `}`) }],
+          suggestions: [{ messageId: "dropRelease", data: { release: "kfree()", resource: "this.rx" }, output: code(RT, `export class Foo implements DriverOps<object> {`, `readonly name = "foo-class";`, `rx = { n: 0 };`, `probe(dev: Device<Core>) { this.rx = devmKzalloc(dev, () => ({ n: 0 })); return {}; }`, `remove(_dev: Device<Core>) { }`, `}`) }],
         },
       ],
     },
@@ -150,7 +150,7 @@ ruleTester.run("no-manual-free-of-devres", rule, {
     {
       filename,
       code: code(RT, `import { allocManagedBuf, type Buf } from "./no-manual-free-of-devres-helpers.js";`, `interface Bufs { rx: Buf }`, `export class Foo implements DriverOps<Bufs> {`, `readonly name = "bufs";`, `probe(dev: Device<Core>): Bufs { return { rx: allocManagedBuf(dev) }; }`, `remove(_dev: Device<Core>, bufs: Bufs) {`, `kfree(bufs.rx);`, `}`, `}`),
-      errors: [doubleFree(8, 1, { resource: "bufs.rx", origin: "from devmKzalloc()", owner: "bufs", release: "kfree()" }, code(RT, `import { allocManagedBuf, type Buf } from "./no-manual-free-of-devres-helpers.js";`, `interface Bufs { rx: Buf }`, `export class Foo implements DriverOps<Bufs> {`, `readonly name = "bufs";`, `probe(dev: Device<Core>): Bufs { return { rx: allocManagedBuf(dev) }; }`, `remove(_dev: Device<Core>, bufs: Bufs) {`, ``, `}`, `}`))],
+      errors: [doubleFree(8, 1, { resource: "bufs.rx", origin: "from devmKzalloc()", owner: "bufs", release: "kfree()" }, code(RT, `import { allocManagedBuf, type Buf } from "./no-manual-free-of-devres-helpers.js";`, `interface Bufs { rx: Buf }`, `export class Foo implements DriverOps<Bufs> {`, `readonly name = "bufs";`, `probe(dev: Device<Core>): Bufs { return { rx: allocManagedBuf(dev) }; }`, `remove(_dev: Device<Core>, bufs: Bufs) {`, `}`, `}`))],
     },
     // inside a deferred callback: still a second release
     {
@@ -162,7 +162,56 @@ ruleTester.run("no-manual-free-of-devres", rule, {
     {
       filename,
       code: code(RT, `export function f(p: Managed<{ n: number }>) {`, `kfree(p);`, `}`),
-      errors: [doubleFree(3, 1, { resource: "p", origin: "typed Managed", owner: "its device", release: "kfree()" }, code(RT, `export function f(p: Managed<{ n: number }>) {`, ``, `}`))],
+      errors: [doubleFree(3, 1, { resource: "p", origin: "typed Managed", owner: "its device", release: "kfree()" }, code(RT, `export function f(p: Managed<{ n: number }>) {`, `}`))],
     },
   ],
 });
+
+// ---- suggestion shapes: what is dropped, and that nothing is left behind ------------------
+// (rules-docs/no-manual-free-of-devres.md, "Suggestion"). Every output must also type-check.
+const F = (...body: string[]) => code(RT, `declare function check(): boolean;`, `export function f(dev: Device<Core>) {`, `  const p = devmKzalloc(dev, () => ({ n: 0 }));`, ...body, `}`);
+const P = { resource: "p", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" };
+const shape = (line: number, column: number, messageId: "dropRelease" | "dropReleaseIf" | "keepElse" | null, output?: string) => ({
+  messageId: "doubleFree" as const,
+  data: P,
+  line,
+  column,
+  suggestions: messageId ? [{ messageId, data: { release: "kfree()", resource: "p" }, output: output! }] : [],
+});
+const shapes = [
+  // alone on its line, indented, with a trailing comment: the whole line goes
+  { name: "alone on its line", code: F(`  kfree(p); // done with it`, `  return p.n;`), errors: [shape(5, 3, "dropRelease", F(`  return p.n;`))] },
+  // code after it on the line: the statement and the blanks after it
+  { name: "code after it", code: F(`  kfree(p);  void p.n;`), errors: [shape(5, 3, "dropRelease", F(`  void p.n;`))] },
+  // code before it on the line: the statement and the blanks before it
+  { name: "code before it", code: F(`  void p.n; kfree(p);`), errors: [shape(5, 13, "dropRelease", F(`  void p.n;`))] },
+  // the last line of a file without a final newline
+  {
+    name: "last line, no newline",
+    code: code(RT, `declare const dev: Device<Core>;`, `export const p = devmKzalloc(dev, () => ({ n: 0 }));`, `kfree(p);`),
+    errors: [shape(4, 1, "dropRelease", code(RT, `declare const dev: Device<Core>;`, `export const p = devmKzalloc(dev, () => ({ n: 0 }));`))],
+  },
+  // braceless `if` whose condition has no side effects: the whole `if`
+  { name: "if (pure) release", code: F(`  if (p.n === 0) kfree(p);`, `  return p.n;`), errors: [shape(5, 18, "dropReleaseIf", F(`  return p.n;`))] },
+  // braceless `if` whose condition has side effects: no suggestion (`check()` must still run)
+  { name: "if (impure) release", code: F(`  if (check()) kfree(p);`), errors: [shape(5, 16, null)] },
+  // braced `if`: the statement inside
+  { name: "if (c) { release }", code: F(`  if (p.n) {`, `    kfree(p);`, `  }`), errors: [shape(6, 5, "dropRelease", F(`  if (p.n) {`, `  }`))] },
+  // the release is the braceless `then` of an if/else: the else branch under the negated condition
+  { name: "if (c) release; else x", code: F(`  if (p.n > 1) kfree(p);`, `  else p.n = 1;`), errors: [shape(5, 16, "keepElse", F(`  if (!(p.n > 1)) p.n = 1;`))] },
+  { name: "if (!c) release; else x", code: F(`  if (!p.n) kfree(p);`, `  else p.n = 1;`), errors: [shape(5, 13, "keepElse", F(`  if (p.n) p.n = 1;`))] },
+  // ... but not when the else is an `else if` chain
+  { name: "if (c) release; else if", code: F(`  if (p.n) kfree(p);`, `  else if (check()) p.n = 1;`), errors: [shape(5, 12, null)] },
+  // the release is the braceless `else`: ` else release` goes
+  { name: "if (c) x; else release", code: F(`  if (p.n) p.n = 0;`, `  else kfree(p);`, `  return p.n;`), errors: [shape(6, 8, "dropRelease", F(`  if (p.n) p.n = 0;`, `  return p.n;`))] },
+  // `else if (pure) release`: the `else if` goes
+  { name: "else if (pure) release", code: F(`  if (p.n) p.n = 0;`, `  else if (p.n === 0) kfree(p);`), errors: [shape(6, 23, "dropReleaseIf", F(`  if (p.n) p.n = 0;`))] },
+  // a loop body or an expression: no suggestion
+  { name: "loop body", code: F(`  for (let i = 0; i < 1; i++) kfree(p);`), errors: [shape(5, 31, null)] },
+  { name: "expression", code: F(`  void (p.n === 0 && kfree(p));`), errors: [shape(5, 22, null)] },
+].map((c) => ({ ...c, filename }));
+
+ruleTester.run("no-manual-free-of-devres: suggestion shapes", rule, { valid: [], invalid: shapes });
+// Each case's code and each suggestion's output, once (RuleTester refuses duplicate cases).
+const texts = new Set(shapes.flatMap((c) => [c.code, ...c.errors.flatMap((e) => e.suggestions.map((s) => s.output))]));
+typecheckCases("no-manual-free-of-devres: suggestion shapes", { valid: [...texts].map((t) => ({ code: t })), invalid: [] });

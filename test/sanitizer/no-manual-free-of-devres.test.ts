@@ -16,6 +16,7 @@ const cases: Array<[string, DriverOps<unknown>, RegExp]> = [
   ["iounmap() of a devm mapping", bad.mmioDriver as DriverOps<unknown>, /iounmap\(\).*devmIoremap/],
   ["kfree() through an interface and a helper's return (class driver)", new bad.BufferDriver() as DriverOps<unknown>, /kfree\(\) of devmKzalloc allocation/],
   ["kfree() inside a helper in another module", bad.txDriver as DriverOps<unknown>, /kfree\(\) of devmKzalloc allocation/],
+  ["a conditional kfree() (the condition holds)", bad.condDriver as DriverOps<unknown>, /kfree\(\) of devmKzalloc allocation/],
 ];
 
 describe("no-manual-free-of-devres under the sanitizer", () => {
