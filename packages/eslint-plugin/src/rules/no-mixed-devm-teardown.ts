@@ -6,12 +6,14 @@
  * `checkDevresWithRemove` (strict): any devres registration in a driver that has remove()
  * (debug check 2 of seeds/001, a soft check).
  */
+import type { CNode } from "@devbound/eslint-language-c";
 import { createRule } from "../util/create-rule.js";
+import { checkNoMixedDevmTeardown, cMessages } from "../c/checks/no-mixed-devm-teardown.js";
 import { getAnalysis, typeInfoMessages, managedKindOf, boundCallbacksOf, driverDisplayName, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/index.js";
 
 type Options = [{ checkDevresWithRemove?: boolean }];
 
-export default createRule<Options, keyof typeof typeInfoMessages | "callbackUsesRemoved" | "callbackUsesRemovedVia" | "devmAfterManual" | "devresWithRemove">({
+export default createRule<Options, keyof typeof typeInfoMessages | keyof typeof cMessages | "callbackUsesRemoved" | "callbackUsesRemovedVia" | "devmAfterManual" | "devresWithRemove">({
   name: "no-mixed-devm-teardown",
   meta: {
     type: "problem",
@@ -44,9 +46,21 @@ export default createRule<Options, keyof typeof typeInfoMessages | "callbackUses
         "{{callee}}() registers devres after `{{resource}}` was acquired, which {{driver}}'s remove() frees with {{release}}; devres releases it only after remove() returns, so at unbind `{{resource}}` is gone first, the reverse of probe order.",
       devresWithRemove:
         "{{callee}}() registers devres in {{driver}}, which also has remove(): devres is released only after remove() returns; make sure it does not depend on anything remove() tears down.",
+      // C (src/c/checks/no-mixed-devm-teardown.ts): the same two bugs, naming lines in the file
+      ...cMessages,
     },
   },
   defaultOptions: [{ checkDevresWithRemove: false }],
+  // C files (language devbound/c): src/c/checks/no-mixed-devm-teardown.ts
+  c(context) {
+    return {
+      translation_unit(node: unknown) {
+        for (const r of checkNoMixedDevmTeardown(node as CNode, context.sourceCode.text)) {
+          context.report({ loc: r.node.loc, messageId: r.messageId, data: r.data });
+        }
+      },
+    } as never;
+  },
   create(context, [{ checkDevresWithRemove = false }]) {
     return {
       Program() {

@@ -129,12 +129,13 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string): CReport[] {
         const v = releaseVerbs(t.kind);
         const acq = lastAcquisition(probe, t, undefined);
         reported.add(step.anchor);
+        const queue = workqueue ? ` (queued on the devm workqueue \`${src(workqueueExpr(an, probe, workqueue) ?? reg.call)}\`)` : "";
         reports.push({
           node: step.anchor,
           messageId: "cCallbackUsesTornDown",
           data: {
             callback: cb.fn.name,
-            callee: calleeText(step),
+            callee: calleeText(step) + queue,
             resource: src(t.expr),
             useLine: lineOf(use.expr),
             remove: removeName,
@@ -186,6 +187,11 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string): CReport[] {
     }
   }
   return reports.sort((a, b) => a.node.range[0] - b.node.range[0]);
+}
+
+/** The member a devm workqueue was stored in, as probe() wrote it. */
+function workqueueExpr(an: TeardownAnalysis, probe: ProbeEvents, queue: Place): CNode | undefined {
+  return probe.acquisitions.find((a) => a.managed && placeKey(a.place) === placeKey(queue))?.expr;
 }
 
 /** The last manual acquisition in probe() of what `t` tears down (before `before`, when given). */

@@ -1,0 +1,1984 @@
+// RuleTester cases for devbound/no-mixed-devm-teardown on C (language devbound/c, the kernel
+// macro hints as devbound.configs.kernel passes them). Each case is a small kernel-style driver
+// written here; messages and locations are pinned exactly.
+//   (a) a devm callback (IRQ handler, threaded handler, devm action, devm work) using what
+//       remove() tears down: reported at the registration in probe() (or the helper call making it)
+//   (b) a devm registration whose callbacks are not in the file, after a manual acquisition that
+//       remove() tears down: reported at the first such registration after it
+import { RuleTester } from "eslint";
+import { afterAll, describe, it } from "vitest";
+import devbound from "../../packages/eslint-plugin/src/index.js";
+import { kernelMacroHints } from "../../packages/eslint-plugin/src/c/vocabulary/hints.js";
+
+const tester = RuleTester as unknown as { afterAll: unknown; describe: unknown; it: unknown; itOnly: unknown };
+tester.afterAll = afterAll;
+tester.describe = describe;
+tester.it = it;
+tester.itOnly = it.only;
+
+const ruleTester = new RuleTester({
+  plugins: { devbound: devbound as never },
+  language: "devbound/c",
+  languageOptions: { macroHints: kernelMacroHints } as never,
+});
+const rule = devbound.rules["no-mixed-devm-teardown"] as never;
+/** A C file written as a template literal: the newline after the opening backtick is not part of it (line 1 is the next line). */
+const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
+
+ruleTester.run("no-mixed-devm-teardown (C)", rule, {
+  valid: [
+    // everything devm, no remove()
+    {
+      filename: "good01.c",
+      code: c`
+struct foo_priv {
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t foo_isr(int irq, void *data)
+{
+	struct foo_priv *priv = data;
+
+	priv->buf[0] = 1;
+	return IRQ_HANDLED;
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = devm_kzalloc(&pdev->dev, 64, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	return devm_request_irq(&pdev->dev, priv->irq, foo_isr, 0, "foo", priv);
+}
+
+static struct platform_driver foo_driver = {
+	.probe = foo_probe,
+	.driver = { .name = "foo" },
+};
+module_platform_driver(foo_driver);
+`,
+    },
+    // everything manual: remove() frees the IRQ first, then what the handler uses
+    {
+      filename: "good02.c",
+      code: c`
+struct foo_priv {
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t foo_isr(int irq, void *data)
+{
+	struct foo_priv *priv = data;
+
+	priv->buf[0] = 1;
+	return IRQ_HANDLED;
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv;
+	int ret;
+
+	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = kzalloc(64, GFP_KERNEL);
+	if (!priv->buf) {
+		ret = -ENOMEM;
+		goto err_priv;
+	}
+	ret = request_irq(priv->irq, foo_isr, 0, "foo", priv);
+	if (ret)
+		goto err_buf;
+	platform_set_drvdata(pdev, priv);
+	return 0;
+
+err_buf:
+	kfree(priv->buf);
+err_priv:
+	kfree(priv);
+	return ret;
+}
+
+static int foo_remove(struct platform_device *pdev)
+{
+	struct foo_priv *priv = platform_get_drvdata(pdev);
+
+	free_irq(priv->irq, priv);
+	kfree(priv->buf);
+	kfree(priv);
+	return 0;
+}
+
+static struct platform_driver foo_driver = {
+	.probe = foo_probe,
+	.remove = foo_remove,
+	.driver = { .name = "foo" },
+};
+module_platform_driver(foo_driver);
+`,
+    },
+    // remove() frees something the handler never reaches
+    {
+      filename: "good03.c",
+      code: c`
+struct fw_priv {
+	void __iomem *base;
+	u8 *fw_copy;
+	u32 status;
+	int irq;
+};
+
+static irqreturn_t fw_isr(int irq, void *data)
+{
+	struct fw_priv *priv = data;
+
+	priv->status = readl(priv->base);
+	return IRQ_HANDLED;
+}
+
+static int fw_probe(struct platform_device *pdev)
+{
+	struct fw_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(priv->base))
+		return PTR_ERR(priv->base);
+	priv->fw_copy = kmemdup(fw_blob, sizeof(fw_blob), GFP_KERNEL);
+	if (!priv->fw_copy)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, fw_isr, 0, "fw", priv);
+}
+
+static int fw_remove(struct platform_device *pdev)
+{
+	struct fw_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->fw_copy);
+	return 0;
+}
+
+static struct platform_driver fw_driver = {
+	.probe = fw_probe,
+	.remove = fw_remove,
+	.driver = { .name = "fw" },
+};
+module_platform_driver(fw_driver);
+`,
+    },
+    // remove() frees the devm IRQ (devm_free_irq) before the buffer
+    {
+      filename: "good04.c",
+      code: c`
+struct foo_priv {
+	void __iomem *base;
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t foo_isr(int irq, void *data)
+{
+	struct foo_priv *priv = data;
+
+	priv->buf[0] = readl(priv->base);
+	return IRQ_HANDLED;
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = kzalloc(64, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, foo_isr, 0, "foo", priv);
+}
+
+static int foo_remove(struct platform_device *pdev)
+{
+	struct foo_priv *priv = platform_get_drvdata(pdev);
+
+	devm_free_irq(&pdev->dev, priv->irq, priv);
+	kfree(priv->buf);
+	return 0;
+}
+
+static struct platform_driver foo_driver = {
+	.probe = foo_probe,
+	.remove = foo_remove,
+	.driver = { .name = "foo" },
+};
+module_platform_driver(foo_driver);
+`,
+    },
+    // remove() disables the IRQ before the free
+    {
+      filename: "good05.c",
+      code: c`
+struct foo_priv {
+	void __iomem *base;
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t foo_isr(int irq, void *data)
+{
+	struct foo_priv *priv = data;
+
+	priv->buf[0] = readl(priv->base);
+	return IRQ_HANDLED;
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = kzalloc(64, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, foo_isr, 0, "foo", priv);
+}
+
+static int foo_remove(struct platform_device *pdev)
+{
+	struct foo_priv *priv = platform_get_drvdata(pdev);
+
+	disable_irq(priv->irq);
+	kfree(priv->buf);
+	return 0;
+}
+
+static struct platform_driver foo_driver = {
+	.probe = foo_probe,
+	.remove = foo_remove,
+	.driver = { .name = "foo" },
+};
+module_platform_driver(foo_driver);
+`,
+    },
+    // remove() synchronises the IRQ before the free
+    {
+      filename: "good06.c",
+      code: c`
+struct foo_priv {
+	void __iomem *base;
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t foo_isr(int irq, void *data)
+{
+	struct foo_priv *priv = data;
+
+	priv->buf[0] = readl(priv->base);
+	return IRQ_HANDLED;
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = kzalloc(64, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, foo_isr, 0, "foo", priv);
+}
+
+static int foo_remove(struct platform_device *pdev)
+{
+	struct foo_priv *priv = platform_get_drvdata(pdev);
+
+	synchronize_irq(priv->irq);
+	kfree(priv->buf);
+	return 0;
+}
+
+static struct platform_driver foo_driver = {
+	.probe = foo_probe,
+	.remove = foo_remove,
+	.driver = { .name = "foo" },
+};
+module_platform_driver(foo_driver);
+`,
+    },
+    // devm_add_action_or_reset() orders the clock's teardown after the controller's; no remove()
+    {
+      filename: "good07.c",
+      code: c`
+struct qspi {
+	struct spi_controller *ctlr;
+	struct clk *clk;
+};
+
+static void qspi_clk_off(void *clk)
+{
+	clk_disable_unprepare(clk);
+}
+
+static int qspi_probe(struct platform_device *pdev)
+{
+	struct spi_controller *ctlr;
+	struct qspi *qspi;
+	int ret;
+
+	ctlr = devm_spi_alloc_host(&pdev->dev, sizeof(*qspi));
+	if (!ctlr)
+		return -ENOMEM;
+	qspi = spi_controller_get_devdata(ctlr);
+	qspi->clk = devm_clk_get(&pdev->dev, "ref");
+	if (IS_ERR(qspi->clk))
+		return PTR_ERR(qspi->clk);
+	ret = clk_prepare_enable(qspi->clk);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(&pdev->dev, qspi_clk_off, qspi->clk);
+	if (ret)
+		return ret;
+	return devm_spi_register_controller(&pdev->dev, ctlr);
+}
+
+static struct platform_driver qspi_driver = {
+	.probe = qspi_probe,
+	.driver = { .name = "qspi" },
+};
+module_platform_driver(qspi_driver);
+`,
+    },
+    // a non-devm work cancelled with cancel_work_sync() in remove() before the free
+    {
+      filename: "good08.c",
+      code: c`
+struct led_priv {
+	struct work_struct work;
+	u8 *pattern;
+	int irq;
+};
+
+static void led_work(struct work_struct *work)
+{
+	struct led_priv *priv = container_of(work, struct led_priv, work);
+
+	priv->pattern[0] ^= 1;
+}
+
+static int led_probe(struct platform_device *pdev)
+{
+	struct led_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->pattern = kzalloc(16, GFP_KERNEL);
+	if (!priv->pattern)
+		return -ENOMEM;
+	INIT_WORK(&priv->work, led_work);
+	platform_set_drvdata(pdev, priv);
+	schedule_work(&priv->work);
+	return 0;
+}
+
+static int led_remove(struct platform_device *pdev)
+{
+	struct led_priv *priv = platform_get_drvdata(pdev);
+
+	cancel_work_sync(&priv->work);
+	kfree(priv->pattern);
+	return 0;
+}
+
+static struct platform_driver led_driver = {
+	.probe = led_probe,
+	.remove = led_remove,
+	.driver = { .name = "led" },
+};
+module_platform_driver(led_driver);
+`,
+    },
+    // a devm_work_autocancel work cancelled in remove() before the free
+    {
+      filename: "good09.c",
+      code: c`
+#include <linux/devm-helpers.h>
+
+struct qux_priv {
+	struct work_struct rx_work;
+	u8 *rx_buf;
+	size_t rx_len;
+};
+
+static void qux_rx_work(struct work_struct *work)
+{
+	struct qux_priv *priv = container_of(work, struct qux_priv, rx_work);
+
+	memset(priv->rx_buf, 0, priv->rx_len);
+}
+
+static int qux_probe(struct platform_device *pdev)
+{
+	struct qux_priv *priv;
+	int ret;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->rx_len = 256;
+	priv->rx_buf = kmalloc(priv->rx_len, GFP_KERNEL);
+	if (!priv->rx_buf)
+		return -ENOMEM;
+	ret = devm_work_autocancel(&pdev->dev, &priv->rx_work, qux_rx_work);
+	if (ret) {
+		kfree(priv->rx_buf);
+		return ret;
+	}
+	platform_set_drvdata(pdev, priv);
+	return 0;
+}
+
+static int qux_remove(struct platform_device *pdev)
+{
+	struct qux_priv *priv = platform_get_drvdata(pdev);
+
+	cancel_work_sync(&priv->rx_work);
+	kfree(priv->rx_buf);
+	return 0;
+}
+
+static struct platform_driver qux_driver = {
+	.probe = qux_probe,
+	.remove = qux_remove,
+	.driver = { .name = "qux" },
+};
+module_platform_driver(qux_driver);
+`,
+    },
+    // a devm allocation (not a registration) after a manual one
+    {
+      filename: "good10.c",
+      code: c`
+struct cache_priv {
+	u8 *cache;
+	u8 *lut;
+};
+
+static int cache_probe(struct platform_device *pdev)
+{
+	struct cache_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->cache = vzalloc(SZ_1M);
+	if (!priv->cache)
+		return -ENOMEM;
+	priv->lut = devm_kzalloc(&pdev->dev, 256, GFP_KERNEL);
+	if (!priv->lut) {
+		vfree(priv->cache);
+		return -ENOMEM;
+	}
+	platform_set_drvdata(pdev, priv);
+	return 0;
+}
+
+static int cache_remove(struct platform_device *pdev)
+{
+	struct cache_priv *priv = platform_get_drvdata(pdev);
+
+	vfree(priv->cache);
+	return 0;
+}
+
+static struct platform_driver cache_driver = {
+	.probe = cache_probe,
+	.remove = cache_remove,
+	.driver = { .name = "cache" },
+};
+module_platform_driver(cache_driver);
+`,
+    },
+    // remove() kfrees a devm buffer: no-manual-free-of-devres's double free, not reported here
+    {
+      filename: "good11.c",
+      code: c`
+struct foo_priv {
+	void __iomem *base;
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t foo_isr(int irq, void *data)
+{
+	struct foo_priv *priv = data;
+
+	priv->buf[0] = readl(priv->base);
+	return IRQ_HANDLED;
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = devm_kzalloc(&pdev->dev, 64, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, foo_isr, 0, "foo", priv);
+}
+
+static int foo_remove(struct platform_device *pdev)
+{
+	struct foo_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->buf);
+	return 0;
+}
+
+static struct platform_driver foo_driver = {
+	.probe = foo_probe,
+	.remove = foo_remove,
+	.driver = { .name = "foo" },
+};
+module_platform_driver(foo_driver);
+`,
+    },
+    // a timer (not devm) deleted with del_timer_sync() in remove() before the free
+    {
+      filename: "good12.c",
+      code: c`
+struct wd_priv {
+	struct timer_list timer;
+	u32 *counters;
+};
+
+static void wd_timer_fn(struct timer_list *t)
+{
+	struct wd_priv *priv = from_timer(priv, t, timer);
+
+	priv->counters[0]++;
+	mod_timer(&priv->timer, jiffies + HZ);
+}
+
+static int wd_probe(struct platform_device *pdev)
+{
+	struct wd_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->counters = kcalloc(4, sizeof(u32), GFP_KERNEL);
+	if (!priv->counters)
+		return -ENOMEM;
+	timer_setup(&priv->timer, wd_timer_fn, 0);
+	mod_timer(&priv->timer, jiffies + HZ);
+	platform_set_drvdata(pdev, priv);
+	return 0;
+}
+
+static int wd_remove(struct platform_device *pdev)
+{
+	struct wd_priv *priv = platform_get_drvdata(pdev);
+
+	del_timer_sync(&priv->timer);
+	kfree(priv->counters);
+	return 0;
+}
+
+static struct platform_driver wd_driver = {
+	.probe = wd_probe,
+	.remove = wd_remove,
+	.driver = { .name = "wd" },
+};
+module_platform_driver(wd_driver);
+`,
+    },
+    // not a driver: no remove() to mix with
+    {
+      filename: "good13.c",
+      code: c`
+struct helper_ctx {
+	u8 *buf;
+};
+
+static irqreturn_t helper_isr(int irq, void *data)
+{
+	struct helper_ctx *ctx = data;
+
+	ctx->buf[0] = 0;
+	return IRQ_HANDLED;
+}
+
+int helper_attach(struct device *dev, struct helper_ctx *ctx, int irq)
+{
+	ctx->buf = kzalloc(8, GFP_KERNEL);
+	if (!ctx->buf)
+		return -ENOMEM;
+	return devm_request_irq(dev, irq, helper_isr, 0, "helper", ctx);
+}
+
+void helper_detach(struct helper_ctx *ctx)
+{
+	kfree(ctx->buf);
+}
+`,
+    },
+    // two drivers in one file, same field names: the devm handler of b uses b's devm buffer; a frees its own
+    {
+      filename: "good14.c",
+      code: c`
+struct a_priv {
+	u8 *buf;
+};
+
+struct b_priv {
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t b_isr(int irq, void *data)
+{
+	struct b_priv *priv = data;
+
+	priv->buf[0] = 1;
+	return IRQ_HANDLED;
+}
+
+static int a_probe(struct platform_device *pdev)
+{
+	struct a_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = kzalloc(32, GFP_KERNEL);
+	platform_set_drvdata(pdev, priv);
+	return priv->buf ? 0 : -ENOMEM;
+}
+
+static int a_remove(struct platform_device *pdev)
+{
+	struct a_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->buf);
+	return 0;
+}
+
+static int b_probe(struct platform_device *pdev)
+{
+	struct b_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = devm_kzalloc(&pdev->dev, 32, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	return devm_request_irq(&pdev->dev, priv->irq, b_isr, 0, "b", priv);
+}
+
+static int b_remove(struct platform_device *pdev)
+{
+	return 0;
+}
+
+static struct platform_driver a_driver = { .probe = a_probe, .remove = a_remove, .driver = { .name = "a" } };
+static struct platform_driver b_driver = { .probe = b_probe, .remove = b_remove, .driver = { .name = "b" } };
+`,
+    },
+    // odd code: unknown macros, ERROR subtrees, kernel-typed locals that have no place: no report, no crash
+    {
+      filename: "good15.c",
+      code: c`
+struct odd_priv {
+	struct clk *clk;
+	int irq;
+	DECLARE_BITMAP(flags, 8);
+};
+
+static irqreturn_t odd_isr(int irq, void *data)
+{
+	struct clk *clk = some_lookup(data);
+
+	FOO_MACRO(clk) {
+		clk_get_rate(clk)
+	}
+	return IRQ_HANDLED;
+}
+
+static int odd_probe(struct platform_device *pdev)
+{
+	struct odd_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	struct clk *clk;
+
+	clk = clk_get(&pdev->dev, NULL);
+	priv->clk = devm_clk_get(&pdev->dev, "x");
+	return devm_request_irq(&pdev->dev, priv->irq, odd_isr, 0, "odd", priv) ?: 0;
+}
+
+static int odd_remove(struct platform_device *pdev)
+{
+	struct clk *clk = lookup_other_clk(pdev);
+
+	clk_put(clk);
+	return 0;
+}
+
+static struct platform_driver odd_driver = {
+	.probe = odd_probe,
+	.remove = odd_remove,
+	.driver = { .name = "odd" },
+};
+module_platform_driver(odd_driver);
+`,
+    },
+    // a remove() helper frees the threaded IRQ (devm_free_irq) before the clock is disabled
+    {
+      filename: "good16.c",
+      code: c`
+struct bar_data {
+	struct i2c_client *client;
+	struct clk *clk;
+};
+
+static int bar_read_status(struct bar_data *data)
+{
+	unsigned long rate = clk_get_rate(data->clk);
+
+	return i2c_smbus_read_byte_data(data->client, rate > 1000000 ? 0x10 : 0x11);
+}
+
+static irqreturn_t bar_irq_thread(int irq, void *dev_id)
+{
+	bar_read_status(dev_id);
+	return IRQ_HANDLED;
+}
+
+static int bar_probe(struct i2c_client *client)
+{
+	struct bar_data *data;
+	int ret;
+
+	data = devm_kzalloc(&client->dev, sizeof(*data), GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	data->client = client;
+	data->clk = devm_clk_get(&client->dev, NULL);
+	if (IS_ERR(data->clk))
+		return PTR_ERR(data->clk);
+	ret = clk_prepare_enable(data->clk);
+	if (ret)
+		return ret;
+	i2c_set_clientdata(client, data);
+	ret = devm_request_threaded_irq(&client->dev, client->irq, NULL, bar_irq_thread,
+					IRQF_ONESHOT, "bar", data);
+	if (ret)
+		goto err_clk;
+	return 0;
+
+err_clk:
+	clk_disable_unprepare(data->clk);
+	return ret;
+}
+
+static void bar_quiesce(struct bar_data *data)
+{
+	devm_free_irq(&data->client->dev, data->client->irq, data);
+}
+
+static void bar_remove(struct i2c_client *client)
+{
+	struct bar_data *data = i2c_get_clientdata(client);
+
+	bar_quiesce(data);
+	clk_disable_unprepare(data->clk);
+}
+
+static struct i2c_driver bar_driver = {
+	.driver = { .name = "bar" },
+	.probe_new = bar_probe,
+	.remove = bar_remove,
+};
+module_i2c_driver(bar_driver);
+`,
+    },
+    // remove() releases the devm action (devm_release_action) before destroying the workqueue
+    {
+      filename: "good17.c",
+      code: c`
+struct baz_priv {
+	struct workqueue_struct *wq;
+	struct device *dev;
+};
+
+static void baz_flush(void *data)
+{
+	struct baz_priv *priv = data;
+
+	flush_workqueue(priv->wq);
+}
+
+static int baz_probe(struct platform_device *pdev)
+{
+	struct baz_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->wq = alloc_workqueue("baz", WQ_HIGHPRI, 0);
+	if (!priv->wq)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_add_action_or_reset(&pdev->dev, baz_flush, priv);
+}
+
+static int baz_remove(struct platform_device *pdev)
+{
+	struct baz_priv *priv = platform_get_drvdata(pdev);
+
+	devm_release_action(&pdev->dev, baz_flush, priv);
+	destroy_workqueue(priv->wq);
+	return 0;
+}
+
+static struct platform_driver baz_driver = {
+	.probe = baz_probe,
+	.remove = baz_remove,
+	.driver = { .name = "baz" },
+};
+module_platform_driver(baz_driver);
+`,
+    },
+  ],
+  invalid: [
+    // (a) the issue's example: probe kzallocs priv->buf and requests a devm IRQ; remove() kfrees the buffer the handler (priv from its void *data) writes
+    {
+      filename: "bad01.c",
+      code: c`
+struct foo_priv {
+	void __iomem *base;
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t foo_isr(int irq, void *data)
+{
+	struct foo_priv *priv = data;
+
+	priv->buf[0] = readl(priv->base);
+	return IRQ_HANDLED;
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = kzalloc(64, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, foo_isr, 0, "foo", priv);
+}
+
+static int foo_remove(struct platform_device *pdev)
+{
+	struct foo_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->buf);
+	return 0;
+}
+
+static struct platform_driver foo_driver = {
+	.probe = foo_probe,
+	.remove = foo_remove,
+	.driver = { .name = "foo" },
+};
+module_platform_driver(foo_driver);
+`,
+      errors: [
+        {
+          message:
+            "The foo_isr() callback that devm_request_irq() registers uses `priv->buf` (line 11), allocated with kzalloc() at line 22, which foo_remove() frees with kfree() at line 33; devres stops this callback only after remove() returns, so it can run on a freed `priv->buf`.",
+          line: 26,
+          column: 9,
+          endLine: 26,
+          endColumn: 73,
+        },
+      ],
+    },
+    // (a) I2C: a threaded handler (NULL primary) calls a helper that reads a clock remove() disables; goto error path in probe
+    {
+      filename: "bad02.c",
+      code: c`
+struct bar_data {
+	struct i2c_client *client;
+	struct clk *clk;
+};
+
+static int bar_read_status(struct bar_data *data)
+{
+	unsigned long rate = clk_get_rate(data->clk);
+
+	return i2c_smbus_read_byte_data(data->client, rate > 1000000 ? 0x10 : 0x11);
+}
+
+static irqreturn_t bar_irq_thread(int irq, void *dev_id)
+{
+	bar_read_status(dev_id);
+	return IRQ_HANDLED;
+}
+
+static int bar_probe(struct i2c_client *client)
+{
+	struct bar_data *data;
+	int ret;
+
+	data = devm_kzalloc(&client->dev, sizeof(*data), GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	data->client = client;
+	data->clk = devm_clk_get(&client->dev, NULL);
+	if (IS_ERR(data->clk))
+		return PTR_ERR(data->clk);
+	ret = clk_prepare_enable(data->clk);
+	if (ret)
+		return ret;
+	i2c_set_clientdata(client, data);
+	ret = devm_request_threaded_irq(&client->dev, client->irq, NULL, bar_irq_thread,
+					IRQF_ONESHOT, "bar", data);
+	if (ret)
+		goto err_clk;
+	return 0;
+
+err_clk:
+	clk_disable_unprepare(data->clk);
+	return ret;
+}
+
+static void bar_remove(struct i2c_client *client)
+{
+	struct bar_data *data = i2c_get_clientdata(client);
+
+	clk_disable_unprepare(data->clk);
+}
+
+static struct i2c_driver bar_driver = {
+	.driver = { .name = "bar" },
+	.probe_new = bar_probe,
+	.remove = bar_remove,
+};
+module_i2c_driver(bar_driver);
+`,
+      errors: [
+        {
+          message:
+            "The bar_irq_thread() callback that devm_request_threaded_irq() registers uses `data->clk` (line 8), enabled with clk_prepare_enable() at line 31, which bar_remove() disables with clk_disable_unprepare() at line 50; devres stops this callback only after remove() returns, so it can run on a disabled `data->clk`.",
+          line: 35,
+          column: 8,
+          endLine: 36,
+          endColumn: 32,
+        },
+      ],
+    },
+    // (a) a devm action flushing a workqueue remove() destroys
+    {
+      filename: "bad03.c",
+      code: c`
+struct baz_priv {
+	struct workqueue_struct *wq;
+	struct device *dev;
+};
+
+static void baz_flush(void *data)
+{
+	struct baz_priv *priv = data;
+
+	flush_workqueue(priv->wq);
+}
+
+static int baz_probe(struct platform_device *pdev)
+{
+	struct baz_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->wq = alloc_workqueue("baz", WQ_HIGHPRI, 0);
+	if (!priv->wq)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_add_action_or_reset(&pdev->dev, baz_flush, priv);
+}
+
+static int baz_remove(struct platform_device *pdev)
+{
+	struct baz_priv *priv = platform_get_drvdata(pdev);
+
+	destroy_workqueue(priv->wq);
+	return 0;
+}
+
+static struct platform_driver baz_driver = {
+	.probe = baz_probe,
+	.remove = baz_remove,
+	.driver = { .name = "baz" },
+};
+module_platform_driver(baz_driver);
+`,
+      errors: [
+        {
+          message:
+            "The baz_flush() callback that devm_add_action_or_reset() registers uses `priv->wq` (line 10), created with alloc_workqueue() at line 20, which baz_remove() destroys with destroy_workqueue() at line 31; devres stops this callback only after remove() returns, so it can run on a destroyed `priv->wq`.",
+          line: 24,
+          column: 9,
+          endLine: 24,
+          endColumn: 62,
+        },
+      ],
+    },
+    // (a) devm_work_autocancel: the work function (priv via container_of) uses a buffer remove() kfrees
+    {
+      filename: "bad04.c",
+      code: c`
+#include <linux/devm-helpers.h>
+
+struct qux_priv {
+	struct work_struct rx_work;
+	u8 *rx_buf;
+	size_t rx_len;
+};
+
+static void qux_rx_work(struct work_struct *work)
+{
+	struct qux_priv *priv = container_of(work, struct qux_priv, rx_work);
+
+	memset(priv->rx_buf, 0, priv->rx_len);
+}
+
+static int qux_probe(struct platform_device *pdev)
+{
+	struct qux_priv *priv;
+	int ret;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->rx_len = 256;
+	priv->rx_buf = kmalloc(priv->rx_len, GFP_KERNEL);
+	if (!priv->rx_buf)
+		return -ENOMEM;
+	ret = devm_work_autocancel(&pdev->dev, &priv->rx_work, qux_rx_work);
+	if (ret) {
+		kfree(priv->rx_buf);
+		return ret;
+	}
+	platform_set_drvdata(pdev, priv);
+	return 0;
+}
+
+static int qux_remove(struct platform_device *pdev)
+{
+	struct qux_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->rx_buf);
+	return 0;
+}
+
+static struct platform_driver qux_driver = {
+	.probe = qux_probe,
+	.remove = qux_remove,
+	.driver = { .name = "qux" },
+};
+module_platform_driver(qux_driver);
+`,
+      errors: [
+        {
+          message:
+            "The qux_rx_work() callback that devm_work_autocancel() registers uses `priv->rx_buf` (line 13), allocated with kmalloc() at line 25, which qux_remove() frees with kfree() at line 41; devres stops this callback only after remove() returns, so it can run on a freed `priv->rx_buf`.",
+          line: 28,
+          column: 8,
+          endLine: 28,
+          endColumn: 69,
+        },
+      ],
+    },
+    // (a) INIT_WORK work queued (by the IRQ handler) on a devm workqueue: devres drains it after remove() kfreed its table; disable_irq() fences the IRQ, not the work
+    {
+      filename: "bad05.c",
+      code: c`
+struct evt_priv {
+	struct workqueue_struct *wq;
+	struct work_struct event_work;
+	u32 *table;
+	int irq;
+};
+
+static void evt_work_fn(struct work_struct *work)
+{
+	struct evt_priv *priv = container_of(work, struct evt_priv, event_work);
+
+	priv->table[0]++;
+}
+
+static irqreturn_t evt_isr(int irq, void *dev_id)
+{
+	struct evt_priv *priv = dev_id;
+
+	queue_work(priv->wq, &priv->event_work);
+	return IRQ_HANDLED;
+}
+
+static int evt_probe(struct platform_device *pdev)
+{
+	struct evt_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->wq = devm_alloc_workqueue(&pdev->dev, "evt", 0, 0);
+	if (!priv->wq)
+		return -ENOMEM;
+	priv->table = kcalloc(16, sizeof(u32), GFP_KERNEL);
+	if (!priv->table)
+		return -ENOMEM;
+	INIT_WORK(&priv->event_work, evt_work_fn);
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, evt_isr, 0, "evt", priv);
+}
+
+static int evt_remove(struct platform_device *pdev)
+{
+	struct evt_priv *priv = platform_get_drvdata(pdev);
+
+	disable_irq(priv->irq);
+	kfree(priv->table);
+	return 0;
+}
+
+static struct platform_driver evt_driver = {
+	.probe = evt_probe,
+	.remove = evt_remove,
+	.driver = { .name = "evt" },
+};
+module_platform_driver(evt_driver);
+`,
+      errors: [
+        {
+          message:
+            "The evt_work_fn() callback that INIT_WORK() (queued on the devm workqueue `priv->wq`) registers uses `priv->table` (line 12), allocated with kcalloc() at line 33, which evt_remove() frees with kfree() at line 46; devres stops this callback only after remove() returns, so it can run on a freed `priv->table`.",
+          line: 36,
+          column: 2,
+          endLine: 36,
+          endColumn: 43,
+        },
+      ],
+    },
+    // (a) reported at probe's call of the helper that requests the IRQ; the buffer reaches priv->ring through a local; goto unwinding
+    {
+      filename: "bad06.c",
+      code: c`
+struct ring_priv {
+	struct device *dev;
+	u32 *ring;
+	unsigned int head;
+	int irq;
+};
+
+static irqreturn_t ring_isr(int irq, void *data)
+{
+	struct ring_priv *priv = data;
+
+	priv->ring[priv->head++ & 63] = 1;
+	return IRQ_HANDLED;
+}
+
+static int ring_setup_irq(struct ring_priv *priv)
+{
+	return devm_request_irq(priv->dev, priv->irq, ring_isr, IRQF_SHARED,
+				dev_name(priv->dev), priv);
+}
+
+static int ring_probe(struct platform_device *pdev)
+{
+	struct ring_priv *priv;
+	u32 *ring;
+	int ret;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->dev = &pdev->dev;
+	priv->irq = platform_get_irq(pdev, 0);
+	ring = kcalloc(64, sizeof(*ring), GFP_KERNEL);
+	if (!ring)
+		return -ENOMEM;
+	priv->ring = ring;
+	ret = ring_setup_irq(priv);
+	if (ret)
+		goto err_free_ring;
+	platform_set_drvdata(pdev, priv);
+	return 0;
+
+err_free_ring:
+	kfree(ring);
+	return ret;
+}
+
+static void ring_remove(struct platform_device *pdev)
+{
+	struct ring_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->ring);
+}
+
+static struct platform_driver ring_driver = {
+	.probe = ring_probe,
+	.remove_new = ring_remove,
+	.driver = { .name = "ring" },
+};
+module_platform_driver(ring_driver);
+`,
+      errors: [
+        {
+          message:
+            "The ring_isr() callback that ring_setup_irq() (through devm_request_irq()) registers uses `priv->ring` (line 12), allocated with kcalloc() at line 33, which ring_remove() frees with kfree() at line 52; devres stops this callback only after remove() returns, so it can run on a freed `priv->ring`.",
+          line: 37,
+          column: 8,
+          endLine: 37,
+          endColumn: 28,
+        },
+      ],
+    },
+    // (a) the handler named through a field of per-chip match data (.isr = chip_v2_isr)
+    {
+      filename: "bad07.c",
+      code: c`
+struct chip_priv;
+
+struct chip_data {
+	irqreturn_t (*isr)(int irq, void *dev_id);
+	unsigned int fifo_size;
+};
+
+struct chip_priv {
+	const struct chip_data *data;
+	u16 *fifo;
+	int irq;
+};
+
+static irqreturn_t chip_v1_isr(int irq, void *dev_id)
+{
+	return IRQ_NONE;
+}
+
+static irqreturn_t chip_v2_isr(int irq, void *dev_id)
+{
+	struct chip_priv *priv = dev_id;
+
+	priv->fifo[0] = 0;
+	return IRQ_HANDLED;
+}
+
+static const struct chip_data chip_v1_data = { .isr = chip_v1_isr, .fifo_size = 8 };
+static const struct chip_data chip_v2_data = { .isr = chip_v2_isr, .fifo_size = 32 };
+
+static int chip_probe(struct platform_device *pdev)
+{
+	struct chip_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->data = of_device_get_match_data(&pdev->dev);
+	priv->fifo = kcalloc(priv->data->fifo_size, sizeof(u16), GFP_KERNEL);
+	if (!priv->fifo)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, priv->data->isr, 0,
+				"chip", priv);
+}
+
+static int chip_remove(struct platform_device *pdev)
+{
+	struct chip_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->fifo);
+	return 0;
+}
+
+static struct platform_driver chip_driver = {
+	.probe = chip_probe,
+	.remove = chip_remove,
+	.driver = { .name = "chip" },
+};
+module_platform_driver(chip_driver);
+`,
+      errors: [
+        {
+          message:
+            "The chip_v2_isr() callback that devm_request_irq() registers uses `priv->fifo` (line 23), allocated with kcalloc() at line 38, which chip_remove() frees with kfree() at line 50; devres stops this callback only after remove() returns, so it can run on a freed `priv->fifo`.",
+          line: 42,
+          column: 9,
+          endLine: 43,
+          endColumn: 18,
+        },
+      ],
+    },
+    // (a) PCI driver: DMA-coherent descriptors freed in remove() (pci_get_drvdata), read by a shared devm IRQ handler
+    {
+      filename: "bad08.c",
+      code: c`
+struct dmadev {
+	struct pci_dev *pdev;
+	struct dmadev_desc *desc;
+	dma_addr_t desc_dma;
+};
+
+static irqreturn_t dmadev_irq(int irq, void *arg)
+{
+	struct dmadev *dd = arg;
+
+	if (!(dd->desc->status & 1))
+		return IRQ_NONE;
+	return IRQ_HANDLED;
+}
+
+static int dmadev_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct dmadev *dd;
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	dd = devm_kzalloc(&pdev->dev, sizeof(*dd), GFP_KERNEL);
+	if (!dd)
+		return -ENOMEM;
+	dd->pdev = pdev;
+	dd->desc = dma_alloc_coherent(&pdev->dev, PAGE_SIZE, &dd->desc_dma, GFP_KERNEL);
+	if (!dd->desc)
+		return -ENOMEM;
+	pci_set_drvdata(pdev, dd);
+	ret = devm_request_irq(&pdev->dev, pdev->irq, dmadev_irq, IRQF_SHARED, "dmadev", dd);
+	if (ret)
+		goto err_free;
+	return 0;
+err_free:
+	dma_free_coherent(&pdev->dev, PAGE_SIZE, dd->desc, dd->desc_dma);
+	return ret;
+}
+
+static void dmadev_remove(struct pci_dev *pdev)
+{
+	struct dmadev *dd = pci_get_drvdata(pdev);
+
+	dma_free_coherent(&pdev->dev, PAGE_SIZE, dd->desc, dd->desc_dma);
+}
+
+static const struct pci_device_id dmadev_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x5678) },
+	{ }
+};
+
+static struct pci_driver dmadev_driver = {
+	.name = "dmadev",
+	.id_table = dmadev_ids,
+	.probe = dmadev_probe,
+	.remove = dmadev_remove,
+};
+module_pci_driver(dmadev_driver);
+`,
+      errors: [
+        {
+          message:
+            "The dmadev_irq() callback that devm_request_irq() registers uses `dd->desc` (line 11), allocated with dma_alloc_coherent() at line 28, which dmadev_remove() frees with dma_free_coherent() at line 45; devres stops this callback only after remove() returns, so it can run on a freed `dd->desc`.",
+          line: 32,
+          column: 8,
+          endLine: 32,
+          endColumn: 86,
+        },
+      ],
+    },
+    // (b) the spi controller registered with devm after clk_prepare_enable(); remove() disables the clock while the controller is still registered
+    {
+      filename: "bad09.c",
+      code: c`
+struct qspi {
+	struct spi_controller *ctlr;
+	struct clk *clk;
+	void __iomem *regs;
+};
+
+static int qspi_probe(struct platform_device *pdev)
+{
+	struct spi_controller *ctlr;
+	struct qspi *qspi;
+	int ret;
+
+	ctlr = devm_spi_alloc_host(&pdev->dev, sizeof(*qspi));
+	if (!ctlr)
+		return -ENOMEM;
+	qspi = spi_controller_get_devdata(ctlr);
+	qspi->ctlr = ctlr;
+	qspi->regs = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(qspi->regs))
+		return PTR_ERR(qspi->regs);
+	qspi->clk = devm_clk_get(&pdev->dev, "ref");
+	if (IS_ERR(qspi->clk))
+		return PTR_ERR(qspi->clk);
+	ret = clk_prepare_enable(qspi->clk);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, qspi);
+	ret = devm_spi_register_controller(&pdev->dev, ctlr);
+	if (ret)
+		clk_disable_unprepare(qspi->clk);
+	return ret;
+}
+
+static void qspi_remove(struct platform_device *pdev)
+{
+	struct qspi *qspi = platform_get_drvdata(pdev);
+
+	clk_disable_unprepare(qspi->clk);
+}
+
+static struct platform_driver qspi_driver = {
+	.probe = qspi_probe,
+	.remove_new = qspi_remove,
+	.driver = { .name = "qspi" },
+};
+module_platform_driver(qspi_driver);
+`,
+      errors: [
+        {
+          message:
+            "devm_spi_register_controller() registers devres after `qspi->clk` was enabled with clk_prepare_enable() at line 24, which qspi_remove() disables with clk_disable_unprepare() at line 38; devres releases it only after remove() returns, so at unbind `qspi->clk` is disabled first, the reverse of probe order.",
+          line: 28,
+          column: 8,
+          endLine: 28,
+          endColumn: 54,
+        },
+      ],
+    },
+    // (b) devm_request_irq() with a handler this file does not define, after a kzalloc() remove() kfrees
+    {
+      filename: "bad10.c",
+      code: c`
+extern irqreturn_t shared_isr(int irq, void *dev_id);
+
+struct ext_priv {
+	u8 *stats;
+	int irq;
+};
+
+static int ext_probe(struct platform_device *pdev)
+{
+	struct ext_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->stats = kzalloc(128, GFP_KERNEL);
+	if (!priv->stats)
+		return -ENOMEM;
+	priv->irq = platform_get_irq(pdev, 0);
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, shared_isr, 0, "ext", priv);
+}
+
+static int ext_remove(struct platform_device *pdev)
+{
+	struct ext_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->stats);
+	return 0;
+}
+
+static struct platform_driver ext_driver = {
+	.probe = ext_probe,
+	.remove = ext_remove,
+	.driver = { .name = "ext" },
+};
+module_platform_driver(ext_driver);
+`,
+      errors: [
+        {
+          message:
+            "devm_request_irq() registers devres after `priv->stats` was allocated with kzalloc() at line 14, which ext_remove() frees with kfree() at line 26; devres releases it only after remove() returns, so at unbind `priv->stats` is freed first, the reverse of probe order.",
+          line: 19,
+          column: 9,
+          endLine: 19,
+          endColumn: 76,
+        },
+      ],
+    },
+    // (b) I2C IIO: devm_iio_device_register() after regulator_enable(); remove() disables the regulator first
+    {
+      filename: "bad11.c",
+      code: c`
+struct adc_state {
+	struct regulator *vref;
+	struct i2c_client *client;
+};
+
+static const struct iio_info adc_info;
+
+static int adc_probe(struct i2c_client *client)
+{
+	struct iio_dev *indio_dev;
+	struct adc_state *st;
+	int ret;
+
+	indio_dev = devm_iio_device_alloc(&client->dev, sizeof(*st));
+	if (!indio_dev)
+		return -ENOMEM;
+	st = iio_priv(indio_dev);
+	st->client = client;
+	st->vref = devm_regulator_get(&client->dev, "vref");
+	if (IS_ERR(st->vref))
+		return PTR_ERR(st->vref);
+	ret = regulator_enable(st->vref);
+	if (ret)
+		return ret;
+	i2c_set_clientdata(client, indio_dev);
+	indio_dev->info = &adc_info;
+	return devm_iio_device_register(&client->dev, indio_dev);
+}
+
+static void adc_remove(struct i2c_client *client)
+{
+	struct iio_dev *indio_dev = i2c_get_clientdata(client);
+	struct adc_state *st = iio_priv(indio_dev);
+
+	regulator_disable(st->vref);
+}
+
+static struct i2c_driver adc_driver = {
+	.driver = { .name = "adc" },
+	.probe_new = adc_probe,
+	.remove = adc_remove,
+};
+module_i2c_driver(adc_driver);
+`,
+      errors: [
+        {
+          message:
+            "devm_iio_device_register() registers devres after `st->vref` was enabled with regulator_enable() at line 22, which adc_remove() disables with regulator_disable() at line 35; devres releases it only after remove() returns, so at unbind `st->vref` is disabled first, the reverse of probe order.",
+          line: 27,
+          column: 9,
+          endLine: 27,
+          endColumn: 58,
+        },
+      ],
+    },
+    // (a) a file-scope buffer kmalloc'd in probe, kfreed in remove(), written by the devm IRQ handler
+    {
+      filename: "bad12.c",
+      code: c`
+static u8 *scratch;
+
+struct gl_priv {
+	int irq;
+};
+
+static irqreturn_t gl_isr(int irq, void *dev_id)
+{
+	scratch[0] = 0xff;
+	return IRQ_HANDLED;
+}
+
+static int gl_probe(struct platform_device *pdev)
+{
+	scratch = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!scratch)
+		return -ENOMEM;
+	return devm_request_irq(&pdev->dev, platform_get_irq(pdev, 0), gl_isr, 0, "gl", NULL);
+}
+
+static int gl_remove(struct platform_device *pdev)
+{
+	kfree(scratch);
+	return 0;
+}
+
+static struct platform_driver gl_driver = {
+	.probe = gl_probe,
+	.remove = gl_remove,
+	.driver = { .name = "gl" },
+};
+module_platform_driver(gl_driver);
+`,
+      errors: [
+        {
+          message:
+            "The gl_isr() callback that devm_request_irq() registers uses `scratch` (line 9), allocated with kmalloc() at line 15, which gl_remove() frees with kfree() at line 23; devres stops this callback only after remove() returns, so it can run on a freed `scratch`.",
+          line: 18,
+          column: 9,
+          endLine: 18,
+          endColumn: 87,
+        },
+      ],
+    },
+    // several drivers in one file: only beta (manual buffer) is reported, alpha's buffer is devm
+    {
+      filename: "bad13.c",
+      code: c`
+struct alpha_priv {
+	u8 *buf;
+	int irq;
+};
+
+struct beta_priv {
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t alpha_isr(int irq, void *data)
+{
+	struct alpha_priv *priv = data;
+
+	priv->buf[0] = 1;
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t beta_isr(int irq, void *data)
+{
+	struct beta_priv *priv = data;
+
+	priv->buf[0] = 2;
+	return IRQ_HANDLED;
+}
+
+static int alpha_probe(struct platform_device *pdev)
+{
+	struct alpha_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = devm_kzalloc(&pdev->dev, 32, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, alpha_isr, 0, "alpha", priv);
+}
+
+static int alpha_remove(struct platform_device *pdev)
+{
+	return 0;
+}
+
+static int beta_probe(struct platform_device *pdev)
+{
+	struct beta_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = kzalloc(32, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, beta_isr, 0, "beta", priv);
+}
+
+static int beta_remove(struct platform_device *pdev)
+{
+	struct beta_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->buf);
+	return 0;
+}
+
+static struct platform_driver alpha_driver = {
+	.probe = alpha_probe,
+	.remove = alpha_remove,
+	.driver = { .name = "alpha" },
+};
+
+static struct platform_driver beta_driver = {
+	.probe = beta_probe,
+	.remove = beta_remove,
+	.driver = { .name = "beta" },
+};
+
+static struct platform_driver * const drivers[] = { &alpha_driver, &beta_driver };
+
+static int __init ab_init(void)
+{
+	return platform_register_drivers(drivers, ARRAY_SIZE(drivers));
+}
+module_init(ab_init);
+`,
+      errors: [
+        {
+          message:
+            "The beta_isr() callback that devm_request_irq() registers uses `priv->buf` (line 23), allocated with kzalloc() at line 51, which beta_remove() frees with kfree() at line 62; devres stops this callback only after remove() returns, so it can run on a freed `priv->buf`.",
+          line: 55,
+          column: 9,
+          endLine: 55,
+          endColumn: 75,
+        },
+      ],
+    },
+    // (a) remove() frees through its own helper; #ifdef CONFIG_PM callbacks beside; goto unwinding in probe
+    {
+      filename: "bad14.c",
+      code: c`
+struct pm_priv {
+	struct device *dev;
+	struct clk *bus_clk;
+	u32 *ctx;
+	int irq;
+};
+
+static irqreturn_t pm_isr(int irq, void *dev_id)
+{
+	struct pm_priv *priv = dev_id;
+
+	priv->ctx[1] = clk_get_rate(priv->bus_clk);
+	return IRQ_HANDLED;
+}
+
+static void pm_hw_teardown(struct pm_priv *priv)
+{
+	kfree(priv->ctx);
+	clk_disable_unprepare(priv->bus_clk);
+}
+
+#ifdef CONFIG_PM
+static int pm_suspend(struct device *dev)
+{
+	struct pm_priv *priv = dev_get_drvdata(dev);
+
+	clk_disable(priv->bus_clk);
+	return 0;
+}
+
+static int pm_resume(struct device *dev)
+{
+	struct pm_priv *priv = dev_get_drvdata(dev);
+
+	return clk_enable(priv->bus_clk);
+}
+#endif
+
+static SIMPLE_DEV_PM_OPS(pm_pm_ops, pm_suspend, pm_resume);
+
+static int pm_probe(struct platform_device *pdev)
+{
+	struct pm_priv *priv;
+	int ret;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->dev = &pdev->dev;
+	priv->ctx = kzalloc(64, GFP_KERNEL);
+	if (!priv->ctx)
+		return -ENOMEM;
+	priv->bus_clk = devm_clk_get(&pdev->dev, "bus");
+	if (IS_ERR(priv->bus_clk)) {
+		ret = PTR_ERR(priv->bus_clk);
+		goto err_ctx;
+	}
+	ret = clk_prepare_enable(priv->bus_clk);
+	if (ret)
+		goto err_ctx;
+	platform_set_drvdata(pdev, priv);
+	ret = devm_request_irq(&pdev->dev, priv->irq, pm_isr, 0, "pm", priv);
+	if (ret)
+		goto err_clk;
+	return 0;
+
+err_clk:
+	clk_disable_unprepare(priv->bus_clk);
+err_ctx:
+	kfree(priv->ctx);
+	return ret;
+}
+
+static int pm_remove(struct platform_device *pdev)
+{
+	pm_hw_teardown(platform_get_drvdata(pdev));
+	return 0;
+}
+
+static struct platform_driver pm_driver = {
+	.probe = pm_probe,
+	.remove = pm_remove,
+	.driver = {
+		.name = "pm",
+		.pm = &pm_pm_ops,
+	},
+};
+module_platform_driver(pm_driver);
+`,
+      errors: [
+        {
+          message:
+            "The pm_isr() callback that devm_request_irq() registers uses `priv->ctx` (line 12), allocated with kzalloc() at line 50, which pm_remove() frees with pm_hw_teardown() (through kfree()) at line 76; devres stops this callback only after remove() returns, so it can run on a freed `priv->ctx`.",
+          line: 62,
+          column: 8,
+          endLine: 62,
+          endColumn: 70,
+        },
+      ],
+    },
+    // (a) devm_delayed_work_autocancel: container_of(work, ..., poll_work.work) and a clock remove() puts
+    {
+      filename: "bad15.c",
+      code: c`
+#include <linux/devm-helpers.h>
+
+struct poll_priv {
+	struct delayed_work poll_work;
+	struct clk *clk;
+	void __iomem *base;
+};
+
+static void poll_fn(struct work_struct *work)
+{
+	struct poll_priv *priv = container_of(work, struct poll_priv, poll_work.work);
+
+	if (clk_get_rate(priv->clk))
+		schedule_delayed_work(&priv->poll_work, HZ);
+}
+
+static int poll_probe(struct platform_device *pdev)
+{
+	struct poll_priv *priv;
+	int ret;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->clk = clk_get(&pdev->dev, NULL);
+	if (IS_ERR(priv->clk))
+		return PTR_ERR(priv->clk);
+	ret = devm_delayed_work_autocancel(&pdev->dev, &priv->poll_work, poll_fn);
+	if (ret) {
+		clk_put(priv->clk);
+		return ret;
+	}
+	platform_set_drvdata(pdev, priv);
+	schedule_delayed_work(&priv->poll_work, HZ);
+	return 0;
+}
+
+static int poll_remove(struct platform_device *pdev)
+{
+	struct poll_priv *priv = platform_get_drvdata(pdev);
+
+	clk_put(priv->clk);
+	return 0;
+}
+
+static struct platform_driver poll_driver = {
+	.probe = poll_probe,
+	.remove = poll_remove,
+	.driver = { .name = "poll" },
+};
+module_platform_driver(poll_driver);
+`,
+      errors: [
+        {
+          message:
+            "The poll_fn() callback that devm_delayed_work_autocancel() registers uses `priv->clk` (line 13), acquired with clk_get() at line 25, which poll_remove() releases with clk_put() at line 42; devres stops this callback only after remove() returns, so it can run on a released `priv->clk`.",
+          line: 28,
+          column: 8,
+          endLine: 28,
+          endColumn: 75,
+        },
+      ],
+    },
+    // (b) one report per manual acquisition: the first devm registration after it (devm_rtc_allocate_device only allocates)
+    {
+      filename: "bad16.c",
+      code: c`
+struct rtcx {
+	struct rtc_device *rtc;
+	struct clk *clk;
+};
+
+static const struct rtc_class_ops rtcx_ops;
+
+static int rtcx_probe(struct platform_device *pdev)
+{
+	struct rtcx *rtcx;
+	int ret;
+
+	rtcx = devm_kzalloc(&pdev->dev, sizeof(*rtcx), GFP_KERNEL);
+	if (!rtcx)
+		return -ENOMEM;
+	rtcx->clk = devm_clk_get(&pdev->dev, NULL);
+	if (IS_ERR(rtcx->clk))
+		return PTR_ERR(rtcx->clk);
+	ret = clk_prepare_enable(rtcx->clk);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, rtcx);
+	rtcx->rtc = devm_rtc_allocate_device(&pdev->dev);
+	if (IS_ERR(rtcx->rtc)) {
+		ret = PTR_ERR(rtcx->rtc);
+		goto err_clk;
+	}
+	rtcx->rtc->ops = &rtcx_ops;
+	ret = devm_rtc_register_device(rtcx->rtc);
+	if (ret)
+		goto err_clk;
+	ret = devm_rtc_nvmem_register(rtcx->rtc, NULL);
+	if (ret)
+		goto err_clk;
+	return 0;
+
+err_clk:
+	clk_disable_unprepare(rtcx->clk);
+	return ret;
+}
+
+static int rtcx_remove(struct platform_device *pdev)
+{
+	struct rtcx *rtcx = platform_get_drvdata(pdev);
+
+	clk_disable_unprepare(rtcx->clk);
+	return 0;
+}
+
+static struct platform_driver rtcx_driver = {
+	.probe = rtcx_probe,
+	.remove = rtcx_remove,
+	.driver = { .name = "rtcx" },
+};
+module_platform_driver(rtcx_driver);
+`,
+      errors: [
+        {
+          message:
+            "devm_rtc_register_device() registers devres after `rtcx->clk` was enabled with clk_prepare_enable() at line 19, which rtcx_remove() disables with clk_disable_unprepare() at line 46; devres releases it only after remove() returns, so at unbind `rtcx->clk` is disabled first, the reverse of probe order.",
+          line: 29,
+          column: 8,
+          endLine: 29,
+          endColumn: 43,
+        },
+      ],
+    },
+  ],
+});
