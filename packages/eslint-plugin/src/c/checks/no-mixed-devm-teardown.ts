@@ -31,7 +31,8 @@ import {
   type Teardown,
 } from "../analysis/teardown.js";
 import type { CallbackRegistration } from "../analysis/callbacks.js";
-import { driversOf } from "../analysis/teardown-drivers.js";
+import { getDrivers } from "../analysis/drivers.js";
+import { getUnit } from "../analysis/unit.js";
 
 export interface CReport {
   node: CNode;
@@ -90,14 +91,29 @@ function lineOf(node: CNode): string {
   return String(node.loc.start.line);
 }
 
+/** Both checks need a managed call: a file naming none costs one text scan. */
+const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
+
 export function checkNoMixedDevmTeardown(root: CNode, text: string): CReport[] {
+  if (!MANAGED_NAME.test(text)) return [];
   const index: FileIndex = fileIndex(root, text);
   const an = new TeardownAnalysis(index);
   const reports: CReport[] = [];
   const reported = new Set<CNode>();
   const src = (n: CNode): string => text.slice(n.range[0], n.range[1]).replace(/\s+/g, " ");
-  for (const driver of driversOf(index)) {
-    if (!driver.probe || !driver.remove) continue;
+  // Drivers and their roles from drivers.ts; several probe/remove per driver struct are rare
+  // (module_platform_driver_probe beside .probe): each pair is checked.
+  const pairs: { probe: FunctionDef; remove: FunctionDef }[] = [];
+  for (const driver of getDrivers(getUnit(root))) {
+    for (const p of driver.probe) {
+      for (const r of driver.remove) {
+        const probe = index.functions.get(p.name);
+        const remove = index.functions.get(r.name);
+        if (probe && remove && !pairs.some((x) => x.probe === probe && x.remove === remove)) pairs.push({ probe, remove });
+      }
+    }
+  }
+  for (const driver of pairs) {
     const probe = an.probeEvents(driver.probe);
     const { teardowns: all, fences } = an.removeTeardowns(driver.remove);
     const teardowns = all.filter((t) => tornDownByRemove(t, probe));
