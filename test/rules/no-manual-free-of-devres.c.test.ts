@@ -1281,3 +1281,20 @@ describe("C dispatch: every devbound rule on a C file", () => {
     for (const r of Object.values(devbound.rules)) expect((r.meta as { languages?: string[] }).languages).toEqual(["js/js", "devbound/c"]);
   });
 });
+
+describe("devbound.configs.kernel", () => {
+  it("lints C files beside `recommended` with the macro hints and the rules that have a C check", () => {
+    const linter = new Linter({ configType: "flat" });
+    const config = [...devbound.configs.recommended, ...devbound.configs.kernel] as never;
+    // `__iomem` and `__must_check` are blanked by the kernel hints: without them this parses with ERROR nodes
+    const code = irqDrvdata.replace("static int foo_probe(", "static int __must_check foo_probe(");
+    const messages = linter.verify(code, config, "drivers/foo/foo.c");
+    expect(messages.map((m) => `${m.ruleId}@${m.line}:${m.column}`)).toEqual([`devbound/no-manual-free-of-devres@${lineOf(code, "free_irq(priv->irq, priv)")}:2`]);
+    const kernel = devbound.configs.kernel.find((c) => c.name === "devbound/kernel") as { files: string[]; language: string; rules: Record<string, unknown>; languageOptions: { macroHints: { annotations: string[] } } };
+    expect(kernel.files).toEqual(["**/*.c", "**/*.h"]);
+    expect(kernel.language).toBe("devbound/c");
+    expect(kernel.languageOptions.macroHints.annotations).toContain("__iomem");
+    expect(kernel.rules["devbound/no-manual-free-of-devres"]).toBe("error");
+    expect(kernel.rules["devbound/no-devres-to-kobject"]).toBeUndefined();
+  });
+});

@@ -12,24 +12,33 @@
  * whatever files it names), then one object per language with its `files`, parser and rules
  * (TypeScript: typescript-eslint's parser with `projectService: true`, since every rule needs
  * type information).
+ *
+ * `kernel`: C files (`**\/*.{c,h}`) with the `devbound/c` language, the kernel's macro hints
+ * (c/vocabulary/hints.ts) and the rules that have a C check, at their recommended level;
+ * usable beside `recommended`: `[...devbound.configs.recommended, ...devbound.configs.kernel]`.
  */
 import { createRequire } from "node:module";
 import type { TSESLint } from "@typescript-eslint/utils";
 import * as tsParser from "@typescript-eslint/parser";
 import { language as cLanguage } from "@devbound/eslint-language-c";
 import { rules } from "./rules/index.js";
-import type { DevboundDocs } from "./util/create-rule.js";
+import { hasCCheck, type DevboundDocs } from "./util/create-rule.js";
+import { kernelMacroHints } from "./c/vocabulary/index.js";
+import { C_LANGUAGE } from "./c/dispatch.js";
 
 const require = createRequire(import.meta.url);
 const { name, version } = require("../package.json") as { name: string; version: string };
 
 export const FILES = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"];
+/** The files of `kernel`: C sources and headers. */
+export const KERNEL_FILES = ["**/*.c", "**/*.h"];
 
 type RuleEntry = TSESLint.SharedConfig.RuleEntry;
 
-function ruleLevels(preset: "recommended" | "strict"): Record<string, RuleEntry> {
+function ruleLevels(preset: "recommended" | "strict" | "kernel"): Record<string, RuleEntry> {
   const out: Record<string, RuleEntry> = {};
   for (const [ruleName, rule] of Object.entries(rules)) {
+    if (preset === "kernel" && !hasCCheck(rule)) continue;
     const docs = rule.meta.docs as DevboundDocs | undefined;
     if (!docs) continue;
     const level = preset === "strict" ? (docs.strict?.level ?? docs.recommended) : docs.recommended;
@@ -44,7 +53,7 @@ const plugin = {
   rules,
   /** C files: `language: "devbound/c"`. */
   languages: { c: cLanguage },
-  configs: {} as Record<"recommended" | "strict", TSESLint.FlatConfig.ConfigArray>,
+  configs: {} as Record<"recommended" | "strict" | "kernel", TSESLint.FlatConfig.ConfigArray>,
 };
 
 // The plugin's registration, shared by every config: no `files`, so it applies to whatever files
@@ -71,6 +80,16 @@ function preset(which: "recommended" | "strict"): TSESLint.FlatConfig.ConfigArra
 
 plugin.configs.recommended = preset("recommended");
 plugin.configs.strict = preset("strict");
+plugin.configs.kernel = [
+  base,
+  {
+    name: "devbound/kernel",
+    files: KERNEL_FILES,
+    language: C_LANGUAGE,
+    languageOptions: { macroHints: kernelMacroHints },
+    rules: ruleLevels("kernel"),
+  } as TSESLint.FlatConfig.Config,
+];
 
 export { rules };
 export default plugin;

@@ -33,13 +33,17 @@ export const docsUrl = (name: string): string =>
 
 const baseCreateRule = ESLintUtils.RuleCreator<DevboundDocs>(docsUrl);
 
+/** The rules that have a C check: `devbound.configs.kernel` enables exactly these (src/index.ts). */
+const withCCheck = new WeakSet<object>();
+export const hasCCheck = (rule: object): boolean => withCCheck.has(rule);
+
 type RuleDefinition<Options extends readonly unknown[], MessageIds extends string> = Readonly<ESLintUtils.RuleWithMetaAndName<Options, MessageIds, DevboundDocs>> & {
   /** The rule's C check: gets C files (the `devbound/c` language). */
   c?: (context: Readonly<TSESLint.RuleContext<MessageIds, Options>>, options: Readonly<Options>) => TSESLint.RuleListener;
 };
 
 export function createRule<Options extends readonly unknown[], MessageIds extends string>({ c, create, meta, ...rest }: RuleDefinition<Options, MessageIds>) {
-  return baseCreateRule<Options, MessageIds>({
+  const rule = baseCreateRule<Options, MessageIds>({
     ...rest,
     meta: { ...meta, languages: RULE_LANGUAGES } as typeof meta,
     create(context, options) {
@@ -47,4 +51,6 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
       return create(context, options);
     },
   });
+  if (c) withCCheck.add(rule);
+  return rule;
 }
