@@ -26,6 +26,10 @@ const C_KEYWORDS = new Set([
   "if", "while", "for", "switch", "do", "else", "return", "sizeof", "case", "default", "goto", "break", "continue",
   "typeof", "__typeof__", "_Alignof", "alignof", "_Generic", "asm", "__asm__", "__asm", "__attribute__", "__attribute",
   "_Static_assert", "static_assert", "defined", "__extension__",
+  // storage classes, qualifiers and specifiers: never macros to blank
+  "static", "extern", "inline", "__inline", "__inline__", "register", "auto", "typedef", "_Thread_local", "__thread",
+  "thread_local", "_Noreturn", "_Atomic", "__restrict", "__restrict__", "restrict", "__volatile__", "__volatile",
+  "volatile", "const", "__const", "__signed__", "_Complex", "__int128", "_Alignas", "alignas", "__label__",
 ]);
 
 function isIdentStart(c: number): boolean {

@@ -6,6 +6,8 @@
 import { convert, type Converted } from "./convert.js";
 import { parser } from "./grammar.js";
 import { applyHints, compileHints, type MacroHints } from "./hints.js";
+import type { CNode } from "./node.js";
+import { walk } from "./syntax.js";
 
 export type ParseOutcome = ({ ok: true } & Converted) | { ok: false; message: string; line: number; column: number };
 
@@ -29,12 +31,27 @@ export function parseC(text: string, path: string, macroHints?: MacroHints): Par
   } finally {
     tree.delete();
   }
-  const top = converted.ast.children;
-  if (top.length > 0 && top.every((n) => n.type === "ERROR")) {
+  if (isGarbage(converted.ast)) {
     const { line, column } = converted.ast.children[0]!.loc.start;
     return { ok: false, message: `${path} could not be parsed as C: no part of it is C syntax`, line, column: column + 1 };
   }
   return { ok: true, ...converted };
+}
+
+/**
+ * No part of the file is C: everything at the top is an ERROR, and nothing inside them is a
+ * construct (a node with named children other than an ERROR), only stray tokens. A truncated
+ * or macro-heavy file still has constructs and is linted outside its ERRORs.
+ */
+function isGarbage(root: CNode): boolean {
+  if (root.children.length === 0 || root.children.some((n) => n.type !== "ERROR")) return false;
+  let construct = false;
+  walk(root, (n) => {
+    if (construct) return false;
+    if (n !== root && n.type !== "ERROR" && n.children.length > 0) construct = true;
+    return !construct;
+  });
+  return !construct;
 }
 
 /** 1-based line and column of an offset (for error messages only). */

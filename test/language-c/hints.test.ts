@@ -1,0 +1,165 @@
+/**
+ * The macro-hint pre-pass: same length, same line breaks, and each rewrite parses as intended.
+ * Also the kernel hint lists of the plugin's vocabulary on kernel-style code written here.
+ */
+import { describe, expect, it } from "vitest";
+import { applyHints, child, compileHints, validateLanguageOptions, type MacroHints } from "../../packages/eslint-language-c/src/index.js";
+import { kernelMacroHints } from "../../packages/eslint-plugin/src/c/vocabulary/hints.js";
+import { all, find, parse } from "./helpers.js";
+
+function rewrite(text: string, hints: MacroHints = {}): string {
+  const out = applyHints(text, compileHints(hints));
+  expect(out).toHaveLength(text.length);
+  const breaks = (s: string) => [...s.matchAll(/\r\n|\r|\n/g)].map((m) => m.index);
+  expect(breaks(out)).toEqual(breaks(text));
+  return out;
+}
+
+describe("applyHints", () => {
+  it("blanks annotations with spaces", () => {
+    expect(rewrite("static void __iomem *__init x;", { annotations: ["__iomem", "__init"] })).toBe(`static void ${" ".repeat(7)} *${" ".repeat(6)} x;`);
+  });
+
+  it("blanks annotation functions with their argument list, keeping line breaks", () => {
+    const text = "void f(spinlock_t *l) __acquires(l)\n__releases(\n l);";
+    expect(rewrite(text, { annotationFunctions: ["__acquires", "__releases"] })).toBe("void f(spinlock_t *l)              \n           \n   ;");
+  });
+
+  it("reads a known iterator followed by any statement as a while loop", () => {
+    const text = "void f(void)\n{\n\tlist_for_each_entry(pos, &head, node)\n\t\tkick(pos);\n}";
+    const out = rewrite(text, { iterators: ["list_for_each_entry"], heuristics: false });
+    expect(out).toContain("\twhile              (pos, &head, node)\n");
+    const loop = find(parse(text, { iterators: ["list_for_each_entry"] }), "while_statement");
+    expect(child(loop, "body")!.type).toBe("expression_statement");
+  });
+
+  it("leaves names alone inside comments, strings and directives", () => {
+    const text = '/* __iomem */ char *s = "__iomem";\n#define X __iomem\n// __iomem\n';
+    expect(rewrite(text, { annotations: ["__iomem"] })).toBe(text);
+  });
+
+  it("leaves names alone when heuristics are off and no list names them", () => {
+    const text = "void f(void)\n{\n\tmy_for_each(x, y) {\n\t}\n\tp = container_of(w, struct foo, work);\n}";
+    expect(rewrite(text, { heuristics: false })).toBe(text);
+  });
+
+  describe("name-free heuristics", () => {
+    it("an unknown NAME(args) followed by a block in a body is a loop", () => {
+      const text = "void f(void)\n{\n\tfoo_for_each_bar(b, foo) {\n\t\tuse(b);\n\t}\n}\n";
+      const root = parse(text);
+      expect(root.hasError).toBeUndefined();
+      expect(find(root, "while_statement").loc.start).toEqual({ line: 3, column: 1 });
+    });
+
+    it("an unknown NAME(args) with its body indented on the next line is a loop", () => {
+      const text = "void f(void)\n{\n\trdev_for_each(rdev, mddev)\n\t\trdev->x = 0;\n\tdone();\n}\n";
+      const root = parse(text);
+      expect(root.hasError).toBeUndefined();
+      expect(child(find(root, "while_statement"), "body")!.type).toBe("expression_statement");
+    });
+
+    it("a call at the same indentation or a declaration's function-like declarator is not a loop", () => {
+      const text = "void f(void)\n{\n\tsetup(x)\n\tdone();\n}\nint g(int a)\n{\n\treturn a;\n}\n";
+      expect(rewrite(text)).toBe(text);
+    });
+
+    it("a type as a macro argument becomes one identifier, its text the type", () => {
+      const text = "void f(void)\n{\n\tp = container_of(w, struct foo_priv, work);\n\tn = min_t(unsigned long, a, b);\n\tq = va_arg(ap, char *);\n}\n";
+      expect(rewrite(text)).toContain("container_of(w, struct_foo_priv, work)");
+      const root = parse(text);
+      expect(root.hasError).toBeUndefined();
+      const calls = all(root, "call_expression").map((c) => child(c, "arguments")!.children.map((a) => `${a.type}:${a.text}`));
+      expect(calls).toEqual([
+        ["identifier:w", "identifier:struct foo_priv", "identifier:work"],
+        ["identifier:unsigned long", "identifier:a", "identifier:b"],
+        ["identifier:ap", "identifier:char *"],
+      ]);
+    });
+
+    it("does not touch prototypes' parameter types", () => {
+      const text = "int foo(struct bar *, unsigned int);\nstatic void baz(const char *s);\n";
+      expect(rewrite(text)).toBe(text);
+    });
+
+    it("a GNU case range parses as a binary_expression with operator '...'", () => {
+      const text = "int f(int x)\n{\n\tswitch (x) {\n\tcase 1 ... 3:\n\tcase 'a'...'z':\n\t\treturn 1;\n\t}\n\treturn 0;\n}\n";
+      const root = parse(text);
+      expect(root.hasError).toBeUndefined();
+      const values = all(root, "case_statement").map((c) => child(c, "value")!);
+      expect(values.map((v) => [v.type, v.operator, v.children.map((n) => n.range[1] - n.range[0])])).toEqual([
+        ["binary_expression", "...", [1, 1]],
+        ["binary_expression", "...", [3, 3]],
+      ]);
+    });
+
+    it("a name before a storage class or basic type is an annotation macro", () => {
+      expect(rewrite("STATIC int foo(void);\nstatic FOO_INLINE void bar(void);\n")).toBe("       int foo(void);\nstatic            void bar(void);\n");
+      // qualifiers may follow a type name: left alone
+      expect(rewrite("u8 const x;\ntypedef int s32;\n")).toBe("u8 const x;\ntypedef int s32;\n");
+    });
+
+    it("string macros before a literal are joined into one identifier", () => {
+      const root = parse('void f(void)\n{\n\tprintk(KERN_ERR DRV_PFX "failed\\n");\n}\n');
+      expect(root.hasError).toBeUndefined();
+      expect(find(root, "concatenated_string").children.map((n) => n.type)).toEqual(["identifier", "string_literal"]);
+      expect(find(root, "concatenated_string").children[0]!.text).toBe("KERN_ERR DRV_PFX");
+    });
+
+    it("token-pasting fragments read as identifiers", () => {
+      const root = parse("void f(void)\n{\n\tset_mode(mask, 1000baseT_Full);\n\tx = 0x1fUL + 1.5e+3f;\n}\n");
+      expect(root.hasError).toBeUndefined();
+      expect(find(root, "identifier", "1000baseT_Full").range[1] - find(root, "identifier", "1000baseT_Full").range[0]).toBe(14);
+      expect(all(root, "number_literal").map((n) => n.text)).toEqual(["0x1fUL", "1.5e+3f"]);
+    });
+
+    it("offsetof with a nested designator reads as a call; a plain one stays offsetof_expression", () => {
+      const root = parse("void f(void)\n{\n\ta = offsetof(struct foo, u.cmd.crc);\n\tb = offsetof(struct foo, bar);\n}\n");
+      expect(root.hasError).toBeUndefined();
+      expect(find(root, "call_expression").children[0]!.text).toBe("offsetof");
+      expect(find(root, "offsetof_expression").children.map((n) => n.type)).toEqual(["type_descriptor", "field_identifier"]);
+    });
+
+    it("a statement given to a macro keeps its expression", () => {
+      const root = parse('void f(void)\n{\n\tCHECK(ret == 0, "failed", return ret);\n}\n');
+      expect(root.hasError).toBeUndefined();
+      expect(child(find(root, "call_expression"), "arguments")!.children.map((n) => n.type)).toEqual(["binary_expression", "string_literal", "identifier"]);
+    });
+  });
+});
+
+describe("the kernel hints of the plugin's vocabulary", () => {
+  it("are valid language options", () => {
+    expect(() => validateLanguageOptions({ macroHints: kernelMacroHints as unknown as MacroHints })).not.toThrow();
+  });
+
+  it("parse kernel-style code without errors", () => {
+    const text = `static int __init foo_init(void)
+{
+	return platform_driver_register(&foo_driver);
+}
+
+static irqreturn_t foo_irq(int irq, void *data) __must_hold(&foo_lock)
+{
+	struct foo_priv *priv = data;
+	struct foo_req *req, *tmp;
+	void __iomem *base = priv->base;
+	unsigned long bit;
+
+	list_for_each_entry_safe(req, tmp, &priv->queue, node)
+		foo_complete(req);
+	for_each_set_bit(bit, &priv->pending, FOO_NR_IRQS) {
+		writel(BIT(bit), base + FOO_ACK);
+	}
+	return IRQ_HANDLED;
+}
+
+static __printf(2, 3) void foo_log(struct foo_priv *priv, const char *fmt, ...)
+{
+}
+`;
+    const root = parse(text, kernelMacroHints as unknown as MacroHints);
+    expect(root.hasError).toBeUndefined();
+    expect(all(root, "function_definition")).toHaveLength(3);
+    expect(all(root, "while_statement")).toHaveLength(2);
+  });
+});
