@@ -1,7 +1,8 @@
 // Lints every example driver under fixtures/ through ESLint's own API with the plugin's
-// `recommended` config and asserts exactly the findings the fixtures announce with
-// `// expect: <rule>[, <rule>]` comments (rule + line), nothing else: a missing finding, an
-// extra one, a parse error or a crash fails the file's test.
+// `recommended` config (TypeScript) and its `kernel` config (kernel-style C, `*.c`) and asserts
+// exactly the findings the fixtures announce with `// expect: <rule>[, <rule>]` comments
+// (rule + line), nothing else: a missing finding, an extra one, a parse error or a crash fails
+// the file's test.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +17,7 @@ function listTs(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return listTs(p);
-    return e.name.endsWith(".ts") ? [p] : [];
+    return e.name.endsWith(".ts") || e.name.endsWith(".c") ? [p] : [];
   });
 }
 
@@ -33,14 +34,17 @@ export function expectedFindings(text: string): string[] {
 const eslint = new ESLint({
   cwd: root,
   overrideConfigFile: true,
-  overrideConfig: devbound.configs.recommended.map((config) => ({
-    ...config,
-    files: ["fixtures/**/*.ts"],
-    languageOptions: {
-      ...config.languageOptions,
-      parserOptions: { ...config.languageOptions?.parserOptions, tsconfigRootDir: root },
-    },
-  })) as never,
+  overrideConfig: [
+    ...devbound.configs.recommended.map((config) => ({
+      ...config,
+      files: ["fixtures/**/*.ts"],
+      languageOptions: {
+        ...config.languageOptions,
+        parserOptions: { ...config.languageOptions?.parserOptions, tsconfigRootDir: root },
+      },
+    })),
+    ...devbound.configs.kernel.map((config) => (config.files ? { ...config, files: ["fixtures/**/*.c"] } : config)),
+  ] as never,
 });
 
 const files = listTs(fixturesDir);

@@ -24,6 +24,8 @@ describe("scripts/lint-examples.mjs", () => {
     expect(r.stdout).toContain("devbound/devm-after-unbind");
     expect(r.stdout).toContain("devbound/no-devres-to-kobject");
     expect(r.stdout).toContain("devbound/no-try-access-in-bound-scope");
+    // the kernel-style C examples too
+    expect(r.stdout).toMatch(/fixtures\/no-manual-free-of-devres\/bad\.c\n(.*\n)*?\s+\d+:\d+\s+error\s+`adc->samples` is devres-managed/);
     expect(r.stdout).toMatch(/devbound: [1-9]\d* finding\(s\) in \d+ example file\(s\)\./);
   });
 
