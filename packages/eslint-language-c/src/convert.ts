@@ -6,8 +6,8 @@
  * child in the `operator` field sets its parent's `operator`; `hasError` is set on an ERROR or
  * MISSING node and on every ancestor of one; leaf named nodes carry their source text.
  */
-import type { Tree } from "web-tree-sitter";
-import { COMMENT_TYPE_ID, ERROR_TYPE_ID, fieldNames, namedType, typeNames } from "./grammar.js";
+import type { Tree, TreeCursor } from "web-tree-sitter";
+import { COMMENT_TYPE_ID, ERROR_TYPE_ID, fieldNames, namedType, typeNames, wasmModule } from "./grammar.js";
 import { CNodeImpl, type CNode, type Comment, LineTable } from "./node.js";
 
 export interface Converted {
@@ -18,61 +18,146 @@ export interface Converted {
 
 const OPERATOR_FIELD = fieldNames.indexOf("operator");
 
-/** `text` is the ORIGINAL source (the pre-pass keeps lengths, so offsets coincide). */
-export function convert(tree: Tree, text: string): Converted {
+/**
+ * `text` is the ORIGINAL source (the pre-pass keeps lengths, so offsets coincide). `fast: false`
+ * walks with web-tree-sitter's public TreeCursor (the same result, slower; tests compare them).
+ */
+export function convert(tree: Tree, text: string, fast?: boolean): Converted {
   const lines = new LineTable(text);
   const comments: Comment[] = [];
-  const cursor = tree.walk();
+  const cursor = openCursor(tree, fast);
   try {
     const root = new CNodeImpl("translation_unit", 0, text.length, null, null, lines);
-    // The walk: `stack[i]` is the CNode of the cursor's ancestor at depth i (null for an anonymous one).
+    // `stack[i]` is the CNode of the cursor's ancestor at depth i (null for an anonymous one).
     const stack: (CNodeImpl | null)[] = [root];
     let parent: CNodeImpl | null = root;
-    if (!cursor.gotoFirstChild()) return { ast: root, comments, lines };
+    if (!cursor.firstChild()) return { ast: root, comments, lines };
     for (;;) {
-      const typeId = cursor.nodeTypeId;
-      const start = cursor.startIndex;
-      const end = cursor.endIndex;
+      const typeId = cursor.typeId();
+      const start = cursor.start();
+      const end = cursor.end();
       let node: CNodeImpl | null = null;
       if (typeId === COMMENT_TYPE_ID) {
         comments.push(comment(text, start, end, lines));
       } else if (typeId === ERROR_TYPE_ID || namedType[typeId] === 1) {
-        const field = fieldNames[cursor.currentFieldId] ?? null;
+        const field = fieldNames[cursor.fieldId()] ?? null;
         node = new CNodeImpl(typeId === ERROR_TYPE_ID ? "ERROR" : typeNames[typeId]!, start, end, parent, field, lines);
-        if (parent) parent.children.push(node);
+        if (parent) parent.adopt(node);
         if (typeId === ERROR_TYPE_ID) markError(node);
-        else if (start === end && cursor.nodeIsMissing) {
+        else if (start === end && cursor.missing()) {
           node.missing = true;
           markError(node);
         }
       } else if (parent) {
         // An anonymous token: an operator, or a MISSING token (`;`, `)`) inserted by error recovery.
-        if (start === end && cursor.nodeIsMissing) {
+        if (start === end && cursor.missing()) {
           // `out: }`: a label closing a block is C23 (and GCC's C); tree-sitter repairs it with an
           // empty statement whose `;` is MISSING. Not an error.
           if (!(parent.type === "expression_statement" && parent.children.length === 0 && parent.parent?.type === "labeled_statement")) markError(parent);
-        }
-        else if (cursor.currentFieldId === OPERATOR_FIELD) {
+        } else if (cursor.fieldId() === OPERATOR_FIELD) {
           // A GNU case range `case A ... B:` was parsed as `A + B` (see hints.ts): say what it is.
           parent.operator = text.charCodeAt(start) === 46 && text.startsWith("...", start) ? "..." : text.slice(start, end);
         }
       }
-      if (cursor.gotoFirstChild()) {
+      if (cursor.firstChild()) {
         stack.push(parent);
         parent = node;
         continue;
       }
       if (node && node.children.length === 0) node.text = text.slice(start, end);
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return { ast: root, comments, lines };
+      while (!cursor.nextSibling()) {
+        if (!cursor.parent()) return { ast: root, comments, lines };
         if (parent && parent.children.length === 0 && parent !== root) parent.text = text.slice(parent.range[0], parent.range[1]);
         parent = stack.pop() ?? null;
         if (stack.length === 0) return { ast: root, comments, lines };
       }
     }
   } finally {
-    cursor.delete();
+    cursor.close();
   }
+}
+
+/** The cursor operations the conversion needs. */
+export interface CursorOps {
+  typeId(): number;
+  start(): number;
+  end(): number;
+  fieldId(): number;
+  missing(): boolean;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+  close(): void;
+}
+
+type WasmFn = (tree: number) => number;
+
+/** The WASM exports the fast cursor calls, or null when this web-tree-sitter build lacks them. */
+const exports = (() => {
+  const m = wasmModule;
+  const names = [
+    "_ts_tree_cursor_current_node_type_id_wasm",
+    "_ts_tree_cursor_start_index_wasm",
+    "_ts_tree_cursor_end_index_wasm",
+    "_ts_tree_cursor_current_field_id_wasm",
+    "_ts_tree_cursor_current_node_is_missing_wasm",
+    "_ts_tree_cursor_goto_first_child_wasm",
+    "_ts_tree_cursor_goto_next_sibling_wasm",
+    "_ts_tree_cursor_goto_parent_wasm",
+    "_ts_init",
+  ];
+  if (!names.every((n) => typeof m[n] === "function") || !(m.HEAP32 instanceof Int32Array)) return null;
+  const f = (n: string) => m[n] as WasmFn;
+  return {
+    typeId: f(names[0]!), start: f(names[1]!), end: f(names[2]!), fieldId: f(names[3]!), missing: f(names[4]!),
+    firstChild: f(names[5]!), nextSibling: f(names[6]!), parent: f(names[7]!),
+    transferBuffer: (m._ts_init as () => number)(),
+  };
+})();
+
+/**
+ * A cursor over `tree`. The fast one calls the WASM exports directly: web-tree-sitter's TreeCursor
+ * copies the cursor state into the WASM transfer buffer before each call and back after each
+ * move (8 generic setValue/getValue calls); the C side keeps it in that buffer anyway, so as long
+ * as nothing else uses the buffer during the walk (nothing does: the walk is synchronous), the
+ * copies are not needed. Its state is copied back to the JS cursor before it is freed.
+ */
+export function openCursor(tree: Tree, fast: boolean = exports !== null): CursorOps {
+  const cursor = tree.walk() as TreeCursor & { handles: Int32Array | number[] };
+  if (!fast || !exports) return publicCursor(cursor);
+  const x = exports;
+  const t = (tree as unknown as { 0: number })[0];
+  void cursor.nodeTypeId; // copies the cursor into the transfer buffer
+  return {
+    typeId: () => x.typeId(t),
+    start: () => x.start(t),
+    end: () => x.end(t),
+    fieldId: () => x.fieldId(t),
+    missing: () => x.missing(t) === 1,
+    firstChild: () => x.firstChild(t) === 1,
+    nextSibling: () => x.nextSibling(t) === 1,
+    parent: () => x.parent(t) === 1,
+    close() {
+      const heap = wasmModule.HEAP32 as Int32Array; // re-read: the memory may have grown
+      const at = x.transferBuffer >> 2;
+      for (let k = 0; k < 4; k++) cursor.handles[k] = heap[at + k]!;
+      cursor.delete();
+    },
+  };
+}
+
+function publicCursor(cursor: TreeCursor): CursorOps {
+  return {
+    typeId: () => cursor.nodeTypeId,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    fieldId: () => cursor.currentFieldId,
+    missing: () => cursor.nodeIsMissing,
+    firstChild: () => cursor.gotoFirstChild(),
+    nextSibling: () => cursor.gotoNextSibling(),
+    parent: () => cursor.gotoParent(),
+    close: () => cursor.delete(),
+  };
 }
 
 function markError(node: CNode): void {

@@ -11,7 +11,13 @@ import { Language, Parser } from "web-tree-sitter";
 
 const require = createRequire(import.meta.url);
 
-await Parser.init();
+/**
+ * The emscripten module object: web-tree-sitter builds its module ON the options object given to
+ * `Parser.init`, so this object ends up holding the WASM exports (see fastCursor in convert.ts).
+ */
+export const wasmModule: Record<string, unknown> = {};
+
+await Parser.init(wasmModule as object);
 
 export const language: Language = await Language.load(require.resolve("tree-sitter-c/tree-sitter-c.wasm"));
 

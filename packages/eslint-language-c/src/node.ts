@@ -78,12 +78,14 @@ export class LineTable {
   }
 }
 
+const NO_CHILDREN: CNode[] = Object.freeze([]) as unknown as CNode[];
+
 /** The runtime class of CNode: plain fields plus a lazily computed, cached `loc`. */
 export class CNodeImpl implements CNode {
   type: string;
   range: [number, number];
   parent: CNode | null;
-  children: CNode[] = [];
+  children: CNode[] = NO_CHILDREN;
   field: string | null;
   // `declare`: no own property unless set, so most nodes stay four fields wide.
   declare operator?: string;
@@ -99,6 +101,12 @@ export class CNodeImpl implements CNode {
     this.parent = parent;
     this.field = field;
     this.#lines = lines;
+  }
+
+  /** Appends a child (leaves share one frozen empty array: most nodes are leaves). */
+  adopt(child: CNode): void {
+    if (this.children === NO_CHILDREN) this.children = [child];
+    else this.children.push(child);
   }
 
   get loc(): SourceLocation {
