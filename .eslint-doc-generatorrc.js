@@ -15,6 +15,7 @@ const config = {
   configEmoji: [
     ["recommended", "✅"],
     ["strict", "🔒"],
+    ["kernel", "🐧"],
   ],
   // Title "<description> (`devbound/<rule>`)": the description is in the title, not repeated below it.
   ruleDocTitleFormat: "desc-parens-prefix-name",
