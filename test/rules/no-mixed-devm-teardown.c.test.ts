@@ -865,6 +865,107 @@ static struct platform_driver baz_driver = {
 module_platform_driver(baz_driver);
 `,
     },
+    // a devm action that clk_put()s the clock remove() disabled: put after disable is the right order (kernel: pci-mvebu)
+    {
+      filename: "good18.c",
+      code: c`
+struct pcie_port {
+	struct clk *clk;
+	void __iomem *base;
+};
+
+static void pcie_port_clk_put(void *data)
+{
+	struct pcie_port *port = data;
+
+	clk_put(port->clk);
+}
+
+static int pcie_probe(struct platform_device *pdev)
+{
+	struct pcie_port *port = devm_kzalloc(&pdev->dev, sizeof(*port), GFP_KERNEL);
+	int ret;
+
+	if (!port)
+		return -ENOMEM;
+	port->clk = of_clk_get_by_name(pdev->dev.of_node, NULL);
+	if (IS_ERR(port->clk))
+		return PTR_ERR(port->clk);
+	ret = devm_add_action(&pdev->dev, pcie_port_clk_put, port);
+	if (ret < 0) {
+		clk_put(port->clk);
+		return ret;
+	}
+	ret = clk_prepare_enable(port->clk);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, port);
+	return 0;
+}
+
+static int pcie_remove(struct platform_device *pdev)
+{
+	struct pcie_port *port = platform_get_drvdata(pdev);
+
+	clk_disable_unprepare(port->clk);
+	return 0;
+}
+
+static struct platform_driver pcie_driver = {
+	.probe = pcie_probe,
+	.remove = pcie_remove,
+	.driver = { .name = "pcie" },
+};
+builtin_platform_driver(pcie_driver);
+`,
+    },
+    // a managed call that adds data, not a live object (devm_pm_opp_of_add_table), after a manual clock enable
+    {
+      filename: "good19.c",
+      code: c`
+struct mmc_host_priv {
+	struct clk *bus_clk;
+};
+
+static int mmcx_probe(struct platform_device *pdev)
+{
+	struct mmc_host_priv *host = devm_kzalloc(&pdev->dev, sizeof(*host), GFP_KERNEL);
+	int ret;
+
+	if (!host)
+		return -ENOMEM;
+	host->bus_clk = devm_clk_get(&pdev->dev, "bus");
+	if (IS_ERR(host->bus_clk))
+		return PTR_ERR(host->bus_clk);
+	ret = clk_prepare_enable(host->bus_clk);
+	if (ret)
+		return ret;
+	ret = devm_pm_opp_of_add_table(&pdev->dev);
+	if (ret)
+		goto err_clk;
+	platform_set_drvdata(pdev, host);
+	return 0;
+err_clk:
+	clk_disable_unprepare(host->bus_clk);
+	return ret;
+}
+
+static int mmcx_remove(struct platform_device *pdev)
+{
+	struct mmc_host_priv *host = platform_get_drvdata(pdev);
+
+	clk_disable_unprepare(host->bus_clk);
+	return 0;
+}
+
+static struct platform_driver mmcx_driver = {
+	.probe = mmcx_probe,
+	.remove = mmcx_remove,
+	.driver = { .name = "mmcx" },
+};
+module_platform_driver(mmcx_driver);
+`,
+    },
   ],
   invalid: [
     // (a) the issue's example: probe kzallocs priv->buf and requests a devm IRQ; remove() kfrees the buffer the handler (priv from its void *data) writes
@@ -1977,6 +2078,73 @@ module_platform_driver(rtcx_driver);
           column: 8,
           endLine: 29,
           endColumn: 43,
+        },
+      ],
+    },
+    // (a) SPI device driver (module_spi_driver, spi_get_drvdata): the threaded handler reads into a DMA buffer remove() kfrees
+    {
+      filename: "bad17.c",
+      code: c`
+struct spiadc_state {
+	struct spi_device *spi;
+	u8 *rx;
+};
+
+static irqreturn_t spiadc_thread(int irq, void *private)
+{
+	struct spiadc_state *st = private;
+
+	spi_read(st->spi, st->rx, 4);
+	return IRQ_HANDLED;
+}
+
+static int spiadc_probe(struct spi_device *spi)
+{
+	struct spiadc_state *st;
+
+	st = devm_kzalloc(&spi->dev, sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	st->spi = spi;
+	st->rx = kmalloc(4, GFP_KERNEL | GFP_DMA);
+	if (!st->rx)
+		return -ENOMEM;
+	spi_set_drvdata(spi, st);
+	return devm_request_threaded_irq(&spi->dev, spi->irq, NULL, spiadc_thread,
+					 IRQF_ONESHOT, dev_name(&spi->dev), st);
+}
+
+static void spiadc_remove(struct spi_device *spi)
+{
+	struct spiadc_state *st = spi_get_drvdata(spi);
+
+	kfree(st->rx);
+}
+
+static const struct of_device_id spiadc_of_match[] = {
+	{ .compatible = "acme,spiadc" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, spiadc_of_match);
+
+static struct spi_driver spiadc_driver = {
+	.driver = {
+		.name = "spiadc",
+		.of_match_table = spiadc_of_match,
+	},
+	.probe = spiadc_probe,
+	.remove = spiadc_remove,
+};
+module_spi_driver(spiadc_driver);
+`,
+      errors: [
+        {
+          message:
+            "The spiadc_thread() callback that devm_request_threaded_irq() registers uses `st->rx` (line 10), allocated with kmalloc() at line 22, which spiadc_remove() frees with kfree() at line 34; devres stops this callback only after remove() returns, so it can run on a freed `st->rx`.",
+          line: 26,
+          column: 9,
+          endLine: 27,
+          endColumn: 45,
         },
       ],
     },

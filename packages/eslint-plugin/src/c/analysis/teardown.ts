@@ -451,7 +451,7 @@ export class TeardownAnalysis {
    * through whose place `accept` returns a value for; the callback's own assignments of the
    * exact place (`priv->buf = NULL`) are stores into the containing struct, not uses.
    */
-  callbackUse<T>(frame: Frame, accept: (place: Place) => T | undefined): { expr: CNode; match: T } | undefined {
+  callbackUse<T>(frame: Frame, accept: (place: Place, node: CNode) => T | undefined): { expr: CNode; match: T } | undefined {
     const seen = new Set<string>();
     const frames: Frame[] = [frame];
     for (const step of this.steps(frame)) {
@@ -466,7 +466,7 @@ export class TeardownAnalysis {
         const n = stack.pop()!;
         if (n.type === "field_expression" || (n.type === "identifier" && n.text && this.index.globals.has(n.text) && !this.index.variable(f.fn, n.text))) {
           const place = this.resolve(n, f);
-          const match = place ? accept(place) : undefined;
+          const match = place ? accept(place, n) : undefined;
           if (match !== undefined && !isStoreTarget(n)) return { expr: n, match };
           if (match !== undefined) continue; // `priv->buf = ...`: look no deeper into the stored place
         }
@@ -475,6 +475,18 @@ export class TeardownAnalysis {
     }
     return undefined;
   }
+}
+
+/** The kind of the release an expression is the released argument of (`clk_put(p->clk)`), if any. */
+export function releasedKindAt(node: CNode): ResourceKind | undefined {
+  let n: CNode = node;
+  while (n.parent && (n.parent.type === "parenthesized_expression" || n.parent.type === "cast_expression")) n = n.parent;
+  const list = n.parent;
+  const call = list?.type === "argument_list" ? list.parent : undefined;
+  const name = call?.type === "call_expression" ? calleeName(call) : undefined;
+  const rel = name ? lookup(RELEASE, name) : undefined;
+  if (!rel || !call) return undefined;
+  return argumentsOf(call)[rel.resource] === n ? rel.kind : undefined;
 }
 
 /** `x->f = ...`: the node is the left side of a plain assignment. */

@@ -21,6 +21,7 @@ import {
   TeardownAnalysis,
   placeKey,
   placeWithin,
+  releasedKindAt,
   releaseVerbs,
   rootFrame,
   type Acquisition,
@@ -137,9 +138,12 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string): CReport[] {
         const bound = arg ? { root: arg.root, fields: [...arg.fields, ...cb.objectMember] } : undefined;
         const bindings: (Place | undefined)[] = [];
         bindings[cb.parameter] = bound;
-        const use = an.callbackUse(rootFrame(cb.fn, bindings), (place) =>
-          teardowns.find((t) => placeWithin(place, t.place) && !fenced(t, fences, reg, object, workqueue)),
-        );
+        // A callback that itself releases the resource in another way (a devm action's clk_put()
+        // of the clock remove() disabled) releases it in the right order: not a use.
+        const use = an.callbackUse(rootFrame(cb.fn, bindings), (place, node) => {
+          const released = releasedKindAt(node);
+          return teardowns.find((t) => placeWithin(place, t.place) && (released === undefined || released === t.kind) && !fenced(t, fences, reg, object, workqueue));
+        });
         if (!use) continue;
         const t = use.match;
         const v = releaseVerbs(t.kind);

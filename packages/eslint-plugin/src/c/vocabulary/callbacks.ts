@@ -130,10 +130,10 @@ export const WORK_QUEUEING: Readonly<Record<string, WorkQueueingApi>> = {
  * A managed call outside ACQUIRE whose name says it registers something with a subsystem
  * (devm_snd_soc_register_component, devm_mfd_add_devices, devm_of_platform_populate, ...): the
  * object it registers stays live, and may call back into the driver, until devres releases it
- * after remove().
+ * after remove(). Not `devm_*_add_*` in general: most add data (an OPP table, sysfs groups).
  */
 export function isConventionalManagedRegistration(name: string): boolean {
-  return /^(devm|pcim)_\w*(register|_add_|_add$|populate)/.test(name);
+  return /^(devm|pcim)_\w*(register|populate|add_devices)/.test(name);
 }
 
 /**
