@@ -2,6 +2,7 @@
 // urls pointing at existing pages, `recommended` = errors for bugs and warnings for smells,
 // `strict` = recommended plus the soft checks, and the README's usage
 // (`export default [...devbound.configs.recommended]`) working as is on a typed .ts file.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +90,29 @@ describe("configs", () => {
     await expect(lintWith([...recommended, { rules: { "devbound/no-devres-to-kobject": ["error", { notAnOption: true }] } }], [overrideFile])).rejects.toThrow(
       /Key "rules": Key "devbound\/no-devres-to-kobject"/,
     );
+  });
+
+  it("`require(\"@devbound/eslint-plugin\")` (the built package, Node's require) is the plugin itself: rules and configs, no `.default`; its C language says to use import", () => {
+    const script = `
+      const p = require("@devbound/eslint-plugin");
+      let c;
+      try { p.languages.c; c = "no error"; } catch (e) { c = e.message; }
+      console.log(JSON.stringify({ default: "default" in p, meta: p.meta, rules: Object.keys(p.rules), configs: Object.keys(p.configs), base: p.configs.recommended[0].plugins.devbound === p, c }));`;
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: path.join(root, "packages/eslint-plugin"), encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { default: boolean; meta: unknown; rules: string[]; configs: string[]; base: boolean; c: string };
+    expect(out.default).toBe(false);
+    expect(out.meta).toEqual({ name: pkg.name, version: pkg.version });
+    expect(out.rules.sort()).toEqual([...ruleNames].sort());
+    expect(out.configs).toEqual(Object.keys(devbound.configs));
+    expect(out.base).toBe(true);
+    expect(out.c).toMatch(/^@devbound\/eslint-plugin: the C language \(devbound\/c\) loads its WebAssembly grammar asynchronously, which require\(\) cannot wait for: load the plugin with import, in an ES module config \(eslint\.config\.mjs/);
+  });
+
+  it("`import` of the built package registers the C language", async () => {
+    const pkgPlugin = (await import("@devbound/eslint-plugin")).default;
+    expect(Object.keys(pkgPlugin.languages)).toEqual(["c"]);
+    expect(typeof (pkgPlugin.languages.c as { parse?: unknown }).parse).toBe("function");
   });
 
   it("recommended and strict together (the same plugin object twice) is accepted; the later one wins", async () => {

@@ -1,95 +1,16 @@
 /**
- * @devbound/eslint-plugin: the plugin object and its flat configs.
+ * @devbound/eslint-plugin, ES module entry (`import devbound from "@devbound/eslint-plugin"`):
+ * the plugin of plugin.ts with its C language registered. @devbound/eslint-language-c loads
+ * the tree-sitter-c grammar with top-level await, so this module can only be imported;
+ * require.cts is the `require()` entry (the plugin without C).
  *
  *   import devbound from "@devbound/eslint-plugin";
- *   export default [...devbound.configs.recommended];
- *
- * `recommended`: every rule at its `meta.docs.recommended` level (errors for bugs, warnings for
- * smells). `strict`: the same plus the soft checks (`meta.docs.strict`: a level and/or options
- * that switch a soft check on). Each config is an array shaped like typescript-eslint's flat
- * configs: first `devbound/base` (the plugin under `devbound`, no `files`, so a rule override in
- * the user's own config object, `{ rules: { "devbound/<rule>": "error" } }`, finds the plugin
- * whatever files it names), then one object per language with its `files`, parser and rules
- * (TypeScript: typescript-eslint's parser with `projectService: true`, since every rule needs
- * type information).
- *
- * `kernel`: C files (`**\/*.{c,h}`) with the `devbound/c` language, the kernel's macro hints
- * (c/vocabulary/hints.ts) and the rules that have a C check, at their recommended level;
- * usable beside `recommended`: `[...devbound.configs.recommended, ...devbound.configs.kernel]`.
+ *   export default [...devbound.configs.recommended, ...devbound.configs.kernel];
  */
-import { createRequire } from "node:module";
-import type { TSESLint } from "@typescript-eslint/utils";
-import * as tsParser from "@typescript-eslint/parser";
-import { language as cLanguage } from "@devbound/eslint-language-c";
-import { rules } from "./rules/index.js";
-import { hasCCheck, type DevboundDocs } from "./util/create-rule.js";
-import { kernelMacroHints } from "./c/vocabulary/index.js";
-import { C_LANGUAGE } from "./c/dispatch.js";
+import { language } from "@devbound/eslint-language-c";
+import plugin, { registerCLanguage } from "./plugin.js";
 
-const require = createRequire(import.meta.url);
-const { name, version } = require("../package.json") as { name: string; version: string };
+registerCLanguage(language);
 
-export const FILES = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"];
-/** The files of `kernel`: C sources and headers. */
-export const KERNEL_FILES = ["**/*.c", "**/*.h"];
-
-type RuleEntry = TSESLint.SharedConfig.RuleEntry;
-
-function ruleLevels(preset: "recommended" | "strict" | "kernel"): Record<string, RuleEntry> {
-  const out: Record<string, RuleEntry> = {};
-  for (const [ruleName, rule] of Object.entries(rules)) {
-    if (preset === "kernel" && !hasCCheck(rule)) continue;
-    const docs = rule.meta.docs as DevboundDocs | undefined;
-    if (!docs) continue;
-    const level = preset === "strict" ? (docs.strict?.level ?? docs.recommended) : docs.recommended;
-    const options = preset === "strict" ? docs.strict?.options : undefined;
-    out[`devbound/${ruleName}`] = options ? ([level, ...options] as RuleEntry) : level;
-  }
-  return out;
-}
-
-const plugin = {
-  meta: { name, version },
-  rules,
-  /** C files: `language: "devbound/c"`. */
-  languages: { c: cLanguage },
-  configs: {} as Record<"recommended" | "strict" | "kernel", TSESLint.FlatConfig.ConfigArray>,
-};
-
-// The plugin's registration, shared by every config: no `files`, so it applies to whatever files
-// any later config object names (ESLint accepts the same plugin object registered twice).
-const base: TSESLint.FlatConfig.Config = {
-  name: "devbound/base",
-  plugins: { devbound: plugin as unknown as TSESLint.FlatConfig.Plugin },
-};
-
-function preset(which: "recommended" | "strict"): TSESLint.FlatConfig.ConfigArray {
-  return [
-    base,
-    {
-      name: `devbound/${which}`,
-      files: FILES,
-      languageOptions: {
-        parser: tsParser as unknown as TSESLint.FlatConfig.Parser,
-        parserOptions: { projectService: true },
-      },
-      rules: ruleLevels(which),
-    },
-  ];
-}
-
-plugin.configs.recommended = preset("recommended");
-plugin.configs.strict = preset("strict");
-plugin.configs.kernel = [
-  base,
-  {
-    name: "devbound/kernel",
-    files: KERNEL_FILES,
-    language: C_LANGUAGE,
-    languageOptions: { macroHints: kernelMacroHints },
-    rules: ruleLevels("kernel"),
-  } as TSESLint.FlatConfig.Config,
-];
-
-export { rules };
+export { FILES, KERNEL_FILES, rules } from "./plugin.js";
 export default plugin;

@@ -20,7 +20,9 @@
  *   isNullValue(expr)      `NULL`, `0`, `(void *)0`
  *   contains(outer, inner) range containment
  */
-import { child, childrenByField, type CNode } from "@devbound/eslint-language-c";
+// The await-free subpath: plugin.ts must stay loadable by require() (see its header).
+import { child, childrenByField } from "@devbound/eslint-language-c/syntax";
+import type { CNode } from "@devbound/eslint-language-c";
 
 export { child, childrenByField };
 export type { CNode };
