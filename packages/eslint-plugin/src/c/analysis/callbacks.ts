@@ -18,6 +18,7 @@
  */
 import type { CNode } from "@devbound/eslint-language-c";
 import { DEFERRED, WORK_QUEUEING, callbackParameter, lookup, type DeferredKind } from "../vocabulary/index.js";
+import { isNullValue } from "./syntax.js";
 import { argumentsOf, calleeName, child, stripParens, type FileIndex, type FunctionDef } from "./tu-index.js";
 
 export interface RegisteredCallback {
@@ -79,11 +80,6 @@ export function functionsNamedBy(expr: CNode, index: FileIndex): FunctionDef[] {
   return [];
 }
 
-function isNullish(expr: CNode): boolean {
-  const e = stripParens(expr);
-  return e.type === "null" || (e.type === "identifier" && e.text === "NULL") || (e.type === "number_literal" && e.text === "0");
-}
-
 /**
  * The callbacks `call` registers (undefined when the callee is not a callback registration).
  * `named` follows a function expression further than this file's names and fields (a helper's
@@ -104,7 +100,7 @@ export function callbackRegistration(call: CNode, index: FileIndex, named: (expr
   const unresolved: CNode[] = [];
   for (const i of spec.callbacks) {
     const fnExpr = args[i];
-    if (!fnExpr || isNullish(fnExpr)) continue;
+    if (!fnExpr || isNullValue(fnExpr)) continue;
     const fns = named(fnExpr);
     if (fns.length === 0) unresolved.push(fnExpr);
     for (const fn of fns) callbacks.push({ fn, parameter, argument, objectMember: member });

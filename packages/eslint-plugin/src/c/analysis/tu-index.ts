@@ -10,6 +10,7 @@
  * is simply not recognised).
  */
 import type { CNode } from "@devbound/eslint-language-c";
+import { argumentsOf, calleeName, child, declaredName, functionNameOf, stripParens, typeTag } from "./syntax.js";
 
 export interface Variable {
   name: string;
@@ -40,52 +41,9 @@ export interface FunctionInfo {
   returns: CNode[];
 }
 
-export const child = (node: CNode, field: string): CNode | undefined => node.children.find((c) => c.field === field);
+export { argumentsOf, calleeName, child, declaredName, functionNameOf, stripParens };
 
-export function stripParens(node: CNode): CNode {
-  let n = node;
-  while (n.type === "parenthesized_expression" && n.children.length === 1) n = n.children[0]!;
-  return n;
-}
-
-/** The called name of a call (`foo(...)`), or undefined for calls through expressions. */
-export function calleeName(call: CNode): string | undefined {
-  const fn = child(call, "function");
-  return fn?.type === "identifier" ? fn.text : undefined;
-}
-
-/** The argument expressions of a call (ERROR children dropped). */
-export function argumentsOf(call: CNode): CNode[] {
-  const list = child(call, "arguments");
-  return list ? list.children.filter((c) => c.type !== "ERROR" && c.type !== "comment") : [];
-}
-
-/** The identifier a declarator declares (through pointers, arrays, init and function declarators). */
-export function declaredName(declarator: CNode | undefined): CNode | undefined {
-  let d = declarator;
-  for (let guard = 0; d && guard < 16; guard++) {
-    if (d.type === "identifier" || d.type === "field_identifier") return d;
-    d = child(d, "declarator") ?? d.children.find((c) => c.type.endsWith("declarator") || c.type === "identifier");
-  }
-  return undefined;
-}
-
-/** The name of a function_definition. */
-export function functionNameOf(fn: CNode): string | undefined {
-  let d = child(fn, "declarator");
-  for (let guard = 0; d && guard < 8; guard++) {
-    if (d.type === "function_declarator") return declaredName(child(d, "declarator"))?.text;
-    d = child(d, "declarator");
-  }
-  return undefined;
-}
-
-function structNameOf(type: CNode | undefined): string | undefined {
-  if (!type) return undefined;
-  if (type.type === "struct_specifier" || type.type === "union_specifier") return child(type, "name")?.text;
-  if (type.type === "type_identifier") return type.text;
-  return undefined;
-}
+const structNameOf = typeTag;
 
 function variablesOfDeclaration(decl: CNode): Variable[] {
   const structType = structNameOf(child(decl, "type"));
