@@ -58,7 +58,7 @@ describe("comments", () => {
     expect(new Set(entered).size).toBe(entered.length);
     expect(new Set(exited)).toEqual(new Set(entered));
     for (const s of steps.filter((s) => s.phase === 1)) expect(s.args[1]).toBe((s.target as CNode).parent);
-    // cached: a second traversal yields the same steps
+    // a second traversal yields equal steps (generated afresh)
     expect([...sc.traverse()]).toEqual(steps);
   });
 });

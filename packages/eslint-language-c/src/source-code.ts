@@ -29,7 +29,6 @@ export class CSourceCode extends TextSourceCodeBase<{
   /** Every comment of the file, in source order. */
   readonly comments: Comment[];
   readonly #lineTable: LineTable | undefined;
-  #steps: CTraversalStep[] | undefined;
   #inlineConfigComments: Comment[] | undefined;
 
   constructor({ text, ast, comments, lines }: { text: string; ast: CNode; comments: Comment[]; lines?: LineTable }) {
@@ -105,14 +104,17 @@ export class CSourceCode extends TextSourceCodeBase<{
     return { configs, problems };
   }
 
-  /** Enter/exit steps for every node, depth first, ERROR subtrees included (cached: the tree never changes). */
-  override traverse(): Iterable<CTraversalStep> {
-    if (this.#steps) return this.#steps.values();
-    const steps: CTraversalStep[] = (this.#steps = []);
+  /**
+   * Enter/exit steps for every node, depth first, ERROR subtrees included. Generated lazily (the
+   * tree never changes, and ESLint consumes the steps once): a whole file's steps are never held.
+   */
+  override *traverse(): Generator<CTraversalStep> {
     // Iterative: kernel code nests deeply enough (long `||` chains, else-if ladders) to make recursion risky.
-    const nodes: CNode[] = [this.ast];
+    const root = this.ast;
+    const nodes: CNode[] = [root];
     const next: number[] = [0];
-    steps.push(new CTraversalStep({ target: this.ast, phase: 1, args: [this.ast, null] }));
+    const argsOf: unknown[][] = [[root, null]]; // one args array per node, shared by its two steps
+    yield new CTraversalStep({ target: root, phase: 1, args: argsOf[0]! });
     while (nodes.length > 0) {
       const top = nodes.length - 1;
       const node = nodes[top]!;
@@ -120,15 +122,17 @@ export class CSourceCode extends TextSourceCodeBase<{
       if (i < node.children.length) {
         next[top] = i + 1;
         const child = node.children[i]!;
-        steps.push(new CTraversalStep({ target: child, phase: 1, args: [child, node] }));
+        const args = [child, node];
+        yield new CTraversalStep({ target: child, phase: 1, args });
         nodes.push(child);
         next.push(0);
+        argsOf.push(args);
       } else {
-        steps.push(new CTraversalStep({ target: node, phase: 2, args: [node, node.parent] }));
+        yield new CTraversalStep({ target: node, phase: 2, args: argsOf[top]! });
         nodes.pop();
         next.pop();
+        argsOf.pop();
       }
     }
-    return steps.values();
   }
 }
