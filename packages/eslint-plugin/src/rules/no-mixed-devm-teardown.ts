@@ -4,7 +4,9 @@
  * what remove() frees can run on freed memory, and (2) a devm acquisition made after a manual
  * one that remove() tears down is released in the reverse of probe order. Option
  * `checkDevresWithRemove` (strict): any devres registration in a driver that has remove()
- * (debug check 2 of seeds/001, a soft check).
+ * (debug check 2 of seeds/001, a soft check). C files (language devbound/c) go to the C check,
+ * src/c/checks/no-mixed-devm-teardown.ts: the same two bugs in kernel drivers (the option is
+ * TypeScript-only).
  */
 import type { CNode } from "@devbound/eslint-language-c";
 import { createRule } from "../util/create-rule.js";
