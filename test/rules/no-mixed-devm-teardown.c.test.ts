@@ -25,8 +25,48 @@ const rule = devbound.rules["no-mixed-devm-teardown"] as never;
 /** A C file written as a template literal: the newline after the opening backtick is not part of it (line 1 is the next line). */
 const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
+/** Options of the strict config (the soft check on). */
+const strict = [{ checkDevresWithRemove: true }];
+
 ruleTester.run("no-mixed-devm-teardown (C)", rule, {
   valid: [
+    // strict: no soft report for a driver without remove()
+    {
+      filename: "good01.c",
+      code: c`
+struct foo_priv {
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t foo_isr(int irq, void *data)
+{
+	struct foo_priv *priv = data;
+
+	priv->buf[0] = 1;
+	return IRQ_HANDLED;
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = devm_kzalloc(&pdev->dev, 64, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	return devm_request_irq(&pdev->dev, priv->irq, foo_isr, 0, "foo", priv);
+}
+
+static struct platform_driver foo_driver = {
+	.probe = foo_probe,
+	.driver = { .name = "foo" },
+};
+module_platform_driver(foo_driver);
+`,
+      options: strict,
+    },
     // everything devm, no remove()
     {
       filename: "good01.c",
@@ -2145,6 +2185,127 @@ module_spi_driver(spiadc_driver);
           column: 9,
           endLine: 27,
           endColumn: 45,
+        },
+      ],
+    },
+    // strict (checkDevresWithRemove): the soft check lists a devm registration in a driver that has remove(), even when nothing is wrong with it
+    {
+      filename: "bad01.c",
+      code: c`
+struct fw_priv {
+	void __iomem *base;
+	u8 *fw_copy;
+	u32 status;
+	int irq;
+};
+
+static irqreturn_t fw_isr(int irq, void *data)
+{
+	struct fw_priv *priv = data;
+
+	priv->status = readl(priv->base);
+	return IRQ_HANDLED;
+}
+
+static int fw_probe(struct platform_device *pdev)
+{
+	struct fw_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(priv->base))
+		return PTR_ERR(priv->base);
+	priv->fw_copy = kmemdup(fw_blob, sizeof(fw_blob), GFP_KERNEL);
+	if (!priv->fw_copy)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, fw_isr, 0, "fw", priv);
+}
+
+static int fw_remove(struct platform_device *pdev)
+{
+	struct fw_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->fw_copy);
+	return 0;
+}
+
+static struct platform_driver fw_driver = {
+	.probe = fw_probe,
+	.remove = fw_remove,
+	.driver = { .name = "fw" },
+};
+module_platform_driver(fw_driver);
+`,
+      options: strict,
+      errors: [
+        {
+          message:
+            "devm_request_irq() registers devres in fw_driver, which also has remove(): devres is released only after remove() returns; make sure it does not depend on anything remove() tears down.",
+          line: 29,
+          column: 9,
+          endLine: 29,
+          endColumn: 71,
+        },
+      ],
+    },
+    // strict: where the hard report is made, the soft one is not (one report per call)
+    {
+      filename: "bad02.c",
+      code: c`
+struct foo_priv {
+	void __iomem *base;
+	u8 *buf;
+	int irq;
+};
+
+static irqreturn_t foo_isr(int irq, void *data)
+{
+	struct foo_priv *priv = data;
+
+	priv->buf[0] = readl(priv->base);
+	return IRQ_HANDLED;
+}
+
+static int foo_probe(struct platform_device *pdev)
+{
+	struct foo_priv *priv;
+
+	priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->buf = kzalloc(64, GFP_KERNEL);
+	if (!priv->buf)
+		return -ENOMEM;
+	platform_set_drvdata(pdev, priv);
+	return devm_request_irq(&pdev->dev, priv->irq, foo_isr, 0, "foo", priv);
+}
+
+static int foo_remove(struct platform_device *pdev)
+{
+	struct foo_priv *priv = platform_get_drvdata(pdev);
+
+	kfree(priv->buf);
+	return 0;
+}
+
+static struct platform_driver foo_driver = {
+	.probe = foo_probe,
+	.remove = foo_remove,
+	.driver = { .name = "foo" },
+};
+module_platform_driver(foo_driver);
+`,
+      options: strict,
+      errors: [
+        {
+          message:
+            "The foo_isr() callback that devm_request_irq() registers uses `priv->buf` (line 11), allocated with kzalloc() at line 22, which foo_remove() frees with kfree() at line 33; devres stops this callback only after remove() returns, so it can run on a freed `priv->buf`.",
+          line: 26,
+          column: 9,
+          endLine: 26,
+          endColumn: 73,
         },
       ],
     },

@@ -5,8 +5,7 @@
  * one that remove() tears down is released in the reverse of probe order. Option
  * `checkDevresWithRemove` (strict): any devres registration in a driver that has remove()
  * (debug check 2 of seeds/001, a soft check). C files (language devbound/c) go to the C check,
- * src/c/checks/no-mixed-devm-teardown.ts: the same two bugs in kernel drivers (the option is
- * TypeScript-only).
+ * src/c/checks/no-mixed-devm-teardown.ts: the same checks in kernel drivers.
  */
 import type { CNode } from "@devbound/eslint-language-c";
 import { createRule } from "../util/create-rule.js";
@@ -54,10 +53,10 @@ export default createRule<Options, keyof typeof typeInfoMessages | keyof typeof 
   },
   defaultOptions: [{ checkDevresWithRemove: false }],
   // C files (language devbound/c): src/c/checks/no-mixed-devm-teardown.ts
-  c(context) {
+  c(context, [{ checkDevresWithRemove = false }]) {
     return {
       translation_unit(node: unknown) {
-        for (const r of checkNoMixedDevmTeardown(node as CNode, context.sourceCode.text)) {
+        for (const r of checkNoMixedDevmTeardown(node as CNode, context.sourceCode.text, { checkDevresWithRemove })) {
           context.report({ loc: r.node.loc, messageId: r.messageId, data: r.data });
         }
       },

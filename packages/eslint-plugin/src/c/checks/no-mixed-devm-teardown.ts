@@ -37,7 +37,7 @@ import { getUnit } from "../analysis/unit.js";
 
 export interface CReport {
   node: CNode;
-  messageId: "cCallbackUsesTornDown" | "cDevmAfterManual";
+  messageId: "cCallbackUsesTornDown" | "cDevmAfterManual" | "devresWithRemove";
   data: Record<string, string>;
 }
 
@@ -95,7 +95,11 @@ function lineOf(node: CNode): string {
 /** Both checks need a managed call: a file naming none costs one text scan. */
 const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
 
-export function checkNoMixedDevmTeardown(root: CNode, text: string): CReport[] {
+/**
+ * `checkDevresWithRemove` (strict, the soft check): also every other devm registration made
+ * in probe() (or the helpers it calls) of a driver that has remove().
+ */
+export function checkNoMixedDevmTeardown(root: CNode, text: string, { checkDevresWithRemove = false }: { checkDevresWithRemove?: boolean } = {}): CReport[] {
   if (!MANAGED_NAME.test(text)) return [];
   const index: FileIndex = fileIndex(root, text);
   const an = new TeardownAnalysis(index);
@@ -104,13 +108,13 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string): CReport[] {
   const src = (n: CNode): string => text.slice(n.range[0], n.range[1]).replace(/\s+/g, " ");
   // Drivers and their roles from drivers.ts; several probe/remove per driver struct are rare
   // (module_platform_driver_probe beside .probe): each pair is checked.
-  const pairs: { probe: FunctionDef; remove: FunctionDef }[] = [];
+  const pairs: { probe: FunctionDef; remove: FunctionDef; name: string }[] = [];
   for (const driver of getDrivers(getUnit(root))) {
     for (const p of driver.probe) {
       for (const r of driver.remove) {
         const probe = index.functions.get(p.name);
         const remove = index.functions.get(r.name);
-        if (probe && remove && !pairs.some((x) => x.probe === probe && x.remove === remove)) pairs.push({ probe, remove });
+        if (probe && remove && !pairs.some((x) => x.probe === probe && x.remove === remove)) pairs.push({ probe, remove, name: driver.name });
       }
     }
   }
@@ -118,6 +122,7 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string): CReport[] {
     const probe = an.probeEvents(driver.probe);
     const { teardowns: all, fences } = an.removeTeardowns(driver.remove);
     const teardowns = all.filter((t) => tornDownByRemove(t, probe));
+    if (checkDevresWithRemove) softReports(an, probe, driver.name, reported, reports);
     if (teardowns.length === 0) continue;
     const removeName = driver.remove.name;
     const analysed = new Set<CNode>();
@@ -206,7 +211,21 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string): CReport[] {
       });
     }
   }
-  return reports.sort((a, b) => a.node.range[0] - b.node.range[0]);
+  // the soft reports are dropped where a hard one was made at the same call
+  const hard = new Set(reports.filter((r) => r.messageId !== "devresWithRemove").map((r) => r.node));
+  return reports.filter((r) => r.messageId !== "devresWithRemove" || !hard.has(r.node)).sort((a, b) => a.node.range[0] - b.node.range[0]);
+}
+
+/** The soft check: every devm registration of probe() in a driver that has remove(), once per call of probe's body. */
+function softReports(an: TeardownAnalysis, probe: ProbeEvents, driver: string, reported: Set<CNode>, reports: CReport[]): void {
+  const seen = new Set<CNode>();
+  for (const step of probe.steps) {
+    if (seen.has(step.anchor) || reported.has(step.anchor)) continue;
+    const callback = probe.callbacks.find((c) => c.step === step)?.registration;
+    if (!an.isManagedRegistration(step) && !callback?.managed) continue;
+    seen.add(step.anchor);
+    reports.push({ node: step.anchor, messageId: "devresWithRemove", data: { callee: step.via[0] ?? step.name ?? "the call", driver } });
+  }
 }
 
 /** The member a devm workqueue was stored in, as probe() wrote it. */
