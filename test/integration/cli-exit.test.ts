@@ -54,8 +54,9 @@ describe("ESLint CLI exit codes in a project using devbound", () => {
 
   beforeAll(() => {
     expect(fixtureDirs.length, "fixtures/<rule>/{bad,good}.ts exist").toBeGreaterThan(0);
-    const config = readmeFiles().get("eslint.config.js");
-    expect(config, "README has an eslint.config.js block").toBeDefined();
+    // the README's eslint.config.mjs, as eslint.config.js in this "type": "module" project
+    const config = readmeFiles().get("eslint.config.mjs");
+    expect(config, "README has an eslint.config.mjs block").toBeDefined();
     project = mkdtempSync(join(tmpdir(), "devbound-cli-"));
     symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"), "dir");
     const base = JSON.parse(readFileSync(join(ROOT, "tsconfig.base.json"), "utf8")) as { compilerOptions: object };

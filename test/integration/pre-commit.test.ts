@@ -1,9 +1,11 @@
 // Pre-commit hook, end to end, with the real tools: a fresh git repository is set up the way
 // the README's "Pre-commit hook" section says (husky 9 + lint-staged 16 running
-// `eslint --max-warnings 0` on the staged TypeScript files, with devbound's `recommended`
-// config). `git commit` of the bad example drivers must be refused with devbound's findings
-// and leave HEAD and the work tree alone; `git commit` of the good ones must go through.
-// node_modules is this repository's, by symlink: nothing is downloaded.
+// `devbound-affected --run eslint --max-warnings 0` on the staged TypeScript files, with
+// devbound's `recommended` config). `git commit` of the bad example drivers must be refused
+// with devbound's findings and leave HEAD and the work tree alone; `git commit` of the good
+// ones must go through. node_modules is this repository's, by symlink: nothing is downloaded.
+// (test/integration/user-project.test.ts installs devbound for real, outside this repository,
+// and runs the hooks on a bug that shows up in an unchanged file.)
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,6 +77,8 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
     expect(fixtureDirs.length, "fixtures/<rule>/bad.ts exist").toBeGreaterThan(0);
     repo = mkdtempSync(join(tmpdir(), "devbound-pre-commit-"));
     symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"), "dir");
+    // pnpm's bin shim of a workspace package points at ../../packages/<name>/dist/...
+    symlinkSync(join(ROOT, "packages"), join(repo, "packages"), "dir");
     git("init", "-q", "-b", "main");
     git("config", "user.name", "devbound test");
     git("config", "user.email", "test@devbound.invalid");
@@ -84,17 +88,17 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
     const base = JSON.parse(readFileSync(join(ROOT, "tsconfig.base.json"), "utf8")) as { compilerOptions: object };
     writeFileSync(
       join(repo, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { ...base.compilerOptions, noEmit: true }, include: ["**/*.ts"] }, null, 2),
+      JSON.stringify({ compilerOptions: { ...base.compilerOptions, noEmit: true }, include: ["**/*.ts"], exclude: ["packages"] }, null, 2),
     );
     writeFileSync(join(repo, "package.json"), JSON.stringify({ name: "my-drivers", private: true, type: "module" }, null, 2) + "\n");
     // The files the README tells users to add, as the README has them.
     const docs = readmeFiles();
-    for (const file of ["eslint.config.js", ".lintstagedrc.yaml", ".husky/pre-commit"]) {
+    for (const file of ["eslint.config.mjs", ".lintstagedrc.mjs", ".husky/pre-commit"]) {
       expect(docs.get(file), `README has a ${file} block`).toBeDefined();
     }
-    writeFileSync(join(repo, "eslint.config.js"), docs.get("eslint.config.js")!);
-    writeFileSync(join(repo, ".lintstagedrc.yaml"), docs.get(".lintstagedrc.yaml")!);
-    writeFileSync(join(repo, ".gitignore"), "node_modules\n");
+    writeFileSync(join(repo, "eslint.config.mjs"), docs.get("eslint.config.mjs")!);
+    writeFileSync(join(repo, ".lintstagedrc.mjs"), docs.get(".lintstagedrc.mjs")!);
+    writeFileSync(join(repo, ".gitignore"), "node_modules\npackages\n");
     git("add", ".");
     git("commit", "-q", "-m", "project");
 
@@ -126,7 +130,7 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
       expect(r.status, `commit of the good drivers was refused:\n${r.stdout}\n${r.stderr}`).toBe(0);
       expect(head()).not.toBe(before);
       // The hook did run lint-staged on them (a silently skipped hook would also "accept").
-      expect(r.stdout + r.stderr).toMatch(/eslint --max-warnings 0/);
+      expect(r.stdout + r.stderr).toMatch(/devbound-affected --run eslint --max-warnings 0/);
     },
     STEP_MS,
   );
@@ -181,35 +185,36 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
     STEP_MS,
   );
   it(
-    "the pre-commit framework's hook (.pre-commit-hooks.yaml) is the README's, pinned like this repository, and its entry gates the same way",
+    "the pre-commit framework's hook (.pre-commit-hooks.yaml) runs the project's devbound-affected + eslint, the README's local hook is the same with pinned additional_dependencies, and the entry gates",
     () => {
       const manifest = YAML.parse(readFileSync(join(ROOT, ".pre-commit-hooks.yaml"), "utf8")) as HookDef[];
       const hook = manifest.find((h) => h.id === "devbound");
       expect(hook, ".pre-commit-hooks.yaml defines the hook `devbound`").toBeDefined();
-      expect(hook!.language).toBe("node");
-      expect(hook!.entry).toMatch(/^eslint /);
-      expect(hook!.entry).toContain("--max-warnings 0");
+      expect(hook!.language).toBe("system");
+      expect(hook!.entry).toBe("npx --no-install devbound-affected --run eslint --max-warnings 0 --no-warn-ignored --");
       expect(hook!.require_serial).toBe(true);
+      expect(hook!.additional_dependencies).toBeUndefined();
 
-      // additional_dependencies: the versions this repository is built and tested with.
-      const rootPkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
-      const pluginPkg = JSON.parse(readFileSync(join(ROOT, "packages/eslint-plugin/package.json"), "utf8")) as { version: string };
-      expect([...(hook!.additional_dependencies ?? [])].sort()).toEqual(
-        [
-          `eslint@${rootPkg.devDependencies.eslint}`,
-          `typescript-eslint@${rootPkg.devDependencies["typescript-eslint"]}`,
-          `typescript@${rootPkg.devDependencies.typescript}`,
-          `@devbound/eslint-plugin@${pluginPkg.version}`,
-        ].sort(),
-      );
-
-      // The README's local hook is the same hook.
-      const config = YAML.parse(readmeFiles().get(".pre-commit-config.yaml") ?? "repos: []") as { repos: { repo: string; hooks: HookDef[] }[] };
+      // The README's remote hook names it; its local hook is the same hook in a node environment,
+      // with the versions this repository is built and tested with and the release tarballs.
+      const docs = readmeFiles();
+      const remote = YAML.parse(docs.get(".pre-commit-config.yaml") ?? "repos: []") as { repos: { repo: string; hooks: HookDef[] }[] };
+      expect(remote.repos.map((r) => [r.repo, r.hooks.map((h) => h.id)])).toEqual([["https://github.com/devbound/devbound", ["devbound"]]]);
+      const config = YAML.parse(docs.get(".pre-commit-config.local.yaml") ?? "repos: []") as { repos: { repo: string; hooks: HookDef[] }[] };
       const local = config.repos.find((r) => r.repo === "local")?.hooks.find((h) => h.id === "devbound");
-      expect(local, "README's .pre-commit-config.yaml declares the devbound hook").toBeDefined();
-      for (const key of ["entry", "language", "types_or", "require_serial", "additional_dependencies"] as const) {
-        expect(local![key], `README hook's ${key}`).toEqual(hook![key]);
-      }
+      expect(local, "README's local .pre-commit-config.yaml declares the devbound hook").toBeDefined();
+      expect(local!.entry).toBe(hook!.entry.replace(/^npx --no-install /, ""));
+      expect(local!.language).toBe("node");
+      expect(local!.types_or).toEqual(hook!.types_or);
+      expect(local!.require_serial).toBe(true);
+      const rootPkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+      const tarballs = readdirSync(join(ROOT, "packages"))
+        .filter((d) => existsSync(join(ROOT, "packages", d, "package.json")))
+        .map((d) => JSON.parse(readFileSync(join(ROOT, "packages", d, "package.json"), "utf8")) as { name: string; version: string })
+        .map((p) => `/path/to/devbound/release/${p.name.replace(/^@/, "").replace("/", "-")}-${p.version}.tgz`);
+      expect([...(local!.additional_dependencies ?? [])].sort()).toEqual(
+        [`eslint@${rootPkg.devDependencies.eslint}`, `typescript@${rootPkg.devDependencies.typescript}`, ...tarballs].sort(),
+      );
 
       // pre-commit runs `<entry> <files...>` in the repository (require_serial: one process).
       for (const dir of fixtureDirs) {
