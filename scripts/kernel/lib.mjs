@@ -18,13 +18,14 @@ const USAGE = `usage: pnpm kernel [options]
   --concurrency <n|auto|off>  ESLint worker threads (default: 2)
   --language-only       devbound's rules off: the C language alone (parse, conversion, traversal), to see what the rules cost
   --skip-cocci          do not run Coccinelle's devm_free.cocci
+  --cocci-only          run (or show the cached) Coccinelle only: start its long run early
   --fresh-cocci         re-run Coccinelle even when its output for these files is cached
   --json <file>         write every finding, parse error, crash and the overlap to this file (for triage)
   --help`;
 
 /** Parses the command line; throws an Error with a clear message (and the usage) on bad input. */
 export function parseArgs(argv) {
-  const opts = { subset: "drivers", cache: null, tree: null, concurrency: 2, skipCocci: false, languageOnly: false, freshCocci: false, json: null, help: false };
+  const opts = { subset: "drivers", cache: null, tree: null, concurrency: 2, skipCocci: false, cocciOnly: false, languageOnly: false, freshCocci: false, json: null, help: false };
   const valueOf = (i, name) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value\n${USAGE}`);
@@ -45,12 +46,14 @@ export function parseArgs(argv) {
         break;
       }
       case "--skip-cocci": opts.skipCocci = true; break;
+      case "--cocci-only": opts.cocciOnly = true; break;
       case "--language-only": opts.languageOnly = true; break;
       case "--fresh-cocci": opts.freshCocci = true; break;
       case "--help": case "-h": opts.help = true; break;
       default: throw new Error(`unknown option ${JSON.stringify(a)}\n${USAGE}`);
     }
   }
+  if (opts.cocciOnly && opts.skipCocci) throw new Error("--cocci-only and --skip-cocci exclude each other");
   if (opts.subset.startsWith("/") || opts.subset.split("/").includes("..")) {
     throw new Error(`--subset must be a directory inside the kernel tree (e.g. drivers/spi), not ${JSON.stringify(opts.subset)}`);
   }

@@ -151,9 +151,12 @@ function runCocci(tree, version) {
   if (!fs.existsSync(cocciPath)) fail(`${COCCI} is not in the tree ${tree}`);
   ensureSpatch();
   const spatchVersion = execFileSync("spatch", ["--version"], { encoding: "utf8" }).split("\n")[0];
-  // As the kernel's coccicheck runs it in report mode, on .c files only (no --include-headers:
-  // the same files devbound lints); --use-coccigrep keeps spatch's cheap token prefilter with --dir.
-  const args = ["--sp-file", COCCI, "-D", "report", "--no-includes", "--use-coccigrep", "--very-quiet", "--dir", opts.subset, "-j", "2"];
+  // As the kernel's scripts/coccicheck runs it in report mode (--no-show-diff --very-quiet, the
+  // patch's own --no-includes, --jobs N --chunksize 1), on .c files only (no --include-headers:
+  // the same files devbound lints). --use-coccigrep: spatch's token prefilter (only files naming
+  // a devm_ allocation and a free are parsed); its default scanner finds no file in a tree that
+  // is not a git checkout.
+  const args = ["--sp-file", COCCI, "-D", "report", "--no-show-diff", "--very-quiet", "--no-includes", "--use-coccigrep", "--dir", opts.subset, "--jobs", "2", "--chunksize", "1"];
   const key = cocciCacheKey({ spatchVersion, cocciText: fs.readFileSync(cocciPath, "utf8"), tree: version ?? tree, args });
   const cached = path.join(cache, "cocci", `${key}.json`);
   if (!opts.freshCocci && fs.existsSync(cached)) {
@@ -193,6 +196,22 @@ function runCocci(tree, version) {
 // ---- the run ------------------------------------------------------------------------------------
 
 const { tree, version } = ensureTree();
+if (opts.cocciOnly) {
+  const c = runCocci(tree, version);
+  process.stdout.write(
+    `\n${table([
+      ["", "Coccinelle devm_free.cocci"],
+      ["tree", `${PACKAGE}${version ? ` ${version}` : ""}: ${opts.subset}/`],
+      ["command", c.command],
+      ["files past its token prefilter", fmt.num(c.filesMatched)],
+      ["wall time", `${fmt.secs(c.wallS)}${c.cached ? ` (cached, ${c.date})` : ""}`],
+      ["CPU time (user+sys)", c.userS != null ? fmt.secs(c.userS + c.sysS) : "n/a"],
+      ["peak RSS", c.maxRssKB != null ? fmt.mb(c.maxRssKB) : "n/a"],
+      ["reports", fmt.num(c.reports.length)],
+    ])}\n`,
+  );
+  process.exit(0);
+}
 const lint = lintTree(tree);
 const { findings, crashes, parseErrors } = classify(lint.results);
 const cocci = opts.skipCocci ? null : runCocci(tree, version);
