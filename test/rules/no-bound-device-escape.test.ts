@@ -2,7 +2,7 @@
 // call that proves the device bound (fields, module/outer variables, collections, driver data,
 // returns, deferred captures, helpers in other files), and what stays allowed.
 import rule from "../../packages/eslint-plugin/src/rules/no-bound-device-escape.js";
-import { filename, ruleTester } from "./setup.js";
+import { filename, ruleTester, typecheckCases } from "./setup.js";
 
 const RT = `import { Bus, Device, Workqueue, allocWorkqueue, defineDriver, devmAllocWorkqueue, devmIoremap, devmKzalloc, devmRequestIrq, putDevice, type Bound, type Core, type DriverOps, type Normal } from "@devbound/runtime";`;
 
@@ -19,7 +19,10 @@ interface Expected {
   ctx?: "Core" | "Bound";
   owner: string;
   sink: string;
-  fix?: string;
+  /** The suggestion's output: `line` replaced by this text (a string), or these lines replacing the whole code. */
+  fix?: string | { lines: string[] };
+  /** The suggestion also widens a declaration: what (message data) and to which type. */
+  widen?: { target: string; type: string };
   /** kind helperKeepsBound: the helper and its parameter. */
   helper?: string;
   param?: string;
@@ -41,9 +44,17 @@ function err(lines: string[], e: Expected) {
     endColumn: idx + 1 + e.needle.length,
   };
   if (e.fix !== undefined) {
-    out.suggestions = [{ messageId: "storeGet", data: { name }, output: [...lines.slice(0, e.line - 1), e.fix, ...lines.slice(e.line)].join("\n") }];
+    const output = typeof e.fix === "string" ? [...lines.slice(0, e.line - 1), e.fix, ...lines.slice(e.line)] : e.fix.lines;
+    out.suggestions = [{ messageId: e.widen ? "storeGetWiden" : "storeGet", data: { name, ...e.widen }, output: output.join("\n") }];
+  } else {
+    out.suggestions = [];
   }
   return out;
+}
+
+/** The case's lines with some replaced (1-based, RT is line 1) and some inserted before a line. */
+function edited(lines: ReturnType<typeof src>, replace: Record<number, string>, insertBefore: Record<number, string> = {}): { lines: string[] } {
+  return { lines: lines.lines.flatMap((l, i) => [...(insertBefore[i + 1] !== undefined ? [insertBefore[i + 1]!] : []), replace[i + 1] ?? l]) };
 }
 
 function invalid(name: string, lines: ReturnType<typeof src>, ...expected: Expected[]) {
@@ -255,7 +266,80 @@ const castWidened = src(
   `}`,
 );
 
-ruleTester.run("no-bound-device-escape", rule, {
+// ---- the suggestion compiles: declarations widened, or no suggestion where the stored device is used as a proof ----
+
+const fieldUsedAsProof = src(
+  `export class FooWdt implements DriverOps<{}> {`,
+  `  readonly name = "foo-wdt";`,
+  `  private dev?: Device<Bound>;`,
+  `  private regs?: ReturnType<typeof devmIoremap>;`,
+  `  probe(dev: Device<Core>) { this.dev = dev; this.regs = devmIoremap(dev); return {}; }`,
+  `  kick() { if (this.dev && this.regs) this.regs.access(this.dev).writel(1, 0); }`,
+  `}`,
+);
+
+const aliasedFieldUsedAsProof = src(
+  `export class FooWdt implements DriverOps<{}> {`,
+  `  readonly name = "foo-wdt";`,
+  `  dev: Device<Bound> | null = null;`,
+  `  probe(dev: Device<Core>) { this.dev = dev; return {}; }`,
+  `  later() { const d = this.dev ?? undefined; if (d) devmKzalloc(d, () => ({})); }`,
+  `}`,
+);
+
+const interfaceData = src(
+  `interface UartData { dev: Device<Core>; irqs: number }`,
+  `export const d = defineDriver<UartData>({ name: "foo-uart", probe(dev) { return { dev, irqs: 0 }; }, remove(_d, data) { putDevice(data.dev); } });`,
+);
+
+const interfaceDataUsedAsProof = src(
+  `interface UartData { dev: Device<Core>; irqs: number }`,
+  `export const d = defineDriver<UartData>({ name: "foo-uart", probe(dev) { return { dev, irqs: 0 }; } });`,
+  `export function status(data: UartData) { return devmKzalloc(data.dev, () => ({ n: 0 })); }`,
+);
+
+const inferredDataUsedAsProof = src(
+  `export const d = defineDriver({ name: "foo-inf", probe(dev) { return { dev }; }, remove(_d, { dev }) { devmKzalloc(dev, () => ({})); } });`,
+);
+
+const aliasAnnotation = src(
+  `type BoundDev = Device<Bound>;`,
+  `let keep: BoundDev | undefined;`,
+  `export function hold(dev: Device<Bound>) { keep = dev; }`,
+  `export const kept = () => keep;`,
+);
+
+const collectionUsedAsProof = src(
+  `const all: Device<Bound>[] = [];`,
+  `export function hold(dev: Device<Bound>) { all.push(dev); }`,
+  `export function later() { for (const d of all) devmKzalloc(d, () => ({})); }`,
+);
+
+const compiling = [
+  invalid("fieldUsedAsProof: no suggestion", fieldUsedAsProof, { line: 6, needle: "dev", nth: 3, kind: "stored", owner: "foo-wdt", sink: "the field `this.dev`" }),
+  invalid("aliasedFieldUsedAsProof: no suggestion", aliasedFieldUsedAsProof, { line: 5, needle: "dev", nth: 3, kind: "stored", owner: "foo-wdt", sink: "the field `this.dev`" }),
+  invalid("interfaceData: the interface member is widened", interfaceData, {
+    line: 3,
+    needle: "dev",
+    nth: 2,
+    kind: "driverData",
+    owner: "foo-uart",
+    sink: "the driver data of foo-uart (`dev`)",
+    fix: edited(interfaceData, {
+      2: "interface UartData { dev: Device; irqs: number }",
+      3: `export const d = defineDriver<UartData>({ name: "foo-uart", probe(dev) { return { dev: dev.get(), irqs: 0 }; }, remove(_d, data) { putDevice(data.dev); } });`,
+    }),
+    widen: { target: "`dev`", type: "Device" },
+  }),
+  invalid("interfaceDataUsedAsProof: no suggestion", interfaceDataUsedAsProof, { line: 3, needle: "dev", nth: 2, kind: "driverData", owner: "foo-uart", sink: "the driver data of foo-uart (`dev`)" }),
+  invalid("inferredDataUsedAsProof: no suggestion", inferredDataUsedAsProof, { line: 2, needle: "dev", nth: 2, kind: "driverData", owner: "foo-inf", sink: "the driver data of foo-inf (`dev`)" }),
+  invalid("aliasAnnotation: no suggestion", aliasAnnotation, { line: 4, needle: "dev", nth: 2, kind: "stored", ctx: "Bound", owner: "the device", sink: "the module variable `keep`" }),
+  invalid("collectionUsedAsProof: no suggestion", collectionUsedAsProof, { line: 3, needle: "dev", nth: 2, kind: "stored", ctx: "Bound", owner: "the device", sink: "the collection `all`" }),
+];
+
+ruleTester.run("no-bound-device-escape: suggestions that compile", rule, { valid: [], invalid: compiling });
+
+const main = {
   valid: [
     // the storable handle: dev.get()
     { filename, code: [RT, `export const d = defineDriver({ name: "ok", probe(dev) { const regs = devmIoremap(dev); return { dev: dev.get(), regs }; }, remove(_d, data) { putDevice(data.dev); } });`].join("\n") },
@@ -318,7 +402,17 @@ ruleTester.run("no-bound-device-escape", rule, {
     invalid(
       "boundHelperMap",
       boundHelperMap,
-      { line: 4, needle: "dev", nth: 2, kind: "stored", ctx: "Bound", owner: "the device", sink: "the collection `known`", fix: "  known.set(dev.name, dev.get());" },
+      {
+        line: 4,
+        needle: "dev",
+        nth: 2,
+        kind: "stored",
+        ctx: "Bound",
+        owner: "the device",
+        sink: "the collection `known`",
+        fix: edited(boundHelperMap, { 2: "const known = new Map<string, Device>();", 4: "  known.set(dev.name, dev.get());" }),
+        widen: { target: "`known`", type: "Map<string, Device>" },
+      },
       {
         line: 7,
         needle: "dev",
@@ -342,7 +436,17 @@ ruleTester.run("no-bound-device-escape", rule, {
         helper: "attach",
         param: "dev",
       },
-      { line: 6, needle: "dev", nth: 3, kind: "stored", ctx: "Bound", owner: "foo-fld", sink: "the field `this.dev`", fix: "  private attach(dev: Device<Bound>) { this.dev = dev.get(); }" },
+      {
+        line: 6,
+        needle: "dev",
+        nth: 3,
+        kind: "stored",
+        ctx: "Bound",
+        owner: "foo-fld",
+        sink: "the field `this.dev`",
+        fix: edited(boundHelperField, { 4: "  private dev?: Device;", 6: "  private attach(dev: Device<Bound>) { this.dev = dev.get(); }" }),
+        widen: { target: "`this.dev`", type: "Device" },
+      },
     ),
     invalid("boundHelperOtherFile", boundHelperOtherFile, {
       line: 4,
@@ -354,13 +458,40 @@ ruleTester.run("no-bound-device-escape", rule, {
       helper: "track",
       param: "dev",
     }),
-    invalid("moduleVar", moduleVar, { line: 4, needle: "dev", kind: "stored", owner: "foo-uart", sink: "the module variable `lastProbed`", fix: "  lastProbed = dev.get();" }),
+    invalid("moduleVar", moduleVar, {
+      line: 4,
+      needle: "dev",
+      kind: "stored",
+      owner: "foo-uart",
+      sink: "the module variable `lastProbed`",
+      fix: edited(moduleVar, { 2: "let lastProbed: Device | undefined;", 4: "  lastProbed = dev.get();" }),
+      widen: { target: "`lastProbed`", type: "Device | undefined" },
+    }),
     invalid("driverData", driverData, { line: 4, needle: "dev", kind: "driverData", owner: "foo-uart", sink: "the driver data of foo-uart (`dev`)", fix: "  return { dev: dev.get(), regs };" }),
-    invalid("classField", classField, { line: 6, needle: "dev", nth: 2, kind: "stored", owner: "foo-wdt", sink: "the field `this.dev`", fix: "    this.dev = dev.get();" }),
+    invalid("classField", classField, {
+      line: 6,
+      needle: "dev",
+      nth: 2,
+      kind: "stored",
+      owner: "foo-wdt",
+      sink: "the field `this.dev`",
+      fix: edited(classField, { 4: "  private dev?: Device;", 6: "    this.dev = dev.get();" }),
+      widen: { target: "`this.dev`", type: "Device" },
+    }),
     invalid(
       "paramProperty",
       paramProperty,
-      { line: 3, needle: "dev", kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `this.dev`" },
+      // the parameter property becomes a field that keeps a reference
+      {
+        line: 3,
+        needle: "dev",
+        kind: "stored",
+        ctx: "Bound",
+        owner: "the device",
+        sink: "the field `this.dev`",
+        fix: edited(paramProperty, { 3: "  constructor(dev: Device<Bound>, readonly irqs: number) { this.dev = dev.get(); }" }, { 3: "  private readonly dev: Device;" }),
+        widen: { target: "`this.dev`", type: "Device" },
+      },
       // the constructor takes a Device<Bound> and keeps it: the caller's `new` is where probe's proof leaves
       {
         line: 5,
@@ -375,7 +506,7 @@ ruleTester.run("no-bound-device-escape", rule, {
     ),
     invalid("timer", timer, { line: 3, needle: "dev", kind: "captured", owner: "foo-led", sink: "a setTimeout callback" }),
     invalid("asyncProbeThen", asyncProbeThen, { line: 5, needle: "dev", kind: "captured", owner: "foo-fw", sink: "a promise continuation (.then)" }),
-    invalid("aliasIntoLiteral", aliasIntoLiteral, { line: 4, needle: "d", kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `holder.ctx` (as `hw`)", fix: "  const ctx = { hw: d.get() };" }),
+    invalid("aliasIntoLiteral", aliasIntoLiteral, { line: 4, needle: "d", kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `holder.ctx` (as `hw`)" }), // no suggestion: `holder.ctx` is declared to hold a Device<Bound> (in the parameter's type)
     invalid("renamedHelper", renamedHelper, {
       line: 4,
       needle: "dev",
@@ -410,9 +541,26 @@ ruleTester.run("no-bound-device-escape", rule, {
       sink: "`new Holder()`, which keeps its parameter `dev` in the field `this.dev`",
       fix: "  probe(dev: Device<Core>) { return { h: new Holder(dev.get()) }; }",
     }),
-    invalid("returned", returned, { line: 4, needle: "dev", kind: "returned", ctx: "Bound", owner: "the device", sink: "`pick`", fix: "  return dev.get();" }),
+    invalid("returned", returned, {
+      line: 4,
+      needle: "dev",
+      kind: "returned",
+      ctx: "Bound",
+      owner: "the device",
+      sink: "`pick`",
+      fix: edited(returned, { 2: "export function pick(devs: { primary: Device<Bound> }, dev: Device<Bound>): Device {", 4: "  return dev.get();" }),
+      widen: { target: "the return type of `pick`", type: "Device" },
+    }),
     invalid("collection", collection, { line: 4, needle: "dev", nth: 3, kind: "stored", owner: "foo-map", sink: "the collection `devices`", fix: "  devices.set(dev.name, dev.get());" }),
-    invalid("localList", localList, { line: 4, needle: "dev", kind: "driverData", owner: "foo-list", sink: "the driver data of foo-list (`all[]`)", fix: "  all.push(dev.get());" }),
+    invalid("localList", localList, {
+      line: 4,
+      needle: "dev",
+      kind: "driverData",
+      owner: "foo-list",
+      sink: "the driver data of foo-list (`all[]`)",
+      fix: edited(localList, { 3: "  const all: Device[] = [];", 4: "  all.push(dev.get());" }),
+      widen: { target: "`all`", type: "Device[]" },
+    }),
     invalid("storedCallback", storedCallback, { line: 5, needle: "dev", kind: "captured", ctx: "Bound", owner: "the device", sink: "a callback stored in `this.onIrq`" }),
     invalid("unmanagedWork", unmanagedWork, { line: 4, needle: "dev", kind: "captured", owner: "foo-wq", sink: "a deferred callback of `queue`" }),
     invalid("outerVariable", outerVariable, {
@@ -422,7 +570,8 @@ ruleTester.run("no-bound-device-escape", rule, {
       kind: "stored",
       owner: "foo-closure",
       sink: "the variable `saved` declared outside this scope",
-      fix: `  return defineDriver({ name: "foo-closure", probe(dev) { saved = dev.get(); return {}; }, remove() { void saved; } });`,
+      fix: edited(outerVariable, { 3: "  let saved: Device | undefined;", 4: `  return defineDriver({ name: "foo-closure", probe(dev) { saved = dev.get(); return {}; }, remove() { void saved; } });` }),
+      widen: { target: "`saved`", type: "Device | undefined" },
     }),
     invalid("listener", listener, { line: 5, needle: "dev", kind: "captured", ctx: "Bound", owner: "the device", sink: "an event listener (.on)" }),
     invalid("viaSameHelper", viaSameHelper, { line: 4, needle: "dev", nth: 3, kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `this.dev`", fix: "  take(dev: Device<Bound>) { this.dev = same(dev.get()); }" }),
@@ -433,9 +582,21 @@ ruleTester.run("no-bound-device-escape", rule, {
       kind: "stored",
       owner: "foo-assign",
       sink: "the field `this.dev`",
-      fix: "  probe(dev: Device<Core>) { Object.assign(this, { dev: dev.get() }); return {}; }",
+      // no suggestion: through Object.assign the field's declared type is not followed
     }),
     invalid("castWidened", castWidened, { line: 4, needle: "dev", kind: "stored", ctx: "Bound", owner: "the device", sink: "the module variable `keep`", fix: "  keep = dev.get() as Device<Normal>;" }),
     invalid("nestedDriverData", nestedDriverData, { line: 3, needle: "dev", nth: 1, kind: "driverData", owner: "foo-nest", sink: "the driver data of foo-nest (`hw.dev`)", fix: "  const hw = { dev: dev.get(), irq: 3 };" }),
   ],
-});
+};
+
+ruleTester.run("no-bound-device-escape", rule, main);
+
+// Every case, and every suggestion's output, type-checks (each output once: RuleTester refuses duplicates).
+for (const [name, group] of [["main", main], ["compiling", { valid: [], invalid: compiling }]] as const) {
+  const texts = new Set<string>();
+  for (const c of group.invalid) {
+    texts.add(c.code);
+    for (const e of c.errors as Array<{ suggestions?: Array<{ output: string }> }>) for (const sg of e.suggestions ?? []) texts.add(sg.output);
+  }
+  typecheckCases(`no-bound-device-escape (${name})`, { valid: [...texts].map((t) => ({ code: t })), invalid: [] });
+}

@@ -16,6 +16,7 @@
  *   release-callbacks.ts  kobject release callbacks and file release() wherever designated
  *   origins.ts    which allocation (managed or manual) a value comes from, member by member
  *   teardown.ts   what remove() frees by hand, where probe() acquired it, who else uses it
+ *   widening.ts   the `dev.get()` suggestion made to compile (widen the storage's declared type)
  */
 export * from "./services.js";
 export * from "./name-index.js";
@@ -31,3 +32,4 @@ export * from "./devres-calls.js";
 export * from "./release-callbacks.js";
 export * from "./origins.js";
 export * from "./teardown.js";
+export * from "./widening.js";

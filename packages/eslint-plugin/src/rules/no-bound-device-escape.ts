@@ -9,12 +9,14 @@
  * its parameter is reported at each call (the caller's proof leaves there); when that parameter is
  * itself typed Device<Bound>/<Core>, the helper's own store is a second escape (from the helper's
  * scope), reported in its body, and the call's message points to the helper as the place to fix.
- * Suggestion: keep `dev.get()`, the reference-counted Device<Normal>, instead.
+ * Suggestion: keep `dev.get()`, the reference-counted Device<Normal>, instead, widening the
+ * declaration that stores it when it asks for a bound device (analysis/widening.ts); not offered
+ * where later code uses the stored device as a bound one (the fix is there).
  * A captured device passed straight to a devres call is left to devm-after-unbind (one finding
  * a bug); any other use of it in the callback is reported here.
  */
 import ts from "typescript";
-import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import {
   argumentSinks,
@@ -31,12 +33,13 @@ import {
   mayBeDeviceValue,
   ownerName,
   typeInfoMessages,
-  type Analysis,
+  parameterPropertyFix,
+  storeGetFix,
   type Escape,
   type FunctionNode,
 } from "../analysis/index.js";
 
-type MessageIds = "stored" | "driverData" | "returned" | "captured" | "helper" | "helperKeepsBound" | "storeGet" | keyof typeof typeInfoMessages;
+type MessageIds = "stored" | "driverData" | "returned" | "captured" | "helper" | "helperKeepsBound" | "storeGet" | "storeGetWiden" | keyof typeof typeInfoMessages;
 
 const PROOF = "`{{name}}` is a Device<{{ctx}}>, proof that {{owner}} is bound only while this call runs";
 
@@ -60,6 +63,7 @@ export default createRule<[], MessageIds>({
       helper: `${PROOF}, but it is passed to {{sink}}, which outlives unbind; pass \`{{name}}.get()\` (a Device<Normal>) instead`,
       helperKeepsBound: `${PROOF}, but it is passed to {{sink}}, which outlives unbind; \`{{helper}}\` takes a bound device itself, so fix it there: keep \`{{param}}.get()\` (a Device<Normal>) instead`,
       storeGet: "Keep `{{name}}.get()` (a Device<Normal>) instead",
+      storeGetWiden: "Keep `{{name}}.get()` (a Device<Normal>) instead, and declare {{target}} as `{{type}}`",
     },
   },
   defaultOptions: [],
@@ -110,14 +114,23 @@ export default createRule<[], MessageIds>({
                   : "helper"
                 : "stored";
       const sink = e.kind === "return" ? `\`${e.target}\`` : describeEscape(e);
-      const fix = e.kind === "captured" || keepsBound || ts.isParameter(e.node.parent) ? undefined : getFix(an!, e.node);
+      const parent = e.node.parent;
+      const fix = e.kind === "captured" || keepsBound ? undefined : ts.isParameter(parent) ? parameterPropertyFix(an!, parent) : storeGetFix(an!, e.node);
       // Report the expression itself (an ESTree parameter identifier would span its type annotation).
       const sc = context.sourceCode;
       context.report({
         loc: { start: sc.getLocFromIndex(e.node.getStart()), end: sc.getLocFromIndex(e.node.end) },
         messageId,
         data: { name, ctx: ctx === "core" ? "Core" : "Bound", owner, sink, ...(keepsBound ? { helper: h!.name, param: h!.param } : {}) },
-        suggest: fix ? [{ messageId: "storeGet", data: { name }, fix }] : [],
+        suggest: fix
+          ? [
+              {
+                messageId: fix.widened ? "storeGetWiden" : "storeGet",
+                data: { name, ...fix.widened },
+                fix: (fixer) => fix.edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
+              },
+            ]
+          : [],
       });
     }
 
@@ -180,16 +193,3 @@ export default createRule<[], MessageIds>({
     };
   },
 });
-
-/** Replace the escaping device with `dev.get()` (a shorthand property keeps its key). */
-function getFix(an: Analysis, node: ts.Expression): TSESLint.ReportFixFunction | undefined {
-  if (node.getSourceFile() !== an.sourceFile) return undefined;
-  const text = an.text(node);
-  const needsParens = !(ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isCallExpression(node) || ts.isElementAccessExpression(node));
-  const got = needsParens ? `(${text}).get()` : `${text}.get()`;
-  const parent = node.parent;
-  if (parent && ts.isShorthandPropertyAssignment(parent)) {
-    return (fixer) => fixer.replaceTextRange([parent.getStart(), parent.end], `${text}: ${got}`);
-  }
-  return (fixer) => fixer.replaceTextRange([node.getStart(), node.end], got);
-}
