@@ -107,14 +107,15 @@ export class Unit {
   readonly #referenced = new Map<CFunction, Set<CFunction>>();
   readonly #addressTaken = new Set<string>();
   readonly #fnOf = new Map<CNode, CFunction>();
-  readonly #pendingWrites: { target: CNode; w: Write }[] = [];
+  readonly #pendingWrites: Write[] = [];
+  #addressTakenBuilt = false;
 
   constructor(root: CNode) {
     this.root = root;
     this.#collect(root);
     // Variable writes need name resolution, which needs every declaration: second, cheap pass.
-    for (const { target, w } of this.#pendingWrites) {
-      const b = this.resolve(target);
+    for (const w of this.#pendingWrites) {
+      const b = this.#resolveIn(w.target, w.fn);
       if (b.kind === "local" || b.kind === "param" || b.kind === "global") {
         const list = this.#writes.get(b.variable);
         if (list) list.push(w);
@@ -140,10 +141,12 @@ export class Unit {
 
   #collect(root: CNode): void {
     // Iterative walk; `fn` tracks the function being walked (functions do not nest in C).
-    const stack: { n: CNode; fn: CFunction | undefined }[] = [{ n: root, fn: undefined }];
-    while (stack.length > 0) {
-      const { n, fn: outer } = stack.pop()!;
-      let fn = outer;
+    // Two parallel stacks (no object a node): the walk is the hot path of every C rule.
+    const nodes: CNode[] = [root];
+    const fns: (CFunction | undefined)[] = [undefined];
+    while (nodes.length > 0) {
+      const n = nodes.pop()!;
+      let fn = fns.pop();
       switch (n.type) {
         case "function_definition": {
           const name = functionNameOf(n);
@@ -257,14 +260,12 @@ export class Unit {
         case "return_statement":
           fn?.returns.push(n);
           break;
-        case "identifier": {
-          // A file function named other than as a callee: a callback (`.probe = foo_probe`, an IRQ handler).
-          if (n.text && n.field !== "function" && n.parent?.type !== "function_declarator") this.#addressTaken.add(n.text);
-          else if (n.text && n.field === "function" && n.parent?.type === "parenthesized_expression") this.#addressTaken.add(n.text);
-          break;
-        }
       }
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i]!, fn });
+      const kids = n.children;
+      for (let i = kids.length - 1; i >= 0; i--) {
+        nodes.push(kids[i]!);
+        fns.push(fn);
+      }
     }
   }
 
@@ -314,7 +315,7 @@ export class Unit {
   }
 
   #addWrite(target: CNode, w: Write): void {
-    if (target.type === "identifier") this.#pendingWrites.push({ target, w });
+    if (target.type === "identifier") this.#pendingWrites.push(w);
     else this.memberWrites.push(w);
   }
 
@@ -328,8 +329,11 @@ export class Unit {
   }
 
   resolve(id: CNode): Binding {
+    return this.#resolveIn(id, this.functionOf(id));
+  }
+
+  #resolveIn(id: CNode, fn: CFunction | undefined): Binding {
     const name = id.text ?? "";
-    const fn = this.functionOf(id);
     if (fn) {
       const decls = this.#locals.get(fn.node)?.get(name);
       let best: Variable | undefined;
@@ -370,7 +374,21 @@ export class Unit {
     });
   }
 
+  /** A file function named other than as a callee: a callback (`.probe = foo_probe`, an IRQ handler). Built on first use. */
   addressTaken(fn: CFunction): boolean {
+    if (!this.#addressTakenBuilt) {
+      this.#addressTakenBuilt = true;
+      const stack: CNode[] = [this.root];
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        if (n.type === "identifier") {
+          if (n.text && this.functions.has(n.text) && (n.field !== "function" || n.parent?.type === "parenthesized_expression") && n.parent?.type !== "function_declarator") this.#addressTaken.add(n.text);
+          continue;
+        }
+        const kids = n.children;
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      }
+    }
     return this.#addressTaken.has(fn.name);
   }
 

@@ -32,6 +32,7 @@
  *   Values.typeOf(expr)             TypeInfo | undefined (declared types, casts, struct fields)
  *   Values.memberKey(expr)          "foo_priv.res.base" for a member place of a known struct type
  *   Values.marks()                  source key -> Mark[] (acquisitions whose resource is an argument)
+ *   Values.memberSourcesAt(ptr, path) sources of a member of what `ptr` points at
  *   Values.objectsOfType(tag)       sources of the objects of a struct type the file stores in typed pointers
  *   Source { key, type, node, api?, acquire?, managed }
  */
@@ -40,6 +41,7 @@ import {
   DEVDATA_GET,
   DRVDATA_GET,
   DRVDATA_SET,
+  PASS_THROUGH,
   acquireApi,
   isConventionallyManaged,
   lookup,
@@ -331,6 +333,8 @@ export class Values {
     if (acquire?.resource === "return") return [{ key: `call@${call.range[0]}`, type: "acquire", node: call, api: name, acquire, managed: acquire.managed }];
     if (!acquire && isConventionallyManaged(name)) return [{ key: `call@${call.range[0]}`, type: "acquire", node: call, api: name, managed: true }];
     const args = argumentsOf(call);
+    const through = lookup(PASS_THROUGH, name);
+    if (through !== undefined) return args[through] ? this.sourcesOf(args[through]!) : [unknown(call)];
     if (CONTAINER_OF.has(name)) {
       const tag = this.#containerTag(call);
       const objects = tag ? this.objectsOfType(tag) : [];
@@ -413,6 +417,21 @@ export class Values {
     return out;
   }
 
+  /** Sources of the member `path` of what `pointer` points at (`&hw->bitbang` + ["master"]). */
+  memberSourcesAt(pointer: CNode, path: readonly string[]): Source[] {
+    const p = stripParens(pointer);
+    let key: string | undefined;
+    if (p.type === "pointer_expression" && p.operator === "&") {
+      const obj = child(p, "argument");
+      const t = obj ? this.typeOf(obj) : undefined;
+      key = t?.tag && t.pointer === 0 ? [t.tag, ...path].join(".") : obj ? this.memberKey(obj) && [this.memberKey(obj), ...path].join(".") : undefined;
+    } else {
+      const t = this.typeOf(p);
+      key = t?.tag && t.pointer === 1 ? [t.tag, ...path].join(".") : undefined;
+    }
+    return key ? this.#sourcesOfKey(key, p) : [unknown(p)];
+  }
+
   #memberSources(e: CNode): Source[] {
     const key = this.memberKey(e);
     if (!key) {
@@ -424,6 +443,10 @@ export class Values {
       if (bases.some((s) => s.type === "unknown")) return [unknown(e)];
       return bases.map((s) => ({ key: `place:${s.key}.${field}`, type: "place" as const, node: e, managed: false }));
     }
+    return this.#sourcesOfKey(key, e);
+  }
+
+  #sourcesOfKey(key: string, e: CNode): Source[] {
     const memo = this.#memberMemo.get(key);
     if (memo) return memo;
     if (this.#visiting.has(key)) {
@@ -487,7 +510,7 @@ export class Values {
       if (!acquire || acquire.resource === "return") continue;
       const arg = argumentsOf(call)[acquire.resource];
       if (!arg) continue;
-      for (const s of this.sourcesOf(arg)) {
+      for (const s of acquire.member ? this.memberSourcesAt(arg, acquire.member) : this.sourcesOf(arg)) {
         if (s.type === "unknown" || s.type === "null") continue;
         const list = marks.get(s.key);
         const m: Mark = { call, api: name!, acquire };

@@ -21,7 +21,7 @@
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { CNode } from "@devbound/eslint-language-c";
 import { MANAGED_RELEASE_TOLERATED, releaseApi, type ResourceKind } from "../vocabulary/index.js";
-import { argumentsOf, inError, strip, stripParens } from "../analysis/syntax.js";
+import { argumentsOf, calleeName, inError, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type Unit } from "../analysis/unit.js";
 import { getValues, reachingWrites, type Values } from "../analysis/values.js";
 import { driversReaching, ownerText } from "../analysis/drivers.js";
@@ -74,6 +74,9 @@ function managedOrigin(unit: Unit, values: Values, site: Site, kind: ResourceKin
     if (s.type === "null") continue;
     if (s.type === "acquire" && (!s.acquire || s.acquire.kinds.includes(kind))) {
       if (!s.managed) return undefined;
+      // Taken again by hand somewhere (runtime PM: suspend disables the devm_clk_get_enabled()
+      // clock, resume enables it again): this release may pair with that manual acquisition.
+      if ((marks.get(s.key) ?? []).some((m) => !m.acquire.managed && m.acquire.kinds.includes(kind))) return undefined;
       found.push({ acquisition: s.node, api: s.api ?? "" });
       continue;
     }
@@ -107,15 +110,25 @@ const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 export function checkNoManualFreeOfDevres(context: Context): TSESLint.RuleListener {
   const text = context.sourceCode.text;
   if (!MANAGED_NAME.test(text)) return {};
+  // Calls named like a (non-devres) release, collected during ESLint's traversal; the
+  // translation unit is analysed only when there is one.
+  const candidates: CNode[] = [];
   return {
-    translation_unit(root: unknown) {
+    call_expression(node: unknown) {
+      const call = node as CNode;
+      const name = calleeName(call);
+      const release = name ? releaseApi(name) : undefined;
+      if (release && !release.managedRelease && !MANAGED_RELEASE_TOLERATED.has(release.kind)) candidates.push(call);
+    },
+    "translation_unit:exit"(root: unknown) {
+      if (candidates.length === 0) return;
       const unit = getUnit(root as CNode);
       const values = getValues(unit);
       const reported = new Set<CNode>();
-      for (const call of unit.calls) {
+      for (const call of candidates) {
         const name = unit.isKernelCall(call);
         const release = name ? releaseApi(name) : undefined;
-        if (!release || release.managedRelease || MANAGED_RELEASE_TOLERATED.has(release.kind)) continue;
+        if (!release) continue;
         if (call.hasError || inError(call)) continue;
         const arg = argumentsOf(call)[release.resource];
         if (!arg) continue;
@@ -145,4 +158,3 @@ export function checkNoManualFreeOfDevres(context: Context): TSESLint.RuleListen
     },
   };
 }
-

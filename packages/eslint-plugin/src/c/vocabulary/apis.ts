@@ -20,6 +20,7 @@
  *   DRIVER_REGISTER name -> { driverArg }                        (platform_driver_register(&drv), ...)
  *   PM_OPS_STRUCT, PM_OPS_MACROS          dev_pm_ops and the macros that define one
  *   CONTAINER_OF    names that recover a containing struct: (ptr, type, member)
+ *   PASS_THROUGH    name -> argument index a call returns (spi_master_get(m) is m)
  * (Callback registrations and their fences live in callbacks.ts, beside this module.)
  *   isConventionallyManaged(name)        a `devm_`/`dmam_`/`pcim_` function not in ACQUIRE: managed, kind unknown
  *   acquireApi(name) / releaseApi(name)  lookups (own-property only: "constructor" is not an API)
@@ -85,6 +86,8 @@ export interface AcquireApi {
   readonly device?: number;
   /** The counterpart: the manual API of a devm one, or the devm twin of a manual one. */
   readonly twin?: string;
+  /** The resource is this member of what the argument points at (spi_bitbang_start(&bb) takes a reference on bb.master). */
+  readonly member?: readonly string[];
 }
 
 export interface ReleaseApi {
@@ -302,6 +305,10 @@ export const ACQUIRE: Readonly<Record<string, AcquireApi>> = {
   devm_spi_alloc_slave: devmReturn(["spi-controller"], "spi_alloc_slave"),
   devm_spi_alloc_host: devmReturn(["spi-controller"], "spi_alloc_host"),
   devm_spi_alloc_target: devmReturn(["spi-controller"], "spi_alloc_target"),
+  // references taken by hand: a spi_master_put() that drops them is balanced
+  spi_master_get: manualArg(["spi-controller"], 0),
+  spi_controller_get: manualArg(["spi-controller"], 0),
+  spi_bitbang_start: { kinds: ["spi-controller"], managed: false, resource: 0, member: ["master"] },
   spi_register_controller: manualArg(["spi-registration"], 0, "devm_spi_register_controller"),
   spi_register_master: manualArg(["spi-registration"], 0, "devm_spi_register_master"),
   devm_spi_register_controller: devmArg(["spi-registration"], 1, "spi_register_controller"),
@@ -620,6 +627,16 @@ export const PM_OPS_MACROS: Readonly<Record<string, { ops: number; callbacks: re
   DEFINE_SIMPLE_DEV_PM_OPS: { ops: 0, callbacks: [1, 2] },
   DEFINE_RUNTIME_DEV_PM_OPS: { ops: 0, callbacks: [1, 2, 3] },
   UNIVERSAL_DEV_PM_OPS: { ops: 0, callbacks: [1, 2, 3] },
+};
+
+/** Calls that return their argument (argument index): `master = spi_master_get(m)` is `m`. */
+export const PASS_THROUGH: Readonly<Record<string, number>> = {
+  spi_master_get: 0,
+  spi_controller_get: 0,
+  get_device: 0,
+  of_node_get: 0,
+  fwnode_handle_get: 0,
+  kobject_get: 0,
 };
 
 /** container_of(ptr, type, member) and its typed variants: the containing object of `ptr`. */
