@@ -132,17 +132,19 @@ export function countLines(paths) {
 }
 
 /**
- * Splits the compact lint results (lint.mjs) into devbound findings, crashes (a file ESLint could
- * not lint, or a rule exception caught by the config's wrapper) and parse-error records.
+ * Splits the compact lint results (lint.mjs) into devbound findings, crashes (a rule exception
+ * caught by the config's wrapper), files ESLint could not lint (a fatal message: the language's
+ * one clear message for a file that is not C on its own) and parse-error records.
  */
 export function classify(results) {
   const findings = [];
   const crashes = [];
+  const unlintable = [];
   const parseErrors = [];
   for (const r of results) {
     for (const m of r.messages) {
       if (m.fatal || !m.ruleId) {
-        crashes.push({ file: r.file, line: m.line ?? 0, kind: "could not lint", message: m.message });
+        unlintable.push({ file: r.file, line: m.line ?? 0, message: m.message });
       } else if (m.message.startsWith(CRASH_MARK)) {
         crashes.push({ file: r.file, line: m.line ?? 0, kind: `exception in ${m.ruleId}`, message: m.message.slice(CRASH_MARK.length).trim() });
       } else if (m.ruleId === PARSE_RULE) {
@@ -152,7 +154,7 @@ export function classify(results) {
       }
     }
   }
-  return { findings, crashes, parseErrors };
+  return { findings, crashes, unlintable, parseErrors };
 }
 
 const num = (n) => (typeof n === "number" ? n.toLocaleString("en-US") : n);

@@ -12,7 +12,8 @@
 // Prints a table: files, lines, wall and CPU time, peak RSS, crashes (listed), files and
 // functions with parse errors, findings per rule, Coccinelle's time and reports, and the overlap
 // with no-manual-free-of-devres by file:line. --json writes everything for triage.
-// Exit code: 0 when the run completed with no crash, 1 when a file crashed, 2 on bad input or
+// Exit code: 0 when the run completed with no crash, 1 when a rule threw on some file (a file
+// the language rejects with its one clear message is listed, not a crash), 2 on bad input or
 // when a tool could not run.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -213,7 +214,7 @@ if (opts.cocciOnly) {
   process.exit(0);
 }
 const lint = lintTree(tree);
-const { findings, crashes, parseErrors } = classify(lint.results);
+const { findings, crashes, unlintable, parseErrors } = classify(lint.results);
 const cocci = opts.skipCocci ? null : runCocci(tree, version);
 
 const perRule = new Map();
@@ -228,14 +229,15 @@ const wallS = lint.wallMs / 1000;
 
 const rows = [
   ["", "devbound (ESLint, configs.kernel)", "Coccinelle devm_free.cocci"],
-  ["tree", `${PACKAGE}${version ? ` ${version}` : ""}: ${opts.subset}/ (${tree})`, ""],
+  ["tree", `${opts.tree ? tree : `${PACKAGE}${version ? ` ${version}` : ""}`}: ${opts.subset}/`, ""],
   ["files (.c)", fmt.num(lint.files), cocci ? `${fmt.num(lint.files)} (${cocci.filesMatched != null ? `${fmt.num(cocci.filesMatched)} past its token prefilter` : "prefilter count n/a"})` : "skipped"],
   ["lines", fmt.num(lint.lines), ""],
   ["wall time", `${fmt.secs(wallS)} (lintFiles; process ${fmt.secs(lint.processWallMs / 1000)})`, cocci ? `${fmt.secs(cocci.wallS)}${cocci.cached ? ` (cached, ${cocci.date})` : ""}` : ""],
   ["CPU time (user+sys)", `${fmt.secs(cpuS)} (${fmt.secs(lint.userMs / 1000)} + ${fmt.secs(lint.sysMs / 1000)})`, cocci?.userS != null ? `${fmt.secs(cocci.userS + cocci.sysS)} (${fmt.secs(cocci.userS)} + ${fmt.secs(cocci.sysS)})` : ""],
   ["peak RSS", fmt.mb(lint.maxRssKB), cocci?.maxRssKB != null ? `${fmt.mb(cocci.maxRssKB)} (largest spatch process)` : ""],
-  ["concurrency", `${opts.concurrency} worker thread(s)`, cocci ? "-j 2" : ""],
-  ["crashes", fmt.num(crashes.length), ""],
+  ["concurrency", typeof opts.concurrency === "number" ? `${opts.concurrency} worker threads` : opts.concurrency, cocci ? "--jobs 2" : ""],
+  ["crashes (rule exceptions)", fmt.num(crashes.length), ""],
+  ["files ESLint could not lint", fmt.num(unlintable.length), ""],
   ["files with parse errors", fmt.num(parseErrors.length), ""],
   ["functions with parse errors", fmt.num(parseErrors.reduce((n, p) => n + p.functions, 0)), ""],
   ...[...perRule].sort().map(([id, n]) => [`findings ${id}`, fmt.num(n), id === MANUAL_FREE_RULE && cocci ? `${fmt.num(cocci.reports.length)} reports` : ""]),
@@ -254,6 +256,10 @@ if (crashes.length) {
   text += `\nCrashes (${crashes.length}):\n`;
   for (const c of crashes) text += `  ${c.file}:${c.line}: ${c.kind}: ${c.message}\n`;
 }
+if (unlintable.length) {
+  text += `\nFiles ESLint could not lint (${unlintable.length}):\n`;
+  for (const u of unlintable) text += `  ${u.file}:${u.line}: ${u.message}\n`;
+}
 process.stdout.write(text);
 
 if (opts.json) {
@@ -265,12 +271,13 @@ if (opts.json) {
     subset: opts.subset,
     figures: {
       files: lint.files, lines: lint.lines, wallS, processWallS: lint.processWallMs / 1000, userS: lint.userMs / 1000, sysS: lint.sysMs / 1000,
-      maxRssKB: lint.maxRssKB, concurrency: opts.concurrency, crashes: crashes.length, filesWithParseErrors: parseErrors.length,
+      maxRssKB: lint.maxRssKB, concurrency: opts.concurrency, crashes: crashes.length, unlintable: unlintable.length, filesWithParseErrors: parseErrors.length,
       functionsWithParseErrors: parseErrors.reduce((n, p) => n + p.functions, 0), perRule: Object.fromEntries(perRule),
     },
     cocci: cocci && { ...cocci, reportCount: cocci.reports.length },
     overlap: ov,
     crashes,
+    unlintable,
     parseErrors,
     findings,
   };

@@ -138,12 +138,16 @@ static int baz(void)
 }
 `;
 
+// a binary file named .c: the language's one clear message, not a crash
+const ATTRS = `// SPDX-License-Identifier: GPL-2.0\nFOO(\0)\n`;
+
 function writeTree(dir: string) {
   const files: Record<string, string> = {
     "drivers/foo/foo.c": BAD,
     "drivers/foo/bar.c": BROKEN,
     "drivers/foo/baz.c": CRASH,
     "drivers/foo/baz.h": "int baz_h(void);\n",
+    "drivers/foo/attrs.c": ATTRS,
     "scripts/coccinelle/free/devm_free.cocci": "// a stand-in: the stand-in spatch does not read it\n",
   };
   for (const [rel, text] of Object.entries(files)) {
@@ -186,10 +190,12 @@ describe("scripts/kernel/run.mjs on a small tree", () => {
     const r = run("--json", json);
     expect(r.status, r.stderr).toBe(1);
     const cell = (label: string) => new RegExp(`^\\| ${label} \\| ([^|]*) \\|`, "m").exec(r.stdout)?.[1]?.trim();
-    expect(cell("files \\(\\.c\\)")).toBe("3"); // the .h file is not linted
-    expect(r.stdout).toContain("| 3 (2 past its token prefilter) |");
-    expect(cell("lines")).toBe(String(BAD.split("\n").length - 1 + BROKEN.split("\n").length - 1 + CRASH.split("\n").length - 1));
-    expect(cell("crashes")).toBe("1");
+    expect(cell("files \\(\\.c\\)")).toBe("4"); // the .h file is not linted
+    expect(r.stdout).toContain("| 4 (2 past its token prefilter) |");
+    expect(cell("lines")).toBe(String([BAD, BROKEN, CRASH, ATTRS].reduce((n, t) => n + t.split("\n").length - 1, 0)));
+    expect(cell("crashes \\(rule exceptions\\)")).toBe("1");
+    expect(cell("files ESLint could not lint")).toBe("1");
+    expect(r.stdout).toMatch(/Files ESLint could not lint \(1\):\n {2}drivers\/foo\/attrs\.c:\d+: .*attrs\.c is not C source text/);
     expect(cell("files with parse errors")).toBe("1");
     expect(cell("functions with parse errors")).toBe("1");
     expect(cell("findings devbound/no-manual-free-of-devres")).toBe("1");
