@@ -152,7 +152,8 @@ export class TeardownAnalysis {
   // ---- places ----------------------------------------------------------------------------
 
   typePlace(structType: string | undefined): Place | undefined {
-    return structType && this.index.structs.has(structType) ? { root: structType, fields: [] } : undefined;
+    if (!structType || !this.index.definesStruct(structType)) return undefined;
+    return { root: this.index.unit.typedefs.get(structType) ?? structType, fields: [] };
   }
 
   resolve(expr: CNode, frame: Frame): Place | undefined {

@@ -1,22 +1,28 @@
 /**
- * tu-index.ts (C): one walk of a translation unit, indexing what the teardown analysis asks
- * about again and again: function definitions by name (inside `#ifdef` blocks too), every
- * call in file order, the values given to each struct field (designated initialisers and
- * member assignments), file-scope variables, the structs the file defines, and per function
- * its parameters, locals and own calls in source order.
+ * tu-index.ts (C): the view of a translation unit the teardown analysis (teardown.ts,
+ * callbacks.ts) asks about, built on unit.ts's one walk (no second walk of the file):
+ * function definitions by name (inside `#ifdef` blocks too) with their parameters, every call
+ * in file order, the values given to each struct field (designated initialisers and member
+ * assignments), file-scope variables, the structs the file defines, and per function its
+ * locals (with their initialiser and assignments), the places each local is stored into
+ * (`priv->buf = buf`), its return values and its own calls in source order.
  *
- * Invariant: built once per file (memoised on the translation_unit node), linear in its
- * size; never throws on ERROR subtrees (they are walked like any node, and what they hold
- * is simply not recognised).
+ * Invariant: one FileIndex per translation_unit (memoised on the node); per-function tables
+ * are built on first use from unit.ts's variables and writes, so a file costs what unit.ts
+ * costs plus the functions the analysis visits. A name a function, global or `#define` of
+ * the file carries is not the kernel API (`shadows`). Never throws on ERROR subtrees.
  */
 import type { CNode } from "@devbound/eslint-language-c";
-import { argumentsOf, calleeName, child, declaredName, functionNameOf, stripParens, typeTag } from "./syntax.js";
+import { argumentsOf, calleeName, child, declaredName, functionNameOf, stripParens } from "./syntax.js";
+import { getUnit, type CFunction, type Unit, type Variable as UnitVariable } from "./unit.js";
+
+export { argumentsOf, calleeName, child, declaredName, functionNameOf, stripParens };
 
 export interface Variable {
   name: string;
-  /** init_declarator / parameter_declaration / declaration holding it */
-  declarator: CNode;
-  /** The `struct x` / typedef name of its type when it is a struct (pointer or not), e.g. "foo_priv". */
+  /** The declaring identifier. */
+  id: CNode;
+  /** The struct/union tag of its type (typedefs resolved), pointer or not, e.g. "foo_priv". */
   structType: string | undefined;
   /** The initialiser (locals and globals). */
   init: CNode | undefined;
@@ -26,61 +32,40 @@ export interface FunctionDef {
   name: string;
   node: CNode;
   body: CNode | undefined;
+  /** By position; undefined for an unnamed parameter. */
   params: (Variable | undefined)[];
+  fn: CFunction;
 }
 
 export interface FunctionInfo {
+  /** The first declaration of each local name. */
   locals: Map<string, Variable>;
-  /** Assignments `name = value` to each local, in source order. */
+  /** Values assigned (`name = value`) to each local, in source order. */
   assignments: Map<string, CNode[]>;
   /** Calls of the body in source order (outer call before the calls in its arguments). */
   calls: CNode[];
-  /** `x = local` and `T x = local` stores of each local into another place, in source order (the left side / declarator). */
+  /** Where each local is stored (`x->m = local`: the field_expression; `T v = local`, `v = local`: v's identifier). */
   stores: Map<string, CNode[]>;
-  /** return statements' values. */
+  /** The values of the return statements. */
   returns: CNode[];
 }
 
-export { argumentsOf, calleeName, child, declaredName, functionNameOf, stripParens };
-
-const structNameOf = typeTag;
-
-function variablesOfDeclaration(decl: CNode): Variable[] {
-  const structType = structNameOf(child(decl, "type"));
-  const out: Variable[] = [];
-  for (const d of decl.children) {
-    if (d.field !== "declarator") continue;
-    const id = declaredName(d);
-    if (!id?.text) continue;
-    if (d.type === "function_declarator") continue; // a prototype, not a variable
-    const init = d.type === "init_declarator" ? child(d, "value") : undefined;
-    out.push({ name: id.text, declarator: d, structType, init });
-  }
-  return out;
-}
-
-function paramsOf(fn: CNode): (Variable | undefined)[] {
-  let d = child(fn, "declarator");
-  for (let guard = 0; d && d.type !== "function_declarator" && guard < 8; guard++) d = child(d, "declarator");
-  const list = d ? child(d, "parameters") : undefined;
-  if (!list) return [];
-  return list.children
-    .filter((p) => p.type === "parameter_declaration" || p.type === "variadic_parameter")
-    .map((p) => {
-      const id = declaredName(child(p, "declarator"));
-      return id?.text ? { name: id.text, declarator: p, structType: structNameOf(child(p, "type")), init: undefined } : undefined;
-    });
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export class FileIndex {
   readonly root: CNode;
   /** The source text the node ranges index into. */
   readonly text: string;
+  readonly unit: Unit;
   readonly functions = new Map<string, FunctionDef>();
   readonly globals = new Map<string, Variable>();
-  /** Structs and unions defined (with a body) in this file, and typedef names of such. */
-  readonly structs = new Set<string>();
-  readonly calls: CNode[] = [];
+  readonly #byFunction = new Map<CFunction, FunctionDef>();
+  readonly #vars = new Map<UnitVariable, Variable>();
+  readonly #localsOf = new Map<CNode, UnitVariable[]>();
   readonly #fieldValues = new Map<string, CNode[]>();
   readonly #infos = new Map<CNode, FunctionInfo>();
   readonly #memo = new Map<string, unknown>();
@@ -88,78 +73,52 @@ export class FileIndex {
   constructor(root: CNode, text: string) {
     this.root = root;
     this.text = text;
-    const stack: CNode[] = [root];
-    while (stack.length > 0) {
-      const n = stack.pop()!;
-      switch (n.type) {
-        case "function_definition": {
-          const name = functionNameOf(n);
-          if (name && !this.functions.has(name)) this.functions.set(name, { name, node: n, body: child(n, "body"), params: paramsOf(n) });
-          break;
-        }
-        case "declaration":
-          if (n.parent && this.#fileScope(n)) for (const v of variablesOfDeclaration(n)) if (!this.globals.has(v.name)) this.globals.set(v.name, v);
-          break;
-        case "struct_specifier":
-        case "union_specifier": {
-          const name = child(n, "name")?.text;
-          if (name && child(n, "body")) this.structs.add(name);
-          break;
-        }
-        case "type_definition": {
-          const type = child(n, "type");
-          if (type && child(type, "body")) {
-            const alias = declaredName(child(n, "declarator"));
-            if (alias?.text) this.structs.add(alias.text);
-          }
-          break;
-        }
-        case "call_expression":
-          this.calls.push(n);
-          break;
-        case "initializer_pair": {
-          const designator = n.children.find((c) => c.field === "designator");
-          const value = child(n, "value");
-          if (designator?.type === "field_designator" && value) {
-            const name = designator.children[0]?.text;
-            if (name) this.#addFieldValue(name, value);
-          }
-          break;
-        }
-        case "assignment_expression": {
-          const left = child(n, "left");
-          const right = child(n, "right");
-          if (left?.type === "field_expression" && right && n.operator === "=") {
-            const name = child(left, "field")?.text;
-            if (name) this.#addFieldValue(name, right);
-          }
-          break;
-        }
-      }
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    this.unit = getUnit(root);
+    for (const [name, fn] of this.unit.functions) {
+      const params: (Variable | undefined)[] = [];
+      for (const p of fn.params) if (p.index !== undefined) params[p.index] = this.#variable(p);
+      const def: FunctionDef = { name, node: fn.node, body: fn.body, params, fn };
+      this.functions.set(name, def);
+      this.#byFunction.set(fn, def);
     }
-    // the walk pops in source order for siblings, so `calls` is in file order
+    for (const [name, g] of this.unit.globals) this.globals.set(name, this.#variable(g));
+    for (const v of this.unit.variables) if (v.kind === "local" && v.fn) push(this.#localsOf, v.fn.node, v);
+    for (const w of this.unit.memberWrites) {
+      if (w.kind === "out" || !w.value) continue;
+      const field = w.member ? w.member.path[w.member.path.length - 1] : w.target.type === "field_expression" ? child(w.target, "field")?.text : undefined;
+      if (field) push(this.#fieldValues, field, w.value);
+    }
   }
 
-  #fileScope(decl: CNode): boolean {
-    for (let p = decl.parent; p; p = p.parent) if (p.type === "function_definition") return false;
-    return true;
+  #variable(v: UnitVariable): Variable {
+    let out = this.#vars.get(v);
+    if (!out) {
+      const init = this.unit.writesTo(v).find((w) => w.kind === "init")?.value;
+      out = { name: v.name, id: v.id, structType: v.type.tag, init };
+      this.#vars.set(v, out);
+    }
+    return out;
   }
 
-  #addFieldValue(field: string, value: CNode): void {
-    const list = this.#fieldValues.get(field);
-    if (list) list.push(value);
-    else this.#fieldValues.set(field, [value]);
+  /** The file defines this struct or union (by tag, or by a typedef of a tagged one). */
+  definesStruct(name: string | undefined): boolean {
+    if (!name) return false;
+    return this.unit.fieldTypes(this.unit.typedefs.get(name) ?? name) !== undefined;
+  }
+
+  /** Every call of the file, in file order. */
+  get calls(): readonly CNode[] {
+    return this.unit.calls;
   }
 
   /** The values assigned or designated-initialised to any struct's field `field` in this file. */
-  fieldValues(field: string): CNode[] {
+  fieldValues(field: string): readonly CNode[] {
     return this.#fieldValues.get(field) ?? [];
   }
 
-  /** A function or file-scope variable of this file carries this name (so it is not the kernel API). */
+  /** A function, file-scope variable or `#define` of this file carries this name (so it is not the kernel API). */
   shadows(name: string): boolean {
-    return this.functions.has(name) || this.globals.has(name);
+    return this.unit.functions.has(name) || this.unit.globals.has(name) || this.unit.macros.has(name);
   }
 
   /** Per-file memo for derived tables. */
@@ -170,48 +129,36 @@ export class FileIndex {
     return value;
   }
 
-  /** Locals, their assignments, and the own calls of a function, in source order (memoised). */
+  /** Locals, their assignments and stores, returns and own calls of a function (memoised). */
   info(fn: FunctionDef): FunctionInfo {
     let info = this.#infos.get(fn.node);
     if (info) return info;
-    info = { locals: new Map(), assignments: new Map(), calls: [], stores: new Map(), returns: [] };
-    const store = (name: string | undefined, target: CNode): void => {
-      if (!name) return;
-      const list = info!.stores.get(name);
-      if (list) list.push(target);
-      else info!.stores.set(name, [target]);
-    };
-    if (fn.body) {
-      const stack: CNode[] = [fn.body];
-      while (stack.length > 0) {
-        const n = stack.pop()!;
-        if (n.type === "declaration") for (const v of variablesOfDeclaration(n)) if (!info.locals.has(v.name)) info.locals.set(v.name, v);
-        if (n.type === "call_expression") info.calls.push(n);
-        if (n.type === "assignment_expression" && n.operator === "=") {
-          const left = child(n, "left");
-          const right = child(n, "right");
-          if (left?.type === "identifier" && left.text && right) {
-            const list = info.assignments.get(left.text);
-            if (list) list.push(right);
-            else info.assignments.set(left.text, [right]);
-          }
-          const value = right ? stripParens(right) : undefined;
-          if (left && value?.type === "identifier") store(value.text, left);
-        }
-        if (n.type === "init_declarator") {
-          const value = child(n, "value");
-          const v = value ? stripParens(value) : undefined;
-          if (v?.type === "identifier") store(v.text, n);
-        }
-        if (n.type === "return_statement" && n.children[0]) info.returns.push(n.children[0]);
-        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    info = { locals: new Map(), assignments: new Map(), calls: fn.fn.calls, stores: new Map(), returns: [] };
+    const locals = this.#localsOf.get(fn.node) ?? [];
+    const names = new Set<string>();
+    for (const v of locals) {
+      if (!info.locals.has(v.name)) info.locals.set(v.name, this.#variable(v));
+      names.add(v.name);
+      for (const w of this.unit.writesTo(v)) {
+        if (w.kind === "assign" && w.value) push(info.assignments, v.name, w.value);
+        const value = w.value ? stripParens(w.value) : undefined;
+        if (value?.type === "identifier" && value.text && value.text !== v.name) push(info.stores, value.text, v.id);
       }
+    }
+    for (const w of this.unit.memberWrites) {
+      if (w.fn !== fn.fn || w.kind !== "assign" || !w.value) continue;
+      const value = stripParens(w.value);
+      if (value.type === "identifier" && value.text) push(info.stores, value.text, w.target);
+    }
+    for (const r of fn.fn.returns) {
+      const value = r.children[0];
+      if (value) info.returns.push(value);
     }
     this.#infos.set(fn.node, info);
     return info;
   }
 
-  /** A local or parameter of `fn` named `name`. */
+  /** A local (first declaration of the name) or parameter of `fn` named `name`; param is its index, -1 for a local. */
   variable(fn: FunctionDef, name: string): { variable: Variable; param: number } | undefined {
     const local = this.info(fn).locals.get(name);
     if (local) return { variable: local, param: -1 };
@@ -227,14 +174,8 @@ export class FileIndex {
 
   /** The function definition enclosing a node. */
   enclosingFunction(node: CNode): FunctionDef | undefined {
-    for (let p: CNode | null = node; p; p = p.parent) {
-      if (p.type === "function_definition") {
-        const name = functionNameOf(p);
-        const fn = name ? this.functions.get(name) : undefined;
-        return fn?.node === p ? fn : undefined;
-      }
-    }
-    return undefined;
+    const fn = this.unit.functionOf(node);
+    return fn ? this.#byFunction.get(fn) : undefined;
   }
 }
 
