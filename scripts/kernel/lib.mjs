@@ -20,12 +20,13 @@ const USAGE = `usage: pnpm kernel [options]
   --skip-cocci          do not run Coccinelle's devm_free.cocci
   --cocci-only          run (or show the cached) Coccinelle only: start its long run early
   --fresh-cocci         re-run Coccinelle even when its output for these files is cached
+  --cpu-prof <dir>      write V8 CPU profiles of ESLint's threads there (node scripts/kernel/profile.mjs <dir> sums them up)
   --json <file>         write every finding, parse error, crash and the overlap to this file (for triage)
   --help`;
 
 /** Parses the command line; throws an Error with a clear message (and the usage) on bad input. */
 export function parseArgs(argv) {
-  const opts = { subset: "drivers", cache: null, tree: null, concurrency: 2, skipCocci: false, cocciOnly: false, languageOnly: false, freshCocci: false, json: null, help: false };
+  const opts = { subset: "drivers", cache: null, tree: null, concurrency: 2, skipCocci: false, cocciOnly: false, languageOnly: false, freshCocci: false, json: null, cpuProf: null, help: false };
   const valueOf = (i, name) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value\n${USAGE}`);
@@ -38,6 +39,7 @@ export function parseArgs(argv) {
       case "--cache": opts.cache = valueOf(i++, a); break;
       case "--tree": opts.tree = valueOf(i++, a); break;
       case "--json": opts.json = valueOf(i++, a); break;
+      case "--cpu-prof": opts.cpuProf = valueOf(i++, a); break;
       case "--concurrency": {
         const v = valueOf(i++, a);
         if (v === "auto" || v === "off") opts.concurrency = v;

@@ -129,7 +129,9 @@ function lintTree(tree) {
   const pattern = `${opts.subset}/**/*.c`;
   log(`linting ${pattern} in ${tree} (ESLint concurrency ${opts.concurrency}${opts.languageOnly ? ", devbound's rules off" : ""})`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(import.meta.dirname, "lint.mjs"), tree, pattern, String(opts.concurrency), out], {
+  // --cpu-prof: worker threads inherit the flag, so each thread writes its own profile
+  const prof = opts.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(opts.cpuProf)] : [];
+  const r = spawnSync(process.execPath, [...prof, path.join(import.meta.dirname, "lint.mjs"), tree, pattern, String(opts.concurrency), out], {
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
     env: { ...process.env, ...(opts.languageOnly ? { KERNEL_RUN_LANGUAGE_ONLY: "1" } : {}) },
