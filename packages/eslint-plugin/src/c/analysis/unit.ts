@@ -274,7 +274,8 @@ export class Unit {
     const scope = decl.parent && SCOPES.has(decl.parent.type) ? decl.parent : this.#scopeOf(decl);
     for (const d of decl.children) {
       if (d.field !== "declarator") continue;
-      if (d.type === "function_declarator") continue; // a prototype
+      // a prototype (`void kfree(const void *);`), not a function pointer (`void (*fn)(void *);`)
+      if (d.type === "function_declarator" && child(d, "declarator")?.type === "identifier") continue;
       const id = declaredName(d);
       if (!id?.text) continue;
       const v: Variable = { name: id.text, kind: fn ? "local" : "global", id, type: this.#typeOf(typeNode, d), scope, ...(fn ? { fn } : {}) };

@@ -179,9 +179,13 @@ export class Values {
         if (id?.text) return this.unit.typedefs.get(id.text) ?? id.text;
       }
     }
-    // container_of(ptr, foo_t, member): a typedef name reads as an identifier
+    // container_of(ptr, foo_t, member): a typedef name reads as an identifier; the language's
+    // pre-pass reads a type argument `struct foo` as one identifier whose text is "struct foo"
     const second = kids[1];
-    if (second?.type === "identifier" && second.text && second.text !== "struct") return this.unit.typedefs.get(second.text) ?? second.text;
+    if (second?.type === "identifier" && second.text && second.text !== "struct") {
+      const name = second.text.split(/\s+/).filter((w) => w !== "struct" && w !== "union" && w !== "const").pop();
+      return name ? (this.unit.typedefs.get(name) ?? name) : undefined;
+    }
     return undefined;
   }
 
