@@ -163,3 +163,78 @@ static __printf(2, 3) void foo_log(struct foo_priv *priv, const char *fmt, ...)
     expect(all(root, "while_statement")).toHaveLength(2);
   });
 });
+
+describe("file-scope and initializer heuristics", () => {
+  it("`static MACRO(args);` reads as a call, its arguments visible", () => {
+    const text = "static SIMPLE_DEV_PM_OPS(foo_pm, foo_suspend, foo_resume);\nstatic const DEVICE_ATTR(name, 0444, name_show, NULL);\nstatic void (*cb)(int);\n";
+    const root = parse(text);
+    expect(root.hasError).toBeUndefined();
+    expect(all(root, "call_expression").map((c) => c.children[0]!.text)).toEqual(["SIMPLE_DEV_PM_OPS", "DEVICE_ATTR"]);
+    expect(find(root, "declaration").children.map((n) => n.type)).toEqual(["storage_class_specifier", "primitive_type", "function_declarator"]);
+  });
+
+  it("conditionals inside an initializer list are blanked, every branch's members read", () => {
+    const text = [
+      "static struct platform_driver foo_driver = {",
+      "\t.probe = foo_probe,",
+      "#ifdef CONFIG_PM_SLEEP",
+      "\t.suspend = foo_suspend,",
+      "#else",
+      "\t.suspend = NULL,",
+      "#endif",
+      "\t.remove = foo_remove,",
+      "};",
+      "#ifdef CONFIG_PM",
+      "static int x;",
+      "#endif",
+      "",
+    ].join("\n");
+    const root = parse(text);
+    expect(root.hasError).toBeUndefined();
+    expect(all(root, "field_identifier").map((n) => [n.text, n.loc.start.line])).toEqual([
+      ["probe", 2],
+      ["suspend", 4],
+      ["suspend", 6],
+      ["remove", 8],
+    ]);
+    // outside initializers, conditionals stay in the tree
+    expect(find(root, "preproc_ifdef").loc.start.line).toBe(10);
+  });
+
+  it("macros without their separator: `;` at file scope, `,` in an initializer list", () => {
+    const text = [
+      "static const struct dev_pm_ops foo_pm = {",
+      "\tSET_SYSTEM_SLEEP_PM_OPS(foo_suspend, foo_resume)",
+      "\tSET_RUNTIME_PM_OPS(foo_rs, foo_rr, NULL)",
+      "};",
+      "module_init(foo_init)",
+      "module_exit(foo_exit)",
+      'MODULE_LICENSE("GPL");',
+      "",
+    ].join("\n");
+    const root = parse(text);
+    expect(root.hasError).toBeUndefined();
+    expect(all(root, "call_expression").map((c) => [c.children[0]!.text, c.loc.start.line])).toEqual([
+      ["SET_SYSTEM_SLEEP_PM_OPS", 2],
+      ["SET_RUNTIME_PM_OPS", 3],
+      ["module_init", 5],
+      ["module_exit", 6],
+      ["MODULE_LICENSE", 7],
+    ]);
+    expect(find(root, "identifier", "foo_exit").loc.start).toEqual({ line: 6, column: 12 });
+  });
+
+  it("a file-scope macro call without `;` on the last line is a call", () => {
+    for (const text of ["module_platform_driver(foo_driver)\n", "module_platform_driver(foo_driver) \n", "module_platform_driver(foo_driver)\r\n"]) {
+      const root = parse(text);
+      expect(root.hasError).toBeUndefined();
+      expect(find(root, "call_expression").children[0]!.text).toBe("module_platform_driver");
+    }
+  });
+
+  it("a named variadic macro parameter (`args...`) reads as a parameter", () => {
+    const root = parse("#define foo_dbg(fmt, args...) pr_debug(fmt, ##args)\n");
+    expect(root.hasError).toBeUndefined();
+    expect(find(root, "preproc_params").children.map((n) => n.text)).toEqual(["fmt", "args"]);
+  });
+});

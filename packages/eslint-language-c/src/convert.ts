@@ -53,7 +53,7 @@ export function convert(tree: Tree, text: string, fast?: boolean): Converted {
         if (start === end && cursor.missing()) {
           // `out: }`: a label closing a block is C23 (and GCC's C); tree-sitter repairs it with an
           // empty statement whose `;` is MISSING. Not an error.
-          if (!(parent.type === "expression_statement" && parent.children.length === 0 && parent.parent?.type === "labeled_statement")) markError(parent);
+          if (!completeWithoutSemicolon(parent)) markError(parent);
         } else if (cursor.fieldId() === OPERATOR_FIELD) {
           // A GNU case range `case A ... B:` was parsed as `A + B` (see hints.ts): say what it is.
           parent.operator = text.charCodeAt(start) === 46 && text.startsWith("...", start) ? "..." : text.slice(start, end);
@@ -158,6 +158,21 @@ function publicCursor(cursor: TreeCursor): CursorOps {
     parent: () => cursor.gotoParent(),
     close: () => cursor.delete(),
   };
+}
+
+/**
+ * A statement whose MISSING `;` is no error: an empty one closing a labelled block end (C23,
+ * GCC), and a macro invocation at file scope (`module_init(foo_init)`, `ACPI_MODULE_NAME("x")`
+ * with no `;`: the macro supplies its own; file scope has no other expression statements).
+ */
+function completeWithoutSemicolon(statement: CNode): boolean {
+  if (statement.type !== "expression_statement") return false;
+  if (statement.children.length === 0) return statement.parent?.type === "labeled_statement";
+  if (statement.children[0]!.type !== "call_expression") return false;
+  for (let n = statement.parent; n; n = n.parent) {
+    if (n.type !== "translation_unit" && !n.type.startsWith("preproc_")) return false;
+  }
+  return true;
 }
 
 function markError(node: CNode): void {

@@ -79,6 +79,57 @@ const DECLARATION_STARTS = new Set([
   "float", "double", "signed", "unsigned", "_Bool", "struct", "union", "enum",
 ]);
 
+/**
+ * A macro invocation ending its line without its separator: at file scope a `;`
+ * (`module_init(foo_init)`), in an initializer list a `,` (`SET_RUNTIME_PM_OPS(s, r, i)`);
+ * tree-sitter would run it into the next line. (A file ending right after the `)` has no room
+ * for one.) Returns where to supply the separator (a blank
+ * after the `)`, the `\r` of a CRLF, or the line break itself when the next line is no
+ * directive), or -1 when the line goes on, or the next line continues it (`{` opening a body as
+ * after `SYSCALL_DEFINE1(...)`, an operator, a separator, or the list's end).
+ */
+function missingSeparator(text: string, close: number, inList: boolean): number {
+  let k = close + 1;
+  while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+  const c = text.charCodeAt(k);
+  if (c !== 10 && c !== 13) return -1;
+  const next = skipSpace(text, k);
+  if (next >= text.length) return inList ? -1 : k > close + 1 ? close + 1 : k; // the last line: nothing to merge with
+  const n = text.charCodeAt(next);
+  if (inList ? !(isIdentStart(n) || n === 46 /* . */ || n === 91 /* [ */ || n === 123 /* { */) : /[{;,=]/.test(text[next]!)) return -1;
+  if (k > close + 1) return close + 1;
+  if (c === 13) return k;
+  return text.charCodeAt(k + 1) === 35 /* # */ ? -1 : k;
+}
+
+const DEFINE_PARAMS = /^#\s*define\s+[A-Za-z_]\w*\(/;
+
+const CONDITIONAL = /^#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b/;
+
+/**
+ * After `static` (ending at `at`): annotations and qualifiers, then `NAME(` not opening a
+ * declarator `(*`. Returns the qualifiers' ranges (to blank with `static`), or null.
+ */
+function macroDeclaration(text: string, at: number, hints: HintSet): [number, number][] | null {
+  const qualifiers: [number, number][] = [];
+  let k = skipSpace(text, at);
+  for (;;) {
+    const start = k;
+    while (isIdentChar(text.charCodeAt(k))) k++;
+    if (k === start || /^[0-9]/.test(text[start]!)) return null;
+    const word = text.slice(start, k);
+    const end = k;
+    k = skipSpace(text, k);
+    if (hints.annotations.has(word)) continue;
+    if (word === "const" || word === "volatile") {
+      qualifiers.push([start, end]);
+      continue;
+    }
+    if (C_KEYWORDS.has(word) || TYPE_WORDS.has(word) || TAG_WORDS.has(word)) return null;
+    return text.charCodeAt(k) === 40 /* ( */ && text.charCodeAt(skipSpace(text, k + 1)) !== 42 /* * */ ? qualifiers : null;
+  }
+}
+
 /** What tree-sitter-c reads as a number literal (digit separators, suffixes, hex floats). */
 const C_NUMBER = /^(?:0[xX](?:[0-9a-fA-F']*\.?[0-9a-fA-F']*)(?:[pP][+-]?\d+)?|0[bB][01']+|\d[\d']*\.?[\d']*(?:[eE][+-]?\d+)?)[uUlLfFdDwWbBzZ]*$/;
 
@@ -127,8 +178,10 @@ function indentedBody(text: string, name: number, close: number, body: number): 
 
 
 /**
- * Returns `text` rewritten by the hints; the result always has `text.length` and the same
- * line breaks at the same offsets. Comments, string and character literals and preprocessor
+ * Returns `text` rewritten by the hints; the result always has `text.length`, and the same
+ * line breaks at the same offsets but for one case: a `;` supplied after a file-scope macro
+ * invocation may replace the line break ending its line (tree-sitter's rows are never used:
+ * locations come from the original text). Comments, string and character literals and preprocessor
  * directives are left alone.
  *
  * Besides the named hints, `heuristics` (on by default) switches on rewrites that need no names:
@@ -146,11 +199,14 @@ export function applyHints(text: string, hints: HintSet): string {
   let depth = 0; // brace depth: statements exist only inside a body
   let prev = ";"; // the previous token: "x" for an identifier/literal/type word, else the punctuation or keyword
   let inCase = false; // between `case` and its `:`
+  const initializer: boolean[] = []; // per open brace: is it an initializer list?
+  let supplied = -1; // where a `;` was supplied: the scanner sees it there
   let i = 0;
   let lineStart = true; // only whitespace since the last newline
 
   while (i < n) {
     const c = text.charCodeAt(i);
+    if (i === supplied) prev = ";";
     if (c === 10 || c === 13) {
       lineStart = true;
       i++;
@@ -171,7 +227,24 @@ export function applyHints(text: string, hints: HintSet): string {
     }
     // preprocessor directive: skip to the end of the (continued) line
     if (c === 35 /* # */ && lineStart) {
-      i = directiveEnd(text, i);
+      const end = directiveEnd(text, i);
+      // tree-sitter-c takes no directive inside an initializer list (`.suspend = f,` under
+      // `#ifdef CONFIG_PM_SLEEP` in a driver struct): blank conditionals there, so every
+      // branch's members are read.
+      if (hints.heuristics && initializer[initializer.length - 1] === true && CONDITIONAL.test(text.slice(i, end))) {
+        edits.push({ start: i, end, text: blank(text.slice(i, end)) });
+      } else if (hints.heuristics) {
+        // `#define dbg(fmt, args...)`: GNU's named variadic parameter, unknown to tree-sitter-c;
+        // `args   ` is an ordinary parameter of the same name.
+        const define = DEFINE_PARAMS.exec(text.slice(i, end));
+        if (define) {
+          const params = i + define[0].length;
+          const close = text.indexOf(")", params);
+          const dots = text.lastIndexOf("...", close);
+          if (close > 0 && dots > params && isIdentChar(text.charCodeAt(dots - 1))) edits.push({ start: dots, end: dots + 3, text: "   " });
+        }
+      }
+      i = end;
       continue;
     }
     if (c === 92 /* \ */) {
@@ -186,12 +259,15 @@ export function applyHints(text: string, hints: HintSet): string {
     }
     if (c === 123 /* { */) {
       depth++;
+      const inInitializer = initializer[initializer.length - 1] === true;
+      initializer.push(prev === "=" || (inInitializer && (prev === "," || prev === "{")));
       prev = "{";
       i++;
       continue;
     }
     if (c === 125 /* } */) {
       if (depth > 0) depth--;
+      initializer.pop();
       prev = "}";
       i++;
       continue;
@@ -238,6 +314,18 @@ export function applyHints(text: string, hints: HintSet): string {
         continue;
       }
       if (name === "case") inCase = true;
+      if (name === "static" && depth === 0 && hints.heuristics) {
+        // `static SIMPLE_DEV_PM_OPS(foo_pm, foo_suspend, foo_resume);`, `static DECLARE_WORK(w, fn);`:
+        // no C declares a name with a storage class and no type, so NAME is a macro expanding to a
+        // declaration; without `static` (and `const`) it reads as the call it looks like.
+        const words = macroDeclaration(text, j, hints);
+        if (words) {
+          edits.push({ start: i, end: j, text: "      " });
+          for (const [from, to] of words) edits.push({ start: from, end: to, text: " ".repeat(to - from) });
+          i = j;
+          continue;
+        }
+      }
       if (C_KEYWORDS.has(name) || TYPE_WORDS.has(name) || TAG_WORDS.has(name)) {
         prev = EXPRESSION_KEYWORDS.has(name) || name === "else" ? name : "x";
         i = j;
@@ -294,6 +382,22 @@ export function applyHints(text: string, hints: HintSet): string {
           // A call (not a declarator: no type word before the name) may be a macro taking types.
           const callee = prev !== "x" && (depth > 0 || prev === ";" || prev === "}" || prev === "{" || prev === "=" || prev === ",");
           if (callee && call && hints.heuristics) typeArguments(text, open, close, edits);
+          if (hints.heuristics && initializer[initializer.length - 1] === true && (prev === "{" || prev === ",")) {
+            // `{ SET_SYSTEM_SLEEP_PM_OPS(s, r) SET_RUNTIME_PM_OPS(...) }`: macros expanding to
+            // members with their own comma; supply it where the next member starts on a later line.
+            const comma = missingSeparator(text, close, true);
+            if (comma >= 0) {
+              edits.push({ start: comma, end: comma + 1, text: "," });
+              supplied = comma;
+            }
+          }
+          if (hints.heuristics && depth === 0 && (prev === ";" || prev === "}")) {
+            const semicolon = missingSeparator(text, close, false);
+            if (semicolon >= 0) {
+              edits.push({ start: semicolon, end: semicolon + 1, text: ";" });
+              supplied = semicolon;
+            }
+          }
         }
       }
       prev = "x";
