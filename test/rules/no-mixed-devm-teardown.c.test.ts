@@ -25,6 +25,7 @@ const rule = devbound.rules["no-mixed-devm-teardown"] as never;
 /** A C file written as a template literal: the newline after the opening backtick is not part of it (line 1 is the next line). */
 const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
+
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
 
@@ -1004,6 +1005,66 @@ static struct platform_driver mmcx_driver = {
 	.driver = { .name = "mmcx" },
 };
 module_platform_driver(mmcx_driver);
+`,
+    },
+    // a devm action that is itself a kernel release ((void (*)(void *))clk_disable_unprepare) after a manual regulator_enable(): it only undoes its own clock (kernel: sccnxp)
+    {
+      filename: "good20.c",
+      code: c`
+struct uartx {
+	struct regulator *regulator;
+	struct uart_driver uart;
+};
+
+static int uartx_probe(struct platform_device *pdev)
+{
+	struct uartx *s;
+	struct clk *clk;
+	int ret;
+
+	s = devm_kzalloc(&pdev->dev, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->regulator = devm_regulator_get(&pdev->dev, "vcc");
+	if (IS_ERR(s->regulator))
+		return PTR_ERR(s->regulator);
+	ret = regulator_enable(s->regulator);
+	if (ret)
+		return ret;
+	clk = devm_clk_get(&pdev->dev, NULL);
+	if (IS_ERR(clk)) {
+		ret = PTR_ERR(clk);
+		goto err_reg;
+	}
+	ret = clk_prepare_enable(clk);
+	if (ret)
+		goto err_reg;
+	ret = devm_add_action_or_reset(&pdev->dev,
+				       (void (*)(void *))clk_disable_unprepare, clk);
+	if (ret)
+		goto err_reg;
+	platform_set_drvdata(pdev, s);
+	return uart_register_driver(&s->uart);
+
+err_reg:
+	regulator_disable(s->regulator);
+	return ret;
+}
+
+static int uartx_remove(struct platform_device *pdev)
+{
+	struct uartx *s = platform_get_drvdata(pdev);
+
+	uart_unregister_driver(&s->uart);
+	return regulator_disable(s->regulator);
+}
+
+static struct platform_driver uartx_driver = {
+	.probe = uartx_probe,
+	.remove = uartx_remove,
+	.driver = { .name = "uartx" },
+};
+module_platform_driver(uartx_driver);
 `,
     },
   ],

@@ -33,6 +33,8 @@ import {
 } from "../analysis/teardown.js";
 import type { CallbackRegistration } from "../analysis/callbacks.js";
 import { getDrivers } from "../analysis/drivers.js";
+import { strip } from "../analysis/syntax.js";
+import { CANCEL, lookup, releaseApi } from "../vocabulary/index.js";
 import { getUnit } from "../analysis/unit.js";
 
 export interface CReport {
@@ -180,6 +182,9 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string, { checkDevre
     for (const step of probe.steps) {
       if (analysed.has(step.call) || reported.has(step.anchor) || !an.isManagedRegistration(step)) continue;
       const reg = probe.callbacks.find((c) => c.step === step)?.registration;
+      // devm_add_action_or_reset(dev, (void (*)(void *))clk_disable_unprepare, clk): an action
+      // that is a kernel release only undoes its own resource, in devres order (not a user).
+      if (reg?.kind === "action" && reg.unresolved.length > 0 && reg.unresolved.every(isKernelRelease)) continue;
       const object = reg?.object ? an.resolve(reg.object, step.frame) : undefined;
       let best: { acq: Acquisition; t: Teardown } | undefined;
       for (const t of teardowns) {
@@ -226,6 +231,13 @@ function softReports(an: TeardownAnalysis, probe: ProbeEvents, driver: string, r
     seen.add(step.anchor);
     reports.push({ node: step.anchor, messageId: "devresWithRemove", data: { callee: step.via[0] ?? step.name ?? "the call", driver } });
   }
+}
+
+/** An expression naming a kernel release or cancel function (through casts and `&`). */
+function isKernelRelease(expr: CNode): boolean {
+  let e = strip(expr);
+  if (e.type === "pointer_expression" && e.operator === "&") e = strip(e.children[0] ?? e);
+  return e.type === "identifier" && e.text !== undefined && (releaseApi(e.text) !== undefined || lookup(CANCEL, e.text) !== undefined);
 }
 
 /** The member a devm workqueue was stored in, as probe() wrote it. */
