@@ -108,3 +108,21 @@ describe("parse: the CNode shape", () => {
     expect(json.loc.start).toEqual({ line: 9, column: 2 });
   });
 });
+
+describe("the fast cursor and the public TreeCursor build the same tree", () => {
+  it("on kernel-style code with errors, operators, comments and non-ASCII text", async () => {
+    const { parser } = await import("../../packages/eslint-language-c/src/grammar.js");
+    const { convert } = await import("../../packages/eslint-language-c/src/convert.js");
+    const text = `${probe}\n/* ü */ static int bad(void) { x = (1 + ; return y->; }\nint z = a ? b : c; // é\n`;
+    const tree = parser.parse(text)!;
+    try {
+      const fast = convert(tree, text, true);
+      const slow = convert(tree, text, false);
+      expect(JSON.stringify(fast.ast)).toBe(JSON.stringify(slow.ast));
+      expect(fast.comments).toEqual(slow.comments);
+      expect(fast.ast.hasError).toBe(true);
+    } finally {
+      tree.delete();
+    }
+  });
+});
