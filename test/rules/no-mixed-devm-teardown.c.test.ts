@@ -26,6 +26,7 @@ const rule = devbound.rules["no-mixed-devm-teardown"] as never;
 const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
 
+
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
 
@@ -2246,6 +2247,74 @@ module_spi_driver(spiadc_driver);
           column: 9,
           endLine: 27,
           endColumn: 45,
+        },
+      ],
+    },
+    // (a) the handler chosen through a function-pointer local by chip revision: the revision-2 handler writes the palette remove() kfrees
+    {
+      filename: "bad18.c",
+      code: c`
+struct lcdc_par {
+	u32 *palette;
+	int irq;
+	int rev;
+};
+
+static irqreturn_t lcdc_irq_rev1(int irq, void *arg)
+{
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t lcdc_irq_rev2(int irq, void *arg)
+{
+	struct lcdc_par *par = arg;
+
+	par->palette[0] = 0;
+	return IRQ_HANDLED;
+}
+
+static int lcdc_probe(struct platform_device *pdev)
+{
+	irq_handler_t handler;
+	struct lcdc_par *par;
+
+	par = devm_kzalloc(&pdev->dev, sizeof(*par), GFP_KERNEL);
+	if (!par)
+		return -ENOMEM;
+	par->palette = kcalloc(256, sizeof(u32), GFP_KERNEL);
+	if (!par->palette)
+		return -ENOMEM;
+	if (par->rev == 1)
+		handler = lcdc_irq_rev1;
+	else
+		handler = lcdc_irq_rev2;
+	platform_set_drvdata(pdev, par);
+	return devm_request_irq(&pdev->dev, par->irq, handler, 0, "lcdc", par);
+}
+
+static int lcdc_remove(struct platform_device *pdev)
+{
+	struct lcdc_par *par = platform_get_drvdata(pdev);
+
+	kfree(par->palette);
+	return 0;
+}
+
+static struct platform_driver lcdc_driver = {
+	.probe = lcdc_probe,
+	.remove = lcdc_remove,
+	.driver = { .name = "lcdc" },
+};
+module_platform_driver(lcdc_driver);
+`,
+      errors: [
+        {
+          message:
+            "The lcdc_irq_rev2() callback that devm_request_irq() registers uses `par->palette` (line 16), allocated with kcalloc() at line 28, which lcdc_remove() frees with kfree() at line 43; devres stops this callback only after remove() returns, so it can run on a freed `par->palette`.",
+          line: 36,
+          column: 9,
+          endLine: 36,
+          endColumn: 72,
         },
       ],
     },

@@ -273,14 +273,26 @@ export class TeardownAnalysis {
 
   /** The functions an expression names in a frame: through the file's names and fields, and a
    * function-pointer parameter to the caller's argument. */
-  functionsNamed(expr: CNode, frame: Frame): FunctionDef[] {
+  functionsNamed(expr: CNode, frame: Frame, depth = 0): FunctionDef[] {
     const e = stripParens(expr);
-    if (e.type === "identifier" && e.text && frame.caller) {
+    if (e.type === "identifier" && e.text && depth < MAX_DEPTH) {
       const found = this.index.variable(frame.fn, e.text);
       if (found && found.param >= 0) {
-        const arg = frame.caller.args[found.param];
-        return arg ? this.functionsNamed(arg, frame.caller.frame) : [];
+        const arg = frame.caller?.args[found.param];
+        return arg ? this.functionsNamed(arg, frame.caller!.frame, depth + 1) : [];
       }
+      if (found) {
+        // a function-pointer local: `handler = rev2 ? foo_isr_v2 : foo_isr;` -> every function it is given
+        const out: FunctionDef[] = [];
+        const values = [...(found.variable.init ? [found.variable.init] : []), ...(this.index.info(frame.fn).assignments.get(e.text) ?? [])];
+        for (const v of values) for (const fn of this.functionsNamed(v, frame, depth + 1)) if (!out.includes(fn)) out.push(fn);
+        return out;
+      }
+    }
+    if (e.type === "conditional_expression" && depth < MAX_DEPTH) {
+      const out: FunctionDef[] = [];
+      for (const c of e.children.slice(1)) for (const fn of this.functionsNamed(c, frame, depth + 1)) if (!out.includes(fn)) out.push(fn);
+      return out;
     }
     return functionsNamedBy(e, this.index);
   }
