@@ -27,6 +27,7 @@ const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
 
 
+
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
 
@@ -2315,6 +2316,72 @@ module_platform_driver(lcdc_driver);
           column: 9,
           endLine: 36,
           endColumn: 72,
+        },
+      ],
+    },
+    // (a) I2C: remove() frees through a helper taking the buffer as a parameter: the message names the buffer as remove() passes it
+    {
+      filename: "bad19.c",
+      code: c`
+struct cam_priv {
+	u8 *frame;
+	int irq;
+};
+
+static void cam_free_buf(u8 *buf)
+{
+	kfree(buf);
+}
+
+static irqreturn_t cam_isr(int irq, void *data)
+{
+	struct cam_priv *priv = data;
+
+	priv->frame[0] = 0;
+	return IRQ_HANDLED;
+}
+
+static int cam_probe(struct i2c_client *client)
+{
+	struct cam_priv *priv = devm_kzalloc(&client->dev, sizeof(*priv), GFP_KERNEL);
+
+	if (!priv)
+		return -ENOMEM;
+	priv->frame = kmalloc(4096, GFP_KERNEL);
+	if (!priv->frame)
+		return -ENOMEM;
+	i2c_set_clientdata(client, priv);
+	return devm_request_irq(&client->dev, client->irq, cam_isr, 0, "cam", priv);
+}
+
+static void cam_remove(struct i2c_client *client)
+{
+	struct cam_priv *priv = i2c_get_clientdata(client);
+
+	cam_free_buf(priv->frame);
+}
+
+static const struct i2c_device_id cam_id[] = {
+	{ "cam", 0 },
+	{ }
+};
+
+static struct i2c_driver cam_driver = {
+	.driver = { .name = "cam" },
+	.probe_new = cam_probe,
+	.remove = cam_remove,
+	.id_table = cam_id,
+};
+module_i2c_driver(cam_driver);
+`,
+      errors: [
+        {
+          message:
+            "The cam_isr() callback that devm_request_irq() registers uses `priv->frame` (line 15), allocated with kmalloc() at line 25, which cam_remove() frees with cam_free_buf() (through kfree()) at line 36; devres stops this callback only after remove() returns, so it can run on a freed `priv->frame`.",
+          line: 29,
+          column: 9,
+          endLine: 29,
+          endColumn: 77,
         },
       ],
     },

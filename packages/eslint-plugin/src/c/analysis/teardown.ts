@@ -271,6 +271,25 @@ export class TeardownAnalysis {
     return { fn: callee, bindings, depth: frame.depth + 1, key: frameKey(callee, bindings), caller: { args, frame } };
   }
 
+  /**
+   * The expression as the root function wrote it: a helper's parameter (`kfree(buf)` in
+   * `foo_free_buf(u8 *buf)`) is what the call that led there passed (`foo_free_buf(priv->buf)`).
+   */
+  rootExpression(expr: CNode, frame: Frame): CNode {
+    let e = expr;
+    let f: Frame | undefined = frame;
+    for (let guard = 0; f?.caller && guard <= MAX_DEPTH; guard++) {
+      const id = stripParens(e);
+      if (id.type !== "identifier" || !id.text) break;
+      const found = this.index.variable(f.fn, id.text);
+      const arg = found && found.param >= 0 ? f.caller.args[found.param] : undefined;
+      if (!arg) break;
+      e = arg;
+      f = f.caller.frame;
+    }
+    return e;
+  }
+
   /** The functions an expression names in a frame: through the file's names and fields, and a
    * function-pointer parameter to the caller's argument. */
   functionsNamed(expr: CNode, frame: Frame, depth = 0): FunctionDef[] {

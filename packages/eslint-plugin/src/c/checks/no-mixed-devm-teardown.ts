@@ -163,7 +163,7 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string, { checkDevre
           data: {
             callback: cb.fn.name,
             callee: calleeText(step) + queue,
-            resource: src(t.expr),
+            resource: src(an.rootExpression(t.expr, t.step.frame)),
             useLine: lineOf(use.expr),
             remove: removeName,
             verb: v.verb,
@@ -203,7 +203,7 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string, { checkDevre
         messageId: "cDevmAfterManual",
         data: {
           callee: calleeText(step),
-          resource: src(acq.expr),
+          resource: src(an.rootExpression(acq.expr, acq.step.frame)),
           acquiredVerb: releaseVerbs(t.kind).acquired,
           acquire: acq.api,
           acquireLine: lineOf(acq.step.anchor),
