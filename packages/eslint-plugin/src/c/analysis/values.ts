@@ -359,7 +359,22 @@ export class Values {
     const unit = this.unit;
     const here = unit.functionOf(getter);
     const drivers = here ? driversReaching(unit, here) : [];
+    // One answer per set of drivers (a file asks it from every remove and callback).
+    const memoKey = `drvdata:${drivers.map((d) => d.name).join(",")}`;
+    const memo = this.#memberMemo.get(memoKey);
+    if (memo) return memo;
     const scope = drivers.length > 0 ? reachedFrom(unit, drivers.flatMap((d) => [...d.probe, ...d.remove, ...d.shutdown, ...d.pm])) : undefined;
+    const outerCut = this.#cut;
+    this.#cut = false;
+    const result = dedupe(this.#drvdataStores(scope), getter);
+    if (!this.#cut) this.#memberMemo.set(memoKey, result);
+    this.#cut = this.#cut || outerCut;
+    return result;
+  }
+
+  #drvdataStores(scope: Set<unknown> | undefined): Source[] {
+    const unit = this.unit;
+    const getter = unit.root;
     const out: Source[] = [];
     for (const call of unit.calls) {
       const name = unit.isKernelCall(call);
