@@ -3,7 +3,7 @@
  * Also the kernel hint lists of the plugin's vocabulary on kernel-style code written here.
  */
 import { describe, expect, it } from "vitest";
-import { applyHints, child, compileHints, validateLanguageOptions, type MacroHints } from "../../packages/eslint-language-c/src/index.js";
+import { applyHints, child, compileHints, parseC, validateLanguageOptions, type MacroHints } from "../../packages/eslint-language-c/src/index.js";
 import { kernelMacroHints } from "../../packages/eslint-plugin/src/c/vocabulary/hints.js";
 import { all, find, parse } from "./helpers.js";
 
@@ -236,5 +236,44 @@ describe("file-scope and initializer heuristics", () => {
     const root = parse("#define foo_dbg(fmt, args...) pr_debug(fmt, ##args)\n");
     expect(root.hasError).toBeUndefined();
     expect(find(root, "preproc_params").children.map((n) => n.text)).toEqual(["fmt", "args"]);
+  });
+});
+
+describe("a statement split by a conditional", () => {
+  const text = [
+    "int f(int x)",
+    "{",
+    "#ifdef CONFIG_FOO",
+    "\tif (x)",
+    "#endif",
+    "\t\tg();",
+    "#if FOO_V2",
+    "\th(1);",
+    "#else",
+    "\th(2); /* the old way */",
+    "#endif",
+    "\treturn 0;",
+    "}",
+    "",
+  ].join("\n");
+
+  it("is read again with each conditional in a body taken as its first branch", () => {
+    const outcome = parseC(text, "split.c");
+    if (!outcome.ok) throw new Error(outcome.message);
+    expect(outcome.ast.hasError).toBeUndefined();
+    const body = child(find(outcome.ast, "if_statement"), "consequence")!;
+    expect(body.loc.start).toEqual({ line: 6, column: 2 });
+    expect(all(outcome.ast, "number_literal").map((n) => [n.text, n.loc.start.line])).toEqual([
+      ["1", 8],
+      ["0", 12],
+    ]);
+    // the dropped branch's comment is still a comment
+    expect(outcome.comments.map((c) => [c.value, c.loc.start.line])).toEqual([[" the old way ", 10]]);
+  });
+
+  it("a file that parses as it is keeps its conditionals", () => {
+    const root = parse("int f(void)\n{\n#ifdef CONFIG_FOO\n\tg();\n#endif\n\treturn 0;\n}\n");
+    expect(root.hasError).toBeUndefined();
+    expect(find(root, "preproc_ifdef").loc.start.line).toBe(3);
   });
 });

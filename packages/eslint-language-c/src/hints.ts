@@ -104,6 +104,47 @@ function missingSeparator(text: string, close: number, inList: boolean): number 
 
 const DEFINE_PARAMS = /^#\s*define\s+[A-Za-z_]\w*\(/;
 
+const ELSE = /^#\s*(?:elif|elifdef|elifndef|else)\b/;
+
+/** The start of the `#endif` line closing the conditional whose `#else`/`#elif` ends at `from`. */
+function matchingEndif(text: string, from: number): number {
+  let nesting = 0;
+  const re = /^[ \t]*#[ \t]*(if|ifdef|ifndef|endif)\b/gm;
+  re.lastIndex = from;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[1] !== "endif") nesting++;
+    else if (nesting-- === 0) return m.index + m[0].length - m[0].trimStart().length;
+  }
+  return text.length;
+}
+
+/** `text[from, to)` with code blanked and comments kept (they stay in `sourceCode.comments`). */
+function blankCode(text: string, from: number, to: number): string {
+  let out = "";
+  let k = from;
+  while (k < to) {
+    const c = text.charCodeAt(k);
+    if (c === 47 && text.charCodeAt(k + 1) === 42) {
+      const close = text.indexOf("*/", k + 2);
+      const end = close < 0 || close + 2 > to ? to : close + 2;
+      out += text.slice(k, end);
+      k = end;
+    } else if (c === 47 && text.charCodeAt(k + 1) === 47) {
+      const end = Math.min(lineEnd(text, k), to);
+      out += text.slice(k, end);
+      k = end;
+    } else if (c === 34 || c === 39) {
+      const end = Math.min(literalEnd(text, k, c), to);
+      out += blank(text.slice(k, end));
+      k = end;
+    } else {
+      out += c === 10 || c === 13 ? text[k] : " ";
+      k++;
+    }
+  }
+  return out;
+}
+
 const CONDITIONAL = /^#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b/;
 
 /**
@@ -193,7 +234,7 @@ function indentedBody(text: string, name: number, close: number, body: number): 
  * - a GNU case range `case A ... B:` becomes `case A +   B:`; the converter reports that
  *   binary_expression's operator as "...".
  */
-export function applyHints(text: string, hints: HintSet): string {
+export function applyHints(text: string, hints: HintSet, options: { conditionals?: boolean } = {}): string {
   const edits: Edit[] = [];
   const n = text.length;
   let depth = 0; // brace depth: statements exist only inside a body
@@ -231,8 +272,19 @@ export function applyHints(text: string, hints: HintSet): string {
       // tree-sitter-c takes no directive inside an initializer list (`.suspend = f,` under
       // `#ifdef CONFIG_PM_SLEEP` in a driver struct): blank conditionals there, so every
       // branch's members are read.
-      if (hints.heuristics && initializer[initializer.length - 1] === true && CONDITIONAL.test(text.slice(i, end))) {
-        edits.push({ start: i, end, text: blank(text.slice(i, end)) });
+      const directive = text.slice(i, end);
+      if (hints.heuristics && initializer[initializer.length - 1] === true && CONDITIONAL.test(directive)) {
+        edits.push({ start: i, end, text: blank(directive) });
+      } else if (options.conditionals && depth > 0 && CONDITIONAL.test(directive)) {
+        // The second reading (see parse.ts): inside bodies, take the first branch of each
+        // conditional as plain code, so a statement split by `#ifdef` is whole again.
+        edits.push({ start: i, end, text: blank(directive) });
+        if (ELSE.test(directive)) {
+          const endif = matchingEndif(text, end);
+          edits.push({ start: end, end: endif, text: blankCode(text, end, endif) });
+          i = endif;
+          continue;
+        }
       } else if (hints.heuristics) {
         // `#define dbg(fmt, args...)`: GNU's named variadic parameter, unknown to tree-sitter-c;
         // `args   ` is an ordinary parameter of the same name.

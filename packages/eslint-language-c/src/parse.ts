@@ -17,25 +17,50 @@ export function parseC(text: string, path: string, macroHints?: MacroHints): Par
     const { line, column } = position(text, nul);
     return { ok: false, message: `${path} is not C source text (a NUL byte at ${line}:${column}; binary file?)`, line, column };
   }
-  let tree;
-  try {
-    tree = parser.parse(applyHints(text, compileHints(macroHints)));
-  } catch (error) {
-    parser.reset();
-    return { ok: false, message: `${path} could not be parsed as C: the parser failed (${(error as Error)?.message ?? String(error)})`, line: 1, column: 1 };
-  }
-  if (!tree) return { ok: false, message: `${path} could not be parsed as C: the parser returned no tree`, line: 1, column: 1 };
-  let converted: Converted;
-  try {
-    converted = convert(tree, text);
-  } finally {
-    tree.delete();
+  const hints = compileHints(macroHints);
+  let converted = read(text, path, applyHints(text, hints));
+  if (!converted.ok) return converted;
+  // A statement split by a conditional (`if (x)` under `#ifdef`, its body after `#endif`) breaks
+  // the parse: read such a file again with each conditional in a body taken as its first branch,
+  // and keep the reading with fewer errors.
+  if (converted.ast.hasError && hints.heuristics && CONDITIONAL_LINE.test(text)) {
+    const second = read(text, path, applyHints(text, hints, { conditionals: true }));
+    if (second.ok && errorCount(second.ast) < errorCount(converted.ast)) converted = second;
   }
   if (isGarbage(converted.ast)) {
     const { line, column } = converted.ast.children[0]!.loc.start;
     return { ok: false, message: `${path} could not be parsed as C: no part of it is C syntax`, line, column: column + 1 };
   }
-  return { ok: true, ...converted };
+  return converted;
+}
+
+const CONDITIONAL_LINE = /^[ \t]*#[ \t]*(?:if|ifdef|ifndef)\b/m;
+
+/** One tree-sitter parse of the rewritten text, converted against the original; the tree freed. */
+function read(text: string, path: string, rewritten: string): ({ ok: true } & Converted) | Extract<ParseOutcome, { ok: false }> {
+  let tree;
+  try {
+    tree = parser.parse(rewritten);
+  } catch (error) {
+    parser.reset();
+    return { ok: false, message: `${path} could not be parsed as C: the parser failed (${(error as Error)?.message ?? String(error)})`, line: 1, column: 1 };
+  }
+  if (!tree) return { ok: false, message: `${path} could not be parsed as C: the parser returned no tree`, line: 1, column: 1 };
+  try {
+    return { ok: true, ...convert(tree, text) };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** ERROR and MISSING nodes, and nodes holding a MISSING token. */
+function errorCount(root: CNode): number {
+  let count = 0;
+  walk(root, (n) => {
+    if (!n.hasError) return false;
+    if (n.type === "ERROR" || n.missing || !n.children.some((c) => c.hasError)) count++;
+  });
+  return count;
 }
 
 /**
