@@ -196,6 +196,28 @@ function widenAnnotation(an: Analysis, typeNode: ts.TypeNode): { edits: TextEdit
 
 // ---- readers: does any code use the stored value as a bound device? --------------------------
 
+/**
+ * Every identifier spelt `name` in the program's own (non-declaration) files: where a storage's
+ * readers are looked for. Memoised per program and name (findings tend to share names: `dev`).
+ */
+function identifiersNamed(an: Analysis, name: string): ReadonlyArray<ts.Identifier | ts.PrivateIdentifier> {
+  const memo = an.memo<string, Array<ts.Identifier | ts.PrivateIdentifier>>("widening-identifiers");
+  let list = memo.get(name);
+  if (list) return list;
+  list = [];
+  const out = list;
+  for (const sf of an.program.getSourceFiles()) {
+    if (sf.isDeclarationFile || !sf.text.includes(name)) continue;
+    const visit = (n: ts.Node): void => {
+      if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n.text === name) out.push(n);
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+  }
+  memo.set(name, list);
+  return list;
+}
+
 /** A local (variable, parameter, binding) is read only in its own file; members and exports anywhere. */
 function readableElsewhere(decl: ts.Node): boolean {
   if (ts.isParameter(decl)) return !!ts.getModifiers(decl)?.length; // a parameter property is a field
@@ -219,41 +241,32 @@ class Readers {
     if (depth > MAX_FLOW) return true;
     if (this.seen.has(decl)) return false;
     this.seen.add(decl);
-    const { checker, program } = this.an;
+    const { checker } = this.an;
     const nameNode = (decl as { name?: ts.Node }).name;
     const name = nameNode && (ts.isIdentifier(nameNode) || ts.isPrivateIdentifier(nameNode)) ? nameNode.text : undefined;
     if (!name) return true;
     // An unannotated object-literal member: the literal's own type changes too, wherever it goes.
     if ((ts.isShorthandPropertyAssignment(decl) || ts.isPropertyAssignment(decl)) && ts.isObjectLiteralExpression(decl.parent) && this.flowUnsafe(decl.parent, depth + 1)) return true;
     const own = (sym: ts.Symbol | undefined) => !!sym?.declarations?.includes(decl as ts.Declaration);
-    const files = readableElsewhere(decl) ? program.getSourceFiles() : [decl.getSourceFile()];
-    let unsafe = false;
-    for (const sf of files) {
-      if (unsafe) break;
-      if (sf.isDeclarationFile || !sf.text.includes(name)) continue;
-      const visit = (n: ts.Node): void => {
-        if (unsafe) return;
-        if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n.text === name && n !== nameNode) {
-          const p = n.parent;
-          if (ts.isBindingElement(p) && (p.propertyName ?? p.name) === n && ts.isObjectBindingPattern(p.parent)) {
-            // `const { dev } = data`, `remove(_d, { dev })`: the local reads the member.
-            const prop = checker.getPropertyOfType(checker.getTypeAtLocation(p.parent), name);
-            if (own(prop) && this.storageUnsafe(p, false, depth + 1)) unsafe = true;
-          } else if (ts.isShorthandPropertyAssignment(p)) {
-            // `{ dev }`: reads the variable `dev` (and writes a member of the same name).
-            if (!membersOnly && own(checker.getShorthandAssignmentValueSymbol(p)) && this.flowUnsafe(n as ts.Identifier, depth)) unsafe = true;
-          } else if (ts.isPropertyAssignment(p) && p.name === n) {
-            // `{ dev: x }` written into the same declared type: a write.
-          } else if ((!membersOnly || (ts.isPropertyAccessExpression(p) && p.name === n)) && own(checker.getSymbolAtLocation(n))) {
-            const read = ts.isPropertyAccessExpression(p) && p.name === n ? p : ts.isIdentifier(n) ? n : undefined;
-            if (!read || this.flowUnsafe(read, depth)) unsafe = true;
-          }
-        }
-        ts.forEachChild(n, visit);
-      };
-      visit(sf);
+    const local = readableElsewhere(decl) ? undefined : decl.getSourceFile();
+    for (const n of identifiersNamed(this.an, name)) {
+      if (n === nameNode || (local && n.getSourceFile() !== local)) continue;
+      const p = n.parent;
+      if (ts.isBindingElement(p) && (p.propertyName ?? p.name) === n && ts.isObjectBindingPattern(p.parent)) {
+        // `const { dev } = data`, `remove(_d, { dev })`: the local reads the member.
+        const prop = checker.getPropertyOfType(checker.getTypeAtLocation(p.parent), name);
+        if (own(prop) && this.storageUnsafe(p, false, depth + 1)) return true;
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        // `{ dev }`: reads the variable `dev` (and writes a member of the same name).
+        if (!membersOnly && own(checker.getShorthandAssignmentValueSymbol(p)) && this.flowUnsafe(n as ts.Identifier, depth)) return true;
+      } else if (ts.isPropertyAssignment(p) && p.name === n) {
+        // `{ dev: x }` written into the same declared type: a write.
+      } else if ((!membersOnly || (ts.isPropertyAccessExpression(p) && p.name === n)) && own(checker.getSymbolAtLocation(n))) {
+        const read = ts.isPropertyAccessExpression(p) && p.name === n ? p : ts.isIdentifier(n) ? n : undefined;
+        if (!read || this.flowUnsafe(read, depth)) return true;
+      }
     }
-    return unsafe;
+    return false;
   }
 
   /** The value at `e` is stored: its storage's declared type, or that storage's own readers. */
