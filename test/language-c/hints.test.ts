@@ -119,6 +119,13 @@ describe("applyHints", () => {
       expect(find(root, "offsetof_expression").children.map((n) => n.type)).toEqual(["type_descriptor", "field_identifier"]);
     });
 
+    it("statements with their `;` given to a macro read as expressions", () => {
+      const root = parse('void f(void)\n{\n\tDBG(printk("x\\n"););\n\tCHECK(ret == 0, "failed", ret = -EIO;);\n\tnext();\n}\n');
+      expect(root.hasError).toBeUndefined();
+      expect(all(root, "call_expression").map((c) => c.children[0]!.text)).toEqual(["DBG", "printk", "CHECK", "next"]);
+      expect(find(root, "assignment_expression").loc.start).toEqual({ line: 4, column: 27 });
+    });
+
     it("a statement given to a macro keeps its expression", () => {
       const root = parse('void f(void)\n{\n\tCHECK(ret == 0, "failed", return ret);\n}\n');
       expect(root.hasError).toBeUndefined();

@@ -416,7 +416,13 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
         else call = false; // tree-sitter's own offsetof_expression, with its type_descriptor
       }
       if (text.charCodeAt(open) === 40 /* ( */) {
-        const close = matchParen(text, open);
+        let close = matchParen(text, open);
+        if (close < 0 && hints.heuristics && depth > 0 && (prev === ";" || prev === "{" || prev === "}" || prev === ":")) {
+          // `DEBUG2(printk(...);)`, `CHECK(c, "msg", return err;)`: statements given to a macro.
+          // Their `;` blanked, the arguments are expressions (statement keywords: typeArguments).
+          close = matchParen(text, open, true);
+          if (close > 0) for (const semicolon of statementSemicolons(text, open, close)) edits.push({ start: semicolon, end: semicolon + 1, text: " " });
+        }
         if (close > 0) {
           const statementStart = depth > 0 && (prev === ";" || prev === "{" || prev === "}" || prev === ")" || prev === ":" || prev === "else");
           if (statementStart && name.length >= 5) {
@@ -565,8 +571,27 @@ function literalEnd(text: string, i: number, quote: number): number {
   return n;
 }
 
-/** The index of the `)` matching the `(` at `open`, or -1; skips comments and literals. */
-function matchParen(text: string, open: number): number {
+/** The `;` directly inside the parentheses `open`..`close` (not in nested ones). */
+function statementSemicolons(text: string, open: number, close: number): number[] {
+  const out: number[] = [];
+  let parens = 0;
+  for (let k = open + 1; k < close; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 40) parens++;
+    else if (c === 41) parens--;
+    else if (c === 34 || c === 39) k = literalEnd(text, k, c) - 1;
+    else if (c === 47 && text.charCodeAt(k + 1) === 42) k = text.indexOf("*/", k + 2) + 1;
+    else if (c === 47 && text.charCodeAt(k + 1) === 47) k = lineEnd(text, k) - 1;
+    else if (c === 59 && parens === 0) out.push(k);
+  }
+  return out;
+}
+
+/**
+ * The index of the `)` matching the `(` at `open`, or -1; skips comments and literals. A brace,
+ * or a `;` unless `semicolons`, inside means this is no macro's argument list.
+ */
+function matchParen(text: string, open: number, semicolons = false): number {
   let depth = 0;
   const n = text.length;
   for (let j = open; j < n; j++) {
@@ -580,7 +605,7 @@ function matchParen(text: string, open: number): number {
       if (close < 0) return -1;
       j = close + 1;
     } else if (c === 47 && text.charCodeAt(j + 1) === 47) j = lineEnd(text, j) - 1;
-    else if (c === 123 || c === 125 || c === 59) return -1; // a brace or `;` inside: not a macro's argument list
+    else if (c === 123 || c === 125 || (c === 59 && !semicolons)) return -1;
   }
   return -1;
 }
