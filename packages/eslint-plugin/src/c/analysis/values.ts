@@ -38,6 +38,7 @@
  */
 import {
   CONTAINER_OF,
+  DEFERRED,
   DEVDATA_GET,
   DRVDATA_GET,
   DRVDATA_SET,
@@ -45,7 +46,9 @@ import {
   acquireApi,
   isConventionallyManaged,
   lookup,
+  releaseApi,
   type AcquireApi,
+  type ResourceKind,
 } from "../vocabulary/index.js";
 import { argumentsOf, child, isNullValue, strip, stripParens, type CNode } from "./syntax.js";
 import { driversReaching, reachedFrom } from "./drivers.js";
@@ -77,6 +80,8 @@ export interface Mark {
   call: CNode;
   api: string;
   acquire: AcquireApi;
+  /** a devm action whose callback releases its data with this kind: devres releases it at unbind */
+  action?: true;
 }
 
 const MAX_DEPTH = 24;
@@ -537,8 +542,46 @@ export class Values {
         else marks.set(s.key, [m]);
       }
     }
+    // devm_add_action_or_reset(dev, foo_disable, priv->vdd) with foo_disable(data) calling
+    // regulator_disable(data): devres releases priv->vdd (regulator-enable) at unbind.
+    for (const call of this.unit.calls) {
+      const name = this.unit.isKernelCall(call);
+      const spec = name ? lookup(DEFERRED, name) : undefined;
+      if (!spec || spec.kind !== "action" || !spec.managed || spec.data === undefined) continue;
+      const args = argumentsOf(call);
+      const cbArg = args[spec.callbacks[0] ?? -1];
+      const data = args[spec.data];
+      const cb = cbArg ? strip(cbArg) : undefined;
+      const b = cb?.type === "identifier" ? this.unit.resolve(cb) : undefined;
+      if (!data || b?.kind !== "function") continue;
+      const kinds = this.#releasedParamKinds(b.fn.name, b.fn.calls);
+      if (kinds.length === 0) continue;
+      const acquire: AcquireApi = { kinds, managed: true, resource: spec.data };
+      for (const s of this.sourcesOf(data)) {
+        if (s.type === "unknown" || s.type === "null") continue;
+        const m: Mark = { call, api: name!, acquire, action: true };
+        const list = marks.get(s.key);
+        if (list) list.push(m);
+        else marks.set(s.key, [m]);
+      }
+    }
     this.#marks = marks;
     return marks;
+  }
+
+  /** The kinds a callback releases its first parameter (the action's data) with. */
+  #releasedParamKinds(fnName: string, calls: readonly CNode[]): ResourceKind[] {
+    const key = `place:param:${fnName}:0`;
+    const kinds: ResourceKind[] = [];
+    for (const call of calls) {
+      const name = this.unit.isKernelCall(call);
+      const release = name ? releaseApi(name) : undefined;
+      const arg = release && !release.managedRelease ? argumentsOf(call)[release.resource] : undefined;
+      if (!arg) continue;
+      const srcs = this.sourcesOf(arg);
+      if (srcs.length > 0 && srcs.every((x) => x.key === key) && !kinds.includes(release!.kind)) kinds.push(release!.kind);
+    }
+    return kinds;
   }
 }
 

@@ -73,17 +73,30 @@ function managedOrigin(unit: Unit, values: Values, site: Site, kind: ResourceKin
   for (const s of values.sourcesOf(site.expr)) {
     if (s.type === "null") continue;
     if (s.type === "acquire" && (!s.acquire || s.acquire.kinds.includes(kind))) {
-      if (!s.managed) return undefined;
-      // Taken again by hand somewhere (runtime PM: suspend disables the devm_clk_get_enabled()
-      // clock, resume enables it again): this release may pair with that manual acquisition.
-      if ((marks.get(s.key) ?? []).some((m) => !m.acquire.managed && m.acquire.kinds.includes(kind))) return undefined;
-      found.push({ acquisition: s.node, api: s.api ?? "" });
+      const ms = (marks.get(s.key) ?? []).filter((m) => m.acquire.kinds.includes(kind));
+      const manual = ms.filter((m) => !m.acquire.managed).length;
+      const actions = ms.filter((m) => m.action);
+      if (s.managed) {
+        // Taken again by hand somewhere (runtime PM: suspend disables the devm_clk_get_enabled()
+        // clock, resume enables it again): this release may pair with that manual acquisition.
+        if (manual > 0) return undefined;
+        found.push({ acquisition: s.node, api: s.api ?? "" });
+        continue;
+      }
+      // kzalloc() handed to devm_add_action_or_reset(dev, foo_free, p): devres frees it at unbind
+      if (actions.length === 0 || actions.length < manual + 1) return undefined;
+      for (const m of actions) found.push({ acquisition: m.call, api: m.api });
       continue;
     }
     if (s.type === "unknown") return undefined;
     const ms = (marks.get(s.key) ?? []).filter((m) => m.acquire.kinds.includes(kind));
-    if (ms.length === 0 || ms.some((m) => !m.acquire.managed)) return undefined;
-    for (const m of ms) found.push({ acquisition: m.call, api: m.api });
+    const manual = ms.filter((m) => !m.acquire.managed);
+    const actions = ms.filter((m) => m.action);
+    // Taken by hand and handed to a devm action that releases it (regulator_enable() then
+    // devm_add_action_or_reset(dev, foo_disable, reg)): managed, if every manual take is
+    // handed over; a take by hand besides the devm one otherwise makes it ambiguous.
+    if (ms.length === 0 || (manual.length > 0 && actions.length < manual.length)) return undefined;
+    for (const m of manual.length > 0 ? actions : ms.filter((m) => m.acquire.managed)) found.push({ acquisition: m.call, api: m.api });
   }
   // An acquisition this release cannot follow (an earlier error path) does not count.
   const after = found.filter((m) => canRunAfter(unit, m.acquisition, site.call));

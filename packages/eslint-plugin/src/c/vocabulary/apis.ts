@@ -465,9 +465,10 @@ export const RELEASE: Readonly<Record<string, ReleaseApi>> = {
 
 /**
  * Kinds whose subsystem tolerates a manual release of the managed object (the input core
- * unregisters and frees a devm-allocated input device itself when asked to): never a double free.
+ * unregisters and frees a devm-allocated input device itself when asked to; pci_release_regions()
+ * clears the managed region mask of a pcim device): never a double free.
  */
-export const MANAGED_RELEASE_TOLERATED: ReadonlySet<ResourceKind> = new Set<ResourceKind>(["input-device", "input-registration"]);
+export const MANAGED_RELEASE_TOLERATED: ReadonlySet<ResourceKind> = new Set<ResourceKind>(["input-device", "input-registration", "pci-regions"]);
 
 // ---------------------------------------------------------------------------------------
 // kobject-style registrations (the object lives by its refcount, not by the driver)
