@@ -315,7 +315,54 @@ const collectionUsedAsProof = src(
   `export function later() { for (const d of all) devmKzalloc(d, () => ({})); }`,
 );
 
+const paramPropertySuper = src(
+  `class Base { constructor(readonly label: string) {} }`,
+  `export class Priv extends Base {`,
+  `  constructor(protected dev: Device<Bound>) {`,
+  `    super("priv");`,
+  `    devmKzalloc(dev, () => ({}));`,
+  `  }`,
+  `  label2() { return this.dev.name; }`,
+  `}`,
+);
+
+const paramPropertyBody = src(
+  `export class Plain {`,
+  `  constructor(public dev: Device<Bound>) {`,
+  `    console.log(dev.name);`,
+  `  }`,
+  `}`,
+);
+
+const paramPropertyUsedAsProof = src(
+  `export class Chip {`,
+  `  constructor(private dev: Device<Bound>) {}`,
+  `  later() { return devmKzalloc(this.dev, () => ({})); }`,
+  `}`,
+);
+
 const compiling = [
+  invalid("paramPropertySuper: a field assigned after super()", paramPropertySuper, {
+    line: 4,
+    needle: "dev",
+    kind: "stored",
+    ctx: "Bound",
+    owner: "the device",
+    sink: "the field `this.dev`",
+    fix: edited(paramPropertySuper, { 4: "  constructor(dev: Device<Bound>) {", 5: `    super("priv");\n    this.dev = dev.get();` }, { 4: "  protected dev: Device;" }),
+    widen: { target: "`this.dev`", type: "Device" },
+  }),
+  invalid("paramPropertyBody: a field assigned first in the body", paramPropertyBody, {
+    line: 3,
+    needle: "dev",
+    kind: "stored",
+    ctx: "Bound",
+    owner: "the device",
+    sink: "the field `this.dev`",
+    fix: edited(paramPropertyBody, { 3: "  constructor(dev: Device<Bound>) {", 4: "    this.dev = dev.get();\n    console.log(dev.name);" }, { 3: "  public dev: Device;" }),
+    widen: { target: "`this.dev`", type: "Device" },
+  }),
+  invalid("paramPropertyUsedAsProof: no suggestion", paramPropertyUsedAsProof, { line: 3, needle: "dev", kind: "stored", ctx: "Bound", owner: "the device", sink: "the field `this.dev`" }),
   invalid("fieldUsedAsProof: no suggestion", fieldUsedAsProof, { line: 6, needle: "dev", nth: 3, kind: "stored", owner: "foo-wdt", sink: "the field `this.dev`" }),
   invalid("aliasedFieldUsedAsProof: no suggestion", aliasedFieldUsedAsProof, { line: 5, needle: "dev", nth: 3, kind: "stored", owner: "foo-wdt", sink: "the field `this.dev`" }),
   invalid("interfaceData: the interface member is widened", interfaceData, {

@@ -418,8 +418,12 @@ export function parameterPropertyFix(an: Analysis, param: ts.ParameterDeclaratio
   const assign = `this.${name} = ${name}.get();`;
   const stmts = ctor.body.statements;
   const superCall = stmts.find((s) => ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) && s.expression.expression.kind === ts.SyntaxKind.SuperKeyword);
-  const anchor = superCall ?? undefined;
-  if (anchor) edits.push({ range: [anchor.end, anchor.end], text: ` ${assign}` });
+  if (superCall) {
+    // After `super(…)` (parameter properties are assigned there), on a line of its own when it has one.
+    const line = sf.text.lastIndexOf("\n", superCall.getStart(sf) - 1) + 1;
+    const before = sf.text.slice(line, superCall.getStart(sf));
+    edits.push({ range: [superCall.end, superCall.end], text: /^[ \t]*$/.test(before) ? `\n${before}${assign}` : ` ${assign}` });
+  }
   else if (stmts.length === 0) {
     const open = ctor.body.getStart(sf);
     edits.push({ range: [open + 1, ctor.body.end - 1], text: ` ${assign} ` });
