@@ -28,6 +28,8 @@ const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
 
 
+
+
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
 
@@ -1067,6 +1069,55 @@ static struct platform_driver uartx_driver = {
 	.driver = { .name = "uartx" },
 };
 module_platform_driver(uartx_driver);
+`,
+    },
+    // a devm action disabling its own data, the regulator remove() disables too: no-manual-free-of-devres reports that double release, not this rule (one bug, one report)
+    {
+      filename: "good21.c",
+      code: c`
+struct amp {
+	struct regulator *supply;
+	struct i2c_client *client;
+};
+
+static void amp_supply_off(void *data)
+{
+	regulator_disable(data);
+}
+
+static int amp_probe(struct i2c_client *client)
+{
+	struct amp *amp = devm_kzalloc(&client->dev, sizeof(*amp), GFP_KERNEL);
+	int ret;
+
+	if (!amp)
+		return -ENOMEM;
+	amp->supply = devm_regulator_get(&client->dev, "vdd");
+	if (IS_ERR(amp->supply))
+		return PTR_ERR(amp->supply);
+	ret = regulator_enable(amp->supply);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(&client->dev, amp_supply_off, amp->supply);
+	if (ret)
+		return ret;
+	i2c_set_clientdata(client, amp);
+	return 0;
+}
+
+static void amp_remove(struct i2c_client *client)
+{
+	struct amp *amp = i2c_get_clientdata(client);
+
+	regulator_disable(amp->supply);
+}
+
+static struct i2c_driver amp_driver = {
+	.driver = { .name = "amp" },
+	.probe_new = amp_probe,
+	.remove = amp_remove,
+};
+module_i2c_driver(amp_driver);
 `,
     },
   ],
@@ -2382,6 +2433,67 @@ module_i2c_driver(cam_driver);
           column: 9,
           endLine: 29,
           endColumn: 77,
+        },
+      ],
+    },
+    // (a) I2C: a devm action disabling the regulator (through its data) that remove() disables too: the action runs after remove() on a disabled regulator
+    {
+      filename: "bad20.c",
+      code: c`
+struct amp {
+	struct regulator *supply;
+	struct i2c_client *client;
+};
+
+static void amp_supply_off(void *data)
+{
+	struct amp *amp = data;
+
+	regulator_disable(amp->supply);
+}
+
+static int amp_probe(struct i2c_client *client)
+{
+	struct amp *amp = devm_kzalloc(&client->dev, sizeof(*amp), GFP_KERNEL);
+	int ret;
+
+	if (!amp)
+		return -ENOMEM;
+	amp->supply = devm_regulator_get(&client->dev, "vdd");
+	if (IS_ERR(amp->supply))
+		return PTR_ERR(amp->supply);
+	ret = regulator_enable(amp->supply);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(&client->dev, amp_supply_off, amp);
+	if (ret)
+		return ret;
+	i2c_set_clientdata(client, amp);
+	return 0;
+}
+
+static void amp_remove(struct i2c_client *client)
+{
+	struct amp *amp = i2c_get_clientdata(client);
+
+	regulator_disable(amp->supply);
+}
+
+static struct i2c_driver amp_driver = {
+	.driver = { .name = "amp" },
+	.probe_new = amp_probe,
+	.remove = amp_remove,
+};
+module_i2c_driver(amp_driver);
+`,
+      errors: [
+        {
+          message:
+            "The amp_supply_off() callback that devm_add_action_or_reset() registers uses `amp->supply` (line 10), enabled with regulator_enable() at line 23, which amp_remove() disables with regulator_disable() at line 37; devres stops this callback only after remove() returns, so it can run on a disabled `amp->supply`.",
+          line: 26,
+          column: 8,
+          endLine: 26,
+          endColumn: 67,
         },
       ],
     },

@@ -145,8 +145,10 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string, { checkDevre
         const bound = arg ? { root: arg.root, fields: [...arg.fields, ...cb.objectMember] } : undefined;
         const bindings: (Place | undefined)[] = [];
         bindings[cb.parameter] = bound;
-        // A callback that itself releases the resource in another way (a devm action's clk_put()
-        // of the clock remove() disabled) releases it in the right order: not a use.
+        // A release in the callback of another kind (a devm action's clk_put() of the clock
+        // remove() disabled) is the right order: not a use. One of the same kind is a double
+        // release (reported here; the action's own data released directly, `regulator_disable(data)`,
+        // is no place this walk visits: no-manual-free-of-devres reports that one).
         const use = an.callbackUse(rootFrame(cb.fn, bindings), (place, node) => {
           const released = releasedKindAt(node);
           return teardowns.find((t) => placeWithin(place, t.place) && (released === undefined || released === t.kind) && !fenced(t, fences, reg, object, workqueue));
