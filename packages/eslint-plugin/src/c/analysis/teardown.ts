@@ -19,12 +19,19 @@
  *
  * API
  *   new TeardownAnalysis(index)
- *     .steps(fn)                     the calls of fn and of the helpers it calls, in order
+ *     .steps(frame)                  the calls of a function and of the helpers it calls, in order
  *     .removeTeardowns(remove)       Teardown[] and Fence[] of a remove() (memoised)
- *     .probeEvents(probe)            Acquisition[] and registrations of a probe() (memoised)
+ *     .probeEvents(probe)            Acquisition[] and callback registrations of a probe(), in order (memoised)
+ *     .isManagedRegistration(step)   a devm call whose object stays live until devres releases it
+ *     .queuedOnManagedWorkqueue(w)   the devm workqueue a work item is queued on, if any
  *     .resolve(expr, frame)          the place of an expression
- *     .callbackUse(cb, frame, pred)  the first place a callback (and its helpers) touches that pred accepts
- *   placeKey(place), placeWithin(inner, outer)
+ *     .functionsNamed(expr, frame)   the file's functions an expression names (names, fields,
+ *                                    function-pointer parameters and locals, conditionals)
+ *     .rootExpression(expr, frame)   a helper parameter as the root function passed it
+ *     .callbackUse(frame, accept)    the first expression a callback (and its helpers) touches
+ *                                    whose place `accept` matches
+ *   rootFrame(fn, bindings), placeKey(place), placeWithin(inner, outer), releaseVerbs(kind),
+ *   releasedKindAt(node)
  */
 import type { CNode } from "@devbound/eslint-language-c";
 import { CANCEL, CONTAINER_OF, RELEASE, WORKQUEUE_DRAIN, MANAGED_ALLOCATIONS, acquireApi, isConventionalManagedRegistration, isConventionallyManaged, lookup, type ResourceKind } from "../vocabulary/index.js";
