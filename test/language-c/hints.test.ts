@@ -76,6 +76,13 @@ describe("applyHints", () => {
       ]);
     });
 
+    it("leaves the types of C's own operators alone (sizeof, __alignof__, typeof)", () => {
+      const root = parse("void f(void)\n{\n\ta = sizeof(struct foo) + __alignof__(struct foo);\n\t__typeof__(struct foo *) p;\n}\n");
+      expect(root.hasError).toBeUndefined();
+      expect(all(root, "struct_specifier")).toHaveLength(3);
+      expect(all(root, "identifier").map((n) => n.text)).toEqual(["a", "__typeof__", "p"]); // tree-sitter: a macro_type_specifier
+    });
+
     it("does not touch prototypes' parameter types", () => {
       const text = "int foo(struct bar *, unsigned int);\nstatic void baz(const char *s);\n";
       expect(rewrite(text)).toBe(text);

@@ -24,7 +24,7 @@ export interface MacroHints {
 
 const C_KEYWORDS = new Set([
   "if", "while", "for", "switch", "do", "else", "return", "sizeof", "case", "default", "goto", "break", "continue",
-  "typeof", "__typeof__", "_Alignof", "alignof", "_Generic", "asm", "__asm__", "__asm", "__attribute__", "__attribute",
+  "typeof", "__typeof__", "__typeof", "_Alignof", "alignof", "__alignof__", "__alignof", "_alignof", "__builtin_offsetof", "_Generic", "asm", "__asm__", "__asm", "__attribute__", "__attribute",
   "_Static_assert", "static_assert", "defined", "__extension__",
   // storage classes, qualifiers and specifiers: never macros to blank
   "static", "extern", "inline", "__inline", "__inline__", "register", "auto", "typedef", "_Thread_local", "__thread",
