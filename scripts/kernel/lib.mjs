@@ -10,6 +10,12 @@ export const CRASH_MARK = "kernel-run: rule crashed:";
 /** The rule id of the parse-error counter of scripts/kernel/eslint.config.mjs. */
 export const PARSE_RULE = "kernel-run/parse-errors";
 export const MANUAL_FREE_RULE = "devbound/no-manual-free-of-devres";
+/**
+ * --prefilter: the text both C rules require before they look at a file (their early exit in
+ * packages/eslint-plugin/src/c/checks/*.ts: a file naming no managed API gets no finding), so
+ * a prefiltered run reports exactly what a full run reports.
+ */
+export const MANAGED_API_TEXT = String.raw`\b(?:devm_|dmam_|pcim_)`;
 
 const USAGE = `usage: pnpm kernel [options]
   --subset <dir>        lint only this directory of the tree (default: drivers), e.g. drivers/spi
@@ -17,6 +23,7 @@ const USAGE = `usage: pnpm kernel [options]
   --tree <dir>          use an already extracted kernel tree instead of the Debian package
   --concurrency <n|auto|off>  ESLint worker threads (default: 2)
   --language-only       devbound's rules off: the C language alone (parse, conversion, traversal), to see what the rules cost
+  --prefilter           lint only the files naming a managed API (the C rules' own early exit), as spatch lints only the files naming its tokens
   --skip-cocci          do not run Coccinelle's devm_free.cocci
   --cocci-only          run (or show the cached) Coccinelle only: start its long run early
   --fresh-cocci         re-run Coccinelle even when its output for these files is cached
@@ -26,7 +33,7 @@ const USAGE = `usage: pnpm kernel [options]
 
 /** Parses the command line; throws an Error with a clear message (and the usage) on bad input. */
 export function parseArgs(argv) {
-  const opts = { subset: "drivers", cache: null, tree: null, concurrency: 2, skipCocci: false, cocciOnly: false, languageOnly: false, freshCocci: false, json: null, cpuProf: null, help: false };
+  const opts = { subset: "drivers", cache: null, tree: null, concurrency: 2, skipCocci: false, cocciOnly: false, languageOnly: false, prefilter: false, freshCocci: false, json: null, cpuProf: null, help: false };
   const valueOf = (i, name) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value\n${USAGE}`);
@@ -50,6 +57,7 @@ export function parseArgs(argv) {
       case "--skip-cocci": opts.skipCocci = true; break;
       case "--cocci-only": opts.cocciOnly = true; break;
       case "--language-only": opts.languageOnly = true; break;
+      case "--prefilter": opts.prefilter = true; break;
       case "--fresh-cocci": opts.freshCocci = true; break;
       case "--help": case "-h": opts.help = true; break;
       default: throw new Error(`unknown option ${JSON.stringify(a)}\n${USAGE}`);

@@ -1,7 +1,11 @@
 // One measured ESLint run of the kernel run, in its own process so that its CPU time (user+sys
 // of the main thread and every ESLint worker thread: one process) and its peak RSS are its own.
 //
-//   node scripts/kernel/lint.mjs <tree> <pattern> <concurrency> <out.json>
+//   node scripts/kernel/lint.mjs <tree> <pattern> <concurrency> <out.json> [<dir> <regex>]
+//
+// With <dir> and <regex> (run.mjs --prefilter): only the .c files under <dir> whose text matches
+// <regex> are linted, the way spatch parses only the files naming its patch's tokens; the scan
+// is inside the measured time.
 //
 // Writes the compact results (every file, its messages) to out.json and prints one line
 // `KERNEL_LINT {json}` with files, wall, CPU and maxRSS. Exits 2 when ESLint itself fails (the
@@ -10,7 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ESLint } from "eslint";
 
-const [tree, pattern, concurrencyArg, outPath] = process.argv.slice(2);
+const [tree, pattern, concurrencyArg, outPath, prefilterDir, prefilterRegex] = process.argv.slice(2);
 if (!tree || !pattern || !concurrencyArg || !outPath) {
   process.stderr.write("usage: node scripts/kernel/lint.mjs <tree> <pattern> <concurrency> <out.json>\n");
   process.exit(2);
@@ -25,9 +29,18 @@ const eslint = new ESLint({
 });
 
 const t0 = performance.now();
+let patterns = [pattern];
+let scanned = null;
+if (prefilterDir) {
+  const re = new RegExp(prefilterRegex);
+  const root = path.resolve(tree);
+  const all = fs.readdirSync(path.join(root, prefilterDir), { recursive: true }).filter((f) => f.endsWith(".c")).map((f) => path.join(prefilterDir, f));
+  scanned = all.length;
+  patterns = all.filter((f) => re.test(fs.readFileSync(path.join(root, f), "latin1")));
+}
 let results;
 try {
-  results = await eslint.lintFiles([pattern]);
+  results = patterns.length ? await eslint.lintFiles(patterns) : [];
 } catch (error) {
   process.stderr.write(`kernel-run: ESLint stopped: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(2);
@@ -50,6 +63,7 @@ const compact = results.map((r) => ({
 fs.writeFileSync(outPath, JSON.stringify(compact));
 const summary = {
   files: results.length,
+  scanned,
   wallMs,
   // the whole process: ESLint's worker threads are threads of this process
   userMs: usage.userCPUTime / 1000,

@@ -20,7 +20,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
-  USAGE, MANUAL_FREE_RULE, parseArgs, parseCocciReport, overlap, countLines, classify, fmt, table, cocciCacheKey, parseGnuTime,
+  USAGE, MANUAL_FREE_RULE, MANAGED_API_TEXT, parseArgs, parseCocciReport, overlap, countLines, classify, fmt, table, cocciCacheKey, parseGnuTime,
 } from "./lib.mjs";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
@@ -131,7 +131,8 @@ function lintTree(tree) {
   const t0 = performance.now();
   // --cpu-prof: worker threads inherit the flag, so each thread writes its own profile
   const prof = opts.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(opts.cpuProf)] : [];
-  const r = spawnSync(process.execPath, [...prof, path.join(import.meta.dirname, "lint.mjs"), tree, pattern, String(opts.concurrency), out], {
+  const prefilter = opts.prefilter ? [opts.subset, MANAGED_API_TEXT] : [];
+  const r = spawnSync(process.execPath, [...prof, path.join(import.meta.dirname, "lint.mjs"), tree, pattern, String(opts.concurrency), out, ...prefilter], {
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
     env: { ...process.env, ...(opts.languageOnly ? { KERNEL_RUN_LANGUAGE_ONLY: "1" } : {}) },
@@ -232,7 +233,7 @@ const wallS = lint.wallMs / 1000;
 const rows = [
   ["", "devbound (ESLint, configs.kernel)", "Coccinelle devm_free.cocci"],
   ["tree", `${opts.tree ? tree : `${PACKAGE}${version ? ` ${version}` : ""}`}: ${opts.subset}/`, ""],
-  ["files (.c)", fmt.num(lint.files), cocci ? `${fmt.num(lint.files)} (${cocci.filesMatched != null ? `${fmt.num(cocci.filesMatched)} past its token prefilter` : "prefilter count n/a"})` : "skipped"],
+  ["files (.c)", lint.scanned != null ? `${fmt.num(lint.files)} (of ${fmt.num(lint.scanned)} scanned: --prefilter)` : fmt.num(lint.files), cocci ? `${fmt.num(lint.scanned ?? lint.files)} (${cocci.filesMatched != null ? `${fmt.num(cocci.filesMatched)} past its token prefilter` : "prefilter count n/a"})` : "skipped"],
   ["lines", fmt.num(lint.lines), ""],
   ["wall time", `${fmt.secs(wallS)} (lintFiles; process ${fmt.secs(lint.processWallMs / 1000)})`, cocci ? `${fmt.secs(cocci.wallS)}${cocci.cached ? ` (cached, ${cocci.date})` : ""}` : ""],
   ["CPU time (user+sys)", `${fmt.secs(cpuS)} (${fmt.secs(lint.userMs / 1000)} + ${fmt.secs(lint.sysMs / 1000)})`, cocci?.userS != null ? `${fmt.secs(cocci.userS + cocci.sysS)} (${fmt.secs(cocci.userS)} + ${fmt.secs(cocci.sysS)})` : ""],
@@ -272,7 +273,7 @@ if (opts.json) {
     version,
     subset: opts.subset,
     figures: {
-      files: lint.files, lines: lint.lines, wallS, processWallS: lint.processWallMs / 1000, userS: lint.userMs / 1000, sysS: lint.sysMs / 1000,
+      files: lint.files, scanned: lint.scanned, prefilter: opts.prefilter, lines: lint.lines, wallS, processWallS: lint.processWallMs / 1000, userS: lint.userMs / 1000, sysS: lint.sysMs / 1000,
       maxRssKB: lint.maxRssKB, concurrency: opts.concurrency, crashes: crashes.length, unlintable: unlintable.length, filesWithParseErrors: parseErrors.length,
       functionsWithParseErrors: parseErrors.reduce((n, p) => n + p.functions, 0), perRule: Object.fromEntries(perRule),
     },

@@ -222,6 +222,14 @@ describe("scripts/kernel/run.mjs on a small tree", () => {
     expect(fs.readFileSync(counter, "utf8").trim().split("\n")).toHaveLength(2);
   }, 480_000);
 
+  it("--prefilter lints only the files naming a managed API, with the same findings", () => {
+    const r = run("--concurrency", "off", "--skip-cocci", "--prefilter", "--json", json);
+    expect(r.status, r.stderr).toBe(0); // the crashing and the binary file name no managed API
+    expect(r.stdout).toContain("| files (.c) | 1 (of 4 scanned: --prefilter) |");
+    const out = JSON.parse(fs.readFileSync(json, "utf8"));
+    expect(out.findings).toEqual([expect.objectContaining({ rule: "devbound/no-manual-free-of-devres", file: "drivers/foo/foo.c", line: BAD_FREE_LINE })]);
+  }, 240_000);
+
   it("bad input: a clear message and exit 2, no stack trace", () => {
     const r = spawnSync(process.execPath, [script, "--tree", tree, "--subset", "drivers/nope", "--skip-cocci"], { encoding: "utf8" });
     expect(r.status).toBe(2);
