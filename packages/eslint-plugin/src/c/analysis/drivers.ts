@@ -155,8 +155,8 @@ export function getDrivers(unit: Unit): readonly Driver[] {
 export function reachedFrom(unit: Unit, fns: readonly CFunction[]): Set<CFunction> {
   const seen = new Set<CFunction>(fns);
   const queue = [...fns];
-  while (queue.length > 0) {
-    const f = queue.shift()!;
+  for (let i = 0; i < queue.length; i++) {
+    const f = queue[i]!;
     for (const g of unit.referencedFunctions(f)) if (!seen.has(g)) {
       seen.add(g);
       queue.push(g);
