@@ -62,3 +62,45 @@ describe("inline directives in C comments", () => {
     ]);
   });
 });
+
+describe("selectors", () => {
+  it("esquery selectors and C class selectors (:statement, :expression, :error) work", () => {
+    const seen: string[] = [];
+    const rule = {
+      meta: { type: "problem" as const, schema: [] },
+      create() {
+        return {
+          "function_definition > compound_statement > :statement"(node: { type: string }) {
+            seen.push(`stmt ${node.type}`);
+          },
+          "return_statement > :expression"(node: { type: string }) {
+            seen.push(`expr ${node.type}`);
+          },
+          "function_definition:exit"() {
+            seen.push("fn exit");
+          },
+          ":error"(node: { type: string }) {
+            seen.push(`error ${node.type}`);
+          },
+          "call_expression[children.0.text='kfree']"() {
+            seen.push("kfree");
+          },
+        };
+      },
+    };
+    const plugin = { ...testPlugin, rules: { sel: rule } };
+    const code = "int f(int *p)\n{\n\tkfree(p);\n\treturn p ? 1 : 0;\n}\nint g(void) { return x->; }\n";
+    new Linter().verify(code, [{ files: ["**/*.c"], plugins: { t: plugin }, language: "t/c", rules: { "t/sel": "error" } }] as never, "s.c");
+    expect(seen).toEqual([
+      "stmt expression_statement",
+      "kfree",
+      "stmt return_statement",
+      "expr conditional_expression",
+      "fn exit",
+      "stmt return_statement",
+      "expr field_expression",
+      "error field_identifier",
+      "fn exit",
+    ]);
+  });
+});

@@ -20,6 +20,12 @@ export type CParseResult = OkParseResult<CNode> & { comments: Comment[]; lines: 
 /** Every named node type is visited through its `children`. */
 export const visitorKeys: Record<string, string[]> = Object.fromEntries(namedTypes.map((type) => [type, ["children"]]));
 
+/** Expression nodes whose type does not end in `_expression`. */
+const EXPRESSION_LEAVES = new Set([
+  "identifier", "number_literal", "string_literal", "concatenated_string", "char_literal", "true", "false", "null",
+  "compound_literal_expression", "initializer_list",
+]);
+
 const HINT_LISTS = ["annotations", "annotationFunctions", "iterators"] as const;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -73,6 +79,27 @@ export const language = {
   visitorKeys,
   defaultLanguageOptions: { macroHints: {} },
   validateLanguageOptions,
+
+  /**
+   * esquery's class selectors in C terms: `:statement`, `:expression`, `:declaration`, and
+   * `:error` (ERROR and MISSING nodes), e.g. `"function_definition :expression"`. (ESLint maps
+   * `:function` to JavaScript's function types itself, so C rules say `function_definition`.)
+   */
+  matchesSelectorClass(className: string, node: CNode): boolean {
+    const type = node.type;
+    switch (className.toLowerCase()) {
+      case "statement":
+        return type.endsWith("_statement");
+      case "expression":
+        return type.endsWith("_expression") || EXPRESSION_LEAVES.has(type);
+      case "declaration":
+        return type === "declaration" || type.endsWith("_declaration") || type === "function_definition" || type === "type_definition";
+      case "error":
+        return type === "ERROR" || node.missing === true;
+      default:
+        return false;
+    }
+  },
 
   parse(file: File, context: { languageOptions?: CLanguageOptions } = {}): ParseResult<CNode> {
     const text = textOf(file);
