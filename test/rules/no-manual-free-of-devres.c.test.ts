@@ -1173,6 +1173,37 @@ const validActionRuntimePm = c(
   "static struct platform_driver foo_driver = { .probe = foo_probe, .driver = { .pm = &foo_pm_ops } };",
 );
 
+// the action is the kernel release itself, cast to the action type
+const actionCastRelease = c(
+  PRIV,
+  "static int foo_probe(struct platform_device *pdev)",
+  "{",
+  "\tstruct foo_priv *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);",
+  "\tint ret;",
+  "",
+  "\tif (!priv)",
+  "\t\treturn -ENOMEM;",
+  "\tpriv->clk = devm_clk_get(&pdev->dev, NULL);",
+  "\tret = clk_prepare_enable(priv->clk);",
+  "\tif (ret)",
+  "\t\treturn ret;",
+  "\tret = devm_add_action_or_reset(&pdev->dev, (void (*)(void *))clk_disable_unprepare, priv->clk);",
+  "\tif (ret)",
+  "\t\treturn ret;",
+  "\tplatform_set_drvdata(pdev, priv);",
+  "\treturn 0;",
+  "}",
+  "",
+  "static int foo_remove(struct platform_device *pdev)",
+  "{",
+  "\tstruct foo_priv *priv = platform_get_drvdata(pdev);",
+  "",
+  "\tclk_disable_unprepare(priv->clk);",
+  "\treturn 0;",
+  "}",
+  DRIVER,
+);
+
 ruleTester.run("no-manual-free-of-devres (C)", rule, {
   valid: [
     { filename: "manual.c", code: validManual },
@@ -1200,6 +1231,21 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
     { filename: "action-runtime-pm.c", code: validActionRuntimePm },
   ],
   invalid: [
+    {
+      filename: "action-cast.c",
+      code: actionCastRelease,
+      errors: [
+        doubleFree(actionCastRelease, {
+          resource: "priv->clk",
+          api: "devm_add_action_or_reset",
+          acquiredAt: "devm_add_action_or_reset",
+          owner: "the device of foo_driver",
+          release: "clk_disable_unprepare()",
+          reportedAt: "clk_disable_unprepare(priv->clk)",
+          output: actionCastRelease.replace("\n\tclk_disable_unprepare(priv->clk);\n", "\n"),
+        }),
+      ],
+    },
     {
       filename: "action-regulator.c",
       code: actionRegulator,

@@ -553,8 +553,12 @@ export class Values {
       const data = args[spec.data];
       const cb = cbArg ? strip(cbArg) : undefined;
       const b = cb?.type === "identifier" ? this.unit.resolve(cb) : undefined;
-      if (!data || b?.kind !== "function") continue;
-      const kinds = this.#releasedParamKinds(b.fn.name, b.fn.calls);
+      if (!data || !b) continue;
+      // the action is a kernel release itself, cast to the action type:
+      // devm_add_action_or_reset(dev, (void (*)(void *))clk_disable_unprepare, clk)
+      const direct = b.kind === "external" ? releaseApi(b.name) : undefined;
+      if (b.kind !== "function" && !(direct && !direct.managedRelease && direct.resource === 0)) continue;
+      const kinds = b.kind === "function" ? this.#releasedParamKinds(b.fn.name, b.fn.calls) : [direct!.kind];
       if (kinds.length === 0) continue;
       const acquire: AcquireApi = { kinds, managed: true, resource: spec.data };
       for (const s of this.sourcesOf(data)) {
