@@ -133,6 +133,23 @@ describe("applyHints", () => {
       expect(find(root, "assignment_expression").loc.start).toEqual({ line: 4, column: 27 });
     });
 
+    it("a statement wrapper macro (statements with `;` inside, none after) is blanked around its statements", () => {
+      const root = parse('void f(void)\n{\n\tIF_DEBUG(printk("x\\n");)\n\tnext();\n}\n');
+      expect(root.hasError).toBeUndefined();
+      expect(all(root, "call_expression").map((c) => [c.children[0]!.text, c.loc.start.line, c.loc.start.column])).toEqual([
+        ["printk", 3, 10],
+        ["next", 4, 1],
+      ]);
+    });
+
+    it("`static MACRO(args);` inside a function and a type argument over two lines", () => {
+      const root = parse("void f(void)\n{\n\tstatic DECLARE_WORK(w, fn);\n\tp = CAST(struct\n\t\t foo, q);\n}\n");
+      expect(root.hasError).toBeUndefined();
+      expect(find(root, "call_expression").children[0]!.text).toBe("DECLARE_WORK");
+      const type = child(all(root, "call_expression")[1]!, "arguments")!.children[0]!;
+      expect([type.type, type.text, type.loc.start, type.loc.end]).toEqual(["identifier", "struct\n\t\t foo", { line: 4, column: 10 }, { line: 5, column: 6 }]);
+    });
+
     it("a statement given to a macro keeps its expression", () => {
       const root = parse('void f(void)\n{\n\tCHECK(ret == 0, "failed", return ret);\n}\n');
       expect(root.hasError).toBeUndefined();

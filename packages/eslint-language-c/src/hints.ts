@@ -220,10 +220,11 @@ function indentedBody(text: string, name: number, close: number, body: number): 
 
 /**
  * Returns `text` rewritten by the hints; the result always has `text.length`, and the same
- * line breaks at the same offsets but for one case: a `;` supplied after a file-scope macro
- * invocation may replace the line break ending its line (tree-sitter's rows are never used:
- * locations come from the original text). Comments, string and character literals and preprocessor
- * directives are left alone.
+ * line breaks at the same offsets but for two cases: a `;` or `,` supplied after a macro
+ * invocation may replace the line break ending its line, and a type argument written over two
+ * lines becomes one identifier (tree-sitter's rows are never used: locations come from the
+ * original text). Comments, string and character literals and preprocessor directives are left
+ * alone.
  *
  * Besides the named hints, `heuristics` (on by default) switches on rewrites that need no names:
  * - an unknown `NAME(args) {` in statement position reads as an iterator (see the header);
@@ -366,7 +367,7 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
         continue;
       }
       if (name === "case") inCase = true;
-      if (name === "static" && depth === 0 && hints.heuristics) {
+      if (name === "static" && hints.heuristics && initializer[initializer.length - 1] !== true) {
         // `static SIMPLE_DEV_PM_OPS(foo_pm, foo_suspend, foo_resume);`, `static DECLARE_WORK(w, fn);`:
         // no C declares a name with a storage class and no type, so NAME is a macro expanding to a
         // declaration; without `static` (and `const`) it reads as the call it looks like.
@@ -421,7 +422,16 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
           // `DEBUG2(printk(...);)`, `CHECK(c, "msg", return err;)`: statements given to a macro.
           // Their `;` blanked, the arguments are expressions (statement keywords: typeArguments).
           close = matchParen(text, open, true);
-          if (close > 0) for (const semicolon of statementSemicolons(text, open, close)) edits.push({ start: semicolon, end: semicolon + 1, text: " " });
+          const semicolons = close > 0 ? statementSemicolons(text, open, close) : [];
+          if (semicolons.length > 0 && text.charCodeAt(skipSpace(text, close + 1)) !== 59 /* ; */) {
+            // `IF_DEBUG(printk("x\n");)` with no `;` after: a statement wrapper; blank the wrapper
+            // (name and parentheses) and its statements are plain statements.
+            edits.push({ start: i, end: open + 1, text: blank(text.slice(i, open + 1)) }, { start: close, end: close + 1, text: " " });
+            prev = ";";
+            i = open + 1;
+            continue;
+          }
+          for (const semicolon of semicolons) edits.push({ start: semicolon, end: semicolon + 1, text: " " });
         }
         if (close > 0) {
           const statementStart = depth > 0 && (prev === ";" || prev === "{" || prev === "}" || prev === ")" || prev === ":" || prev === "else");
@@ -515,7 +525,7 @@ function typeArgument(text: string, start: number, end: number, edits: Edit[]): 
     return;
   }
   // One word is already an identifier (tree-sitter reads a lone `int` argument as one).
-  if (!/[\s*]/.test(arg) || /[\r\n]/.test(arg) || !TYPE_ARGUMENT.test(arg)) return;
+  if (!/[\s*]/.test(arg) || !TYPE_ARGUMENT.test(arg)) return;
   edits.push({ start, end, text: arg.replace(/[^A-Za-z0-9_]/g, "_") });
 }
 

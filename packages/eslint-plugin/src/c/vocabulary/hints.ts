@@ -27,6 +27,9 @@ export const kernelAnnotations: readonly string[] = [
   "asmlinkage", "__nosavedata", "__page_aligned_data", "__page_aligned_bss",
   "__net_init", "__net_exit", "__net_initdata", "noinline_for_stack", "__attribute_const__",
   "ACPI_INTERNAL_VAR_XFACE", "ACPI_SYSTEM_XFACE", "ACPI_EXTERNAL_XFACE", "ACPI_EXPORT_SYMBOL_INIT",
+  "ACPI_INIT_FUNCTION", "__xipram", "__exception_irq_entry", "__init_or_acpilib", "__initdata_or_acpilib",
+  "__cpuidle", "INDIRECT_CALLABLE_SCOPE", "__efiapi", "__init_memblock", "__initconst_or_module",
+  "__nostackprotector", "__no_kasan_or_inline", "__no_sanitize_undefined", "__noscs", "__iomem_or_user",
 ];
 
 /** Annotation macros with an argument list: blanked together with their arguments. */
