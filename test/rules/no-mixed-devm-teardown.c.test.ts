@@ -30,6 +30,7 @@ const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
 
 
+
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
 
@@ -1120,6 +1121,141 @@ static struct i2c_driver amp_driver = {
 module_i2c_driver(amp_driver);
 `,
     },
+    // (b) not reported: the devm regulator's ops (file-scope initialisers) never touch the power supply remove() unregisters (kernel: bq24190_charger)
+    {
+      filename: "good22.c",
+      code: c`
+struct chg_dev {
+	struct i2c_client *client;
+	struct power_supply *battery;
+};
+
+static int chg_vbus_enable(struct regulator_dev *rdev)
+{
+	struct chg_dev *chg = rdev_get_drvdata(rdev);
+
+	return i2c_smbus_write_byte_data(chg->client, 0x01, 0x30);
+}
+
+static const struct regulator_ops chg_vbus_ops = {
+	.enable = chg_vbus_enable,
+};
+
+static const struct regulator_desc chg_vbus_desc = {
+	.name = "usb_otg_vbus",
+	.type = REGULATOR_VOLTAGE,
+	.owner = THIS_MODULE,
+	.ops = &chg_vbus_ops,
+};
+
+static const struct power_supply_desc chg_battery_desc = {
+	.name = "chg-battery",
+	.type = POWER_SUPPLY_TYPE_BATTERY,
+};
+
+static int chg_probe(struct i2c_client *client)
+{
+	struct power_supply_config psy_cfg = {};
+	struct regulator_config cfg = {};
+	struct regulator_dev *reg;
+	struct chg_dev *chg;
+
+	chg = devm_kzalloc(&client->dev, sizeof(*chg), GFP_KERNEL);
+	if (!chg)
+		return -ENOMEM;
+	chg->client = client;
+	i2c_set_clientdata(client, chg);
+
+	psy_cfg.drv_data = chg;
+	chg->battery = power_supply_register(&client->dev, &chg_battery_desc, &psy_cfg);
+	if (IS_ERR(chg->battery))
+		return PTR_ERR(chg->battery);
+
+	cfg.dev = &client->dev;
+	cfg.driver_data = chg;
+	reg = devm_regulator_register(&client->dev, &chg_vbus_desc, &cfg);
+	if (IS_ERR(reg)) {
+		power_supply_unregister(chg->battery);
+		return PTR_ERR(reg);
+	}
+	return 0;
+}
+
+static void chg_remove(struct i2c_client *client)
+{
+	struct chg_dev *chg = i2c_get_clientdata(client);
+
+	power_supply_unregister(chg->battery);
+}
+
+static struct i2c_driver chg_driver = {
+	.driver = { .name = "chg" },
+	.probe_new = chg_probe,
+	.remove = chg_remove,
+};
+module_i2c_driver(chg_driver);
+`,
+    },
+    // (a) not reported: the handler reads only the parent device of the adapter remove() unregistered, still bound (kernel: i2c-xiic)
+    {
+      filename: "good23.c",
+      code: c`
+struct qux_i2c {
+	struct i2c_adapter adap;
+	void __iomem *base;
+	struct completion done;
+};
+
+static irqreturn_t qux_i2c_isr(int irq, void *dev_id)
+{
+	struct qux_i2c *i2c = dev_id;
+	u32 status = readl(i2c->base + 0x10);
+
+	dev_dbg(i2c->adap.dev.parent, "status 0x%x\n", status);
+	writel(status, i2c->base + 0x10);
+	complete(&i2c->done);
+	return IRQ_HANDLED;
+}
+
+static int qux_i2c_probe(struct platform_device *pdev)
+{
+	struct qux_i2c *i2c;
+	int irq, ret;
+
+	i2c = devm_kzalloc(&pdev->dev, sizeof(*i2c), GFP_KERNEL);
+	if (!i2c)
+		return -ENOMEM;
+	i2c->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(i2c->base))
+		return PTR_ERR(i2c->base);
+	init_completion(&i2c->done);
+	irq = platform_get_irq(pdev, 0);
+	if (irq < 0)
+		return irq;
+	ret = devm_request_irq(&pdev->dev, irq, qux_i2c_isr, 0, dev_name(&pdev->dev), i2c);
+	if (ret)
+		return ret;
+	i2c->adap.dev.parent = &pdev->dev;
+	platform_set_drvdata(pdev, i2c);
+	return i2c_add_adapter(&i2c->adap);
+}
+
+static int qux_i2c_remove(struct platform_device *pdev)
+{
+	struct qux_i2c *i2c = platform_get_drvdata(pdev);
+
+	i2c_del_adapter(&i2c->adap);
+	return 0;
+}
+
+static struct platform_driver qux_i2c_driver = {
+	.probe = qux_i2c_probe,
+	.remove = qux_i2c_remove,
+	.driver = { .name = "qux-i2c" },
+};
+module_platform_driver(qux_i2c_driver);
+`,
+    },
   ],
   invalid: [
     // (a) the issue's example: probe kzallocs priv->buf and requests a devm IRQ; remove() kfrees the buffer the handler (priv from its void *data) writes
@@ -2164,7 +2300,7 @@ module_platform_driver(poll_driver);
         },
       ],
     },
-    // (b) one report per manual acquisition: the first devm registration after it (devm_rtc_allocate_device only allocates)
+    // (b) one report per manual acquisition, at the last devm registration after it (devm_rtc_allocate_device only allocates)
     {
       filename: "bad16.c",
       code: c`
@@ -2227,11 +2363,11 @@ module_platform_driver(rtcx_driver);
       errors: [
         {
           message:
-            "devm_rtc_register_device() registers devres after `rtcx->clk` was enabled with clk_prepare_enable() at line 19, which rtcx_remove() disables with clk_disable_unprepare() at line 46; devres releases it only after remove() returns, so at unbind `rtcx->clk` is disabled first, the reverse of probe order.",
-          line: 29,
+            "devm_rtc_nvmem_register() registers devres after `rtcx->clk` was enabled with clk_prepare_enable() at line 19, which rtcx_remove() disables with clk_disable_unprepare() at line 46; devres releases it only after remove() returns, so at unbind `rtcx->clk` is disabled first, the reverse of probe order.",
+          line: 32,
           column: 8,
-          endLine: 29,
-          endColumn: 43,
+          endLine: 32,
+          endColumn: 48,
         },
       ],
     },
@@ -2494,6 +2630,151 @@ module_i2c_driver(amp_driver);
           column: 8,
           endLine: 26,
           endColumn: 67,
+        },
+      ],
+    },
+    // (b) a devm clock provider registered between the clock enable and the controller: reported at the controller, the last registration (kernel: spi-meson-spicc)
+    {
+      filename: "bad21.c",
+      code: c`
+struct bar_priv {
+	struct clk *core;
+	struct clk *clk;
+	struct clk_divider div;
+};
+
+static int bar_probe(struct platform_device *pdev)
+{
+	struct spi_master *master;
+	struct bar_priv *priv;
+	struct clk_init_data init = {};
+	int ret;
+
+	master = spi_alloc_master(&pdev->dev, sizeof(*priv));
+	if (!master)
+		return -ENOMEM;
+	priv = spi_master_get_devdata(master);
+	platform_set_drvdata(pdev, priv);
+	priv->core = devm_clk_get(&pdev->dev, "core");
+	if (IS_ERR(priv->core)) {
+		ret = PTR_ERR(priv->core);
+		goto out_master;
+	}
+	ret = clk_prepare_enable(priv->core);
+	if (ret)
+		goto out_master;
+
+	init.name = "bar-div";
+	init.ops = &clk_divider_ops;
+	priv->div.hw.init = &init;
+	priv->clk = devm_clk_register(&pdev->dev, &priv->div.hw);
+	if (IS_ERR(priv->clk)) {
+		ret = PTR_ERR(priv->clk);
+		goto out_clk;
+	}
+	ret = devm_spi_register_master(&pdev->dev, master);
+	if (ret)
+		goto out_clk;
+	return 0;
+
+out_clk:
+	clk_disable_unprepare(priv->core);
+out_master:
+	spi_master_put(master);
+	return ret;
+}
+
+static int bar_remove(struct platform_device *pdev)
+{
+	struct bar_priv *priv = platform_get_drvdata(pdev);
+
+	clk_disable_unprepare(priv->core);
+	return 0;
+}
+
+static struct platform_driver bar_driver = {
+	.probe = bar_probe,
+	.remove = bar_remove,
+	.driver = { .name = "bar" },
+};
+module_platform_driver(bar_driver);
+`,
+      errors: [
+        {
+          message:
+            "devm_spi_register_master() registers devres after `priv->core` was enabled with clk_prepare_enable() at line 24, which bar_remove() disables with clk_disable_unprepare() at line 52; devres releases it only after remove() returns, so at unbind `priv->core` is disabled first, the reverse of probe order.",
+          line: 36,
+          column: 8,
+          endLine: 36,
+          endColumn: 52,
+        },
+      ],
+    },
+    // (a) an unregistered gpiochip embedded in live memory: handing its IRQ domain to a function after gpiochip_remove() is a use (kernel: gpio-rcar)
+    {
+      filename: "bad22.c",
+      code: c`
+struct gpx_priv {
+	struct gpio_chip gc;
+	void __iomem *base;
+};
+
+static irqreturn_t gpx_irq_handler(int irq, void *dev_id)
+{
+	struct gpx_priv *p = dev_id;
+	unsigned long pending = readl(p->base + 0x20);
+	unsigned int bit;
+
+	for_each_set_bit(bit, &pending, 32)
+		generic_handle_domain_irq(p->gc.irq.domain, bit);
+	return IRQ_HANDLED;
+}
+
+static int gpx_probe(struct platform_device *pdev)
+{
+	struct gpx_priv *p;
+	int ret;
+
+	p = devm_kzalloc(&pdev->dev, sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(p->base))
+		return PTR_ERR(p->base);
+	platform_set_drvdata(pdev, p);
+	ret = gpiochip_add_data(&p->gc, p);
+	if (ret)
+		return ret;
+	ret = devm_request_irq(&pdev->dev, platform_get_irq(pdev, 0), gpx_irq_handler,
+			       IRQF_SHARED, "gpx", p);
+	if (ret)
+		gpiochip_remove(&p->gc);
+	return ret;
+}
+
+static int gpx_remove(struct platform_device *pdev)
+{
+	struct gpx_priv *p = platform_get_drvdata(pdev);
+
+	gpiochip_remove(&p->gc);
+	return 0;
+}
+
+static struct platform_driver gpx_driver = {
+	.probe = gpx_probe,
+	.remove = gpx_remove,
+	.driver = { .name = "gpx" },
+};
+module_platform_driver(gpx_driver);
+`,
+      errors: [
+        {
+          message:
+            "The gpx_irq_handler() callback that devm_request_irq() registers uses `&p->gc` (line 13), registered with gpiochip_add_data() at line 29, which gpx_remove() unregisters with gpiochip_remove() at line 43; devres stops this callback only after remove() returns, so it can run on an unregistered `&p->gc`.",
+          line: 32,
+          column: 8,
+          endLine: 33,
+          endColumn: 33,
         },
       ],
     },

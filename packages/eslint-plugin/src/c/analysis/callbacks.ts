@@ -15,6 +15,9 @@
  *   callbackRegistration(call, index)   CallbackRegistration | undefined for one call
  *   functionsNamedBy(expr, index)       the function definitions an expression names
  *   queueings(index)                    every queue_work-style call of the file (memoised)
+ *   functionsInArguments(call, index)   the file's functions a registration reaches through the
+ *                                       initialisers of file-scope structs its arguments name
+ *                                       (`&foo_desc` -> `.ops = &foo_ops` -> `.enable = foo_enable`)
  */
 import type { CNode } from "@devbound/eslint-language-c";
 import { DEFERRED, WORK_QUEUEING, callbackParameter, lookup, type DeferredKind } from "../vocabulary/index.js";
@@ -130,4 +133,40 @@ export function queueings(index: FileIndex): WorkQueueing[] {
     }
     return out;
   });
+}
+
+/** How many file-scope initialisers deep `functionsInArguments` follows `&other_struct`. */
+const OPS_DEPTH = 3;
+
+/**
+ * The functions of this file a registration's arguments reach through file-scope struct
+ * initialisers (ops tables, descriptors): the callbacks of the object it registers, when the
+ * driver describes them statically. Member assignments (`ctlr->transfer_one = f`) are not
+ * followed: an empty answer means "unknown", never "no callbacks".
+ */
+export function functionsInArguments(call: CNode, index: FileIndex): FunctionDef[] {
+  const out: FunctionDef[] = [];
+  const seen = new Set<string>();
+  const visit = (expr: CNode, depth: number): void => {
+    const stack: CNode[] = [expr];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n.type === "identifier" && n.text && n.field !== "function") {
+        const fn = index.functions.get(n.text);
+        if (fn) {
+          if (!out.includes(fn)) out.push(fn);
+          continue;
+        }
+        const g = index.globals.get(n.text);
+        if (g?.init && depth < OPS_DEPTH && !seen.has(n.text)) {
+          seen.add(n.text);
+          visit(g.init, depth + 1);
+        }
+        continue;
+      }
+      for (const c of n.children) stack.push(c);
+    }
+  };
+  for (const arg of argumentsOf(call)) visit(arg, 0);
+  return out;
 }

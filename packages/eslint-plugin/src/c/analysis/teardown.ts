@@ -31,7 +31,7 @@
  *     .callbackUse(frame, accept)    the first expression a callback (and its helpers) touches
  *                                    whose place `accept` matches
  *   rootFrame(fn, bindings), placeKey(place), placeWithin(inner, outer), releaseVerbs(kind),
- *   releasedKindAt(node)
+ *   releasedKindAt(node), isCallArgument(node)
  */
 import type { CNode } from "@devbound/eslint-language-c";
 import { CANCEL, CONTAINER_OF, RELEASE, WORKQUEUE_DRAIN, MANAGED_ALLOCATIONS, acquireApi, isConventionalManagedRegistration, isConventionallyManaged, lookup, type ResourceKind } from "../vocabulary/index.js";
@@ -526,6 +526,13 @@ export function releasedKindAt(node: CNode): ResourceKind | undefined {
   const rel = name ? lookup(RELEASE, name) : undefined;
   if (!rel || !call) return undefined;
   return argumentsOf(call)[rel.resource] === n ? rel.kind : undefined;
+}
+
+/** The node is handed to a call (`f(x->obj)`, `f(&x->obj)`, through casts and parentheses). */
+export function isCallArgument(node: CNode): boolean {
+  let n: CNode = node;
+  while (n.parent && (n.parent.type === "parenthesized_expression" || n.parent.type === "cast_expression" || (n.parent.type === "pointer_expression" && n.parent.operator === "&"))) n = n.parent;
+  return n.parent?.type === "argument_list";
 }
 
 /** `x->f = ...`: the node is the left side of a plain assignment. */

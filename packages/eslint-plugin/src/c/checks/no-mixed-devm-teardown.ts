@@ -21,6 +21,7 @@ import {
   TeardownAnalysis,
   placeKey,
   placeWithin,
+  isCallArgument,
   releasedKindAt,
   releaseVerbs,
   rootFrame,
@@ -33,8 +34,9 @@ import {
 } from "../analysis/teardown.js";
 import type { CallbackRegistration } from "../analysis/callbacks.js";
 import { getDrivers } from "../analysis/drivers.js";
+import { functionsInArguments } from "../analysis/callbacks.js";
 import { strip } from "../analysis/syntax.js";
-import { CANCEL, lookup, releaseApi } from "../vocabulary/index.js";
+import { CANCEL, lookup, releaseApi, type ResourceKind } from "../vocabulary/index.js";
 import { getUnit } from "../analysis/unit.js";
 
 export interface CReport {
@@ -128,6 +130,36 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string, { checkDevre
     if (teardowns.length === 0) continue;
     const removeName = driver.remove.name;
     const analysed = new Set<CNode>();
+
+    /** The first use, in `fn` and the helpers it calls, of a teardown `usable` accepts. */
+    const useIn = (fn: FunctionDef, bindings: (Place | undefined)[], usable: (t: Teardown) => boolean) =>
+      an.callbackUse(rootFrame(fn, bindings), (place, node) => {
+        const released = releasedKindAt(node);
+        return teardowns.find((t) => usable(t) && placeWithin(place, t.place) && usesTornDown(t, place, node, released));
+      });
+    const reportUse = (step: Step, callback: string, extra: string, use: { expr: CNode; match: Teardown }): void => {
+      const t = use.match;
+      const v = releaseVerbs(t.kind);
+      const acq = lastAcquisition(probe, t, undefined);
+      reported.add(step.anchor);
+      reports.push({
+        node: step.anchor,
+        messageId: "cCallbackUsesTornDown",
+        data: {
+          callback,
+          callee: calleeText(step) + extra,
+          resource: src(an.rootExpression(t.expr, t.step.frame)),
+          useLine: lineOf(use.expr),
+          remove: removeName,
+          verb: v.verb,
+          release: releaseText(t),
+          releaseLine: lineOf(t.step.anchor),
+          acquired: acq ? `, ${v.acquired} with ${acq.api}() at line ${lineOf(acq.step.anchor)}` : "",
+          state: `${/^[aeiou]/.test(v.state) ? "an" : "a"} ${v.state}`,
+        },
+      });
+    };
+
     // (a) devm callbacks using what remove() tears down
     for (const { registration: reg, step } of probe.callbacks) {
       const object = reg.object ? an.resolve(reg.object, step.frame) : undefined;
@@ -145,68 +177,74 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string, { checkDevre
         const bound = arg ? { root: arg.root, fields: [...arg.fields, ...cb.objectMember] } : undefined;
         const bindings: (Place | undefined)[] = [];
         bindings[cb.parameter] = bound;
-        // A release in the callback of another kind (a devm action's clk_put() of the clock
-        // remove() disabled) is the right order: not a use. One of the same kind is a double
-        // release (reported here; the action's own data released directly, `regulator_disable(data)`,
-        // is no place this walk visits: no-manual-free-of-devres reports that one).
-        const use = an.callbackUse(rootFrame(cb.fn, bindings), (place, node) => {
-          const released = releasedKindAt(node);
-          return teardowns.find((t) => placeWithin(place, t.place) && (released === undefined || released === t.kind) && !fenced(t, fences, reg, object, workqueue));
-        });
+        const use = useIn(cb.fn, bindings, (t) => !fenced(t, fences, reg, object, workqueue));
         if (!use) continue;
-        const t = use.match;
-        const v = releaseVerbs(t.kind);
-        const acq = lastAcquisition(probe, t, undefined);
-        reported.add(step.anchor);
-        const queue = workqueue ? ` (queued on the devm workqueue \`${src(workqueueExpr(an, probe, workqueue) ?? reg.call)}\`)` : "";
-        reports.push({
-          node: step.anchor,
-          messageId: "cCallbackUsesTornDown",
-          data: {
-            callback: cb.fn.name,
-            callee: calleeText(step) + queue,
-            resource: src(an.rootExpression(t.expr, t.step.frame)),
-            useLine: lineOf(use.expr),
-            remove: removeName,
-            verb: v.verb,
-            release: releaseText(t),
-            releaseLine: lineOf(t.step.anchor),
-            acquired: acq ? `, ${v.acquired} with ${acq.api}() at line ${lineOf(acq.step.anchor)}` : "",
-            state: `${/^[aeiou]/.test(v.state) ? "an" : "a"} ${v.state}`,
-          },
-        });
+        const queue = workqueue ? ` (queued on the devm workqueue \`${src(workqueueExpr(probe, workqueue) ?? reg.call)}\`)` : "";
+        reportUse(step, cb.fn.name, queue, use);
         break;
       }
     }
-    // (b) a devm registration after a manual acquisition remove() tears down: reported once
-    // per acquisition, at the first devm registration after it (one fix: make it devm too)
-    const acquisitionsReported = new Set<Acquisition>();
+
+    // (b) a devm registration after a manual acquisition remove() tears down. Each pair
+    // (acquisition, teardown) is reported once, at the LAST devm registration after the
+    // acquisition that (a) did not analyse (probe() registers the object that goes live, the
+    // controller, last), and each registration names the latest such acquisition.
+    const atAnchor = new Map<CNode, { step: Step; acq: Acquisition; t: Teardown }>();
+    const lastFor = new Map<Acquisition, Map<Teardown, Step>>();
     for (const step of probe.steps) {
       if (analysed.has(step.call) || reported.has(step.anchor) || !an.isManagedRegistration(step)) continue;
       const reg = probe.callbacks.find((c) => c.step === step)?.registration;
       // devm_add_action_or_reset(dev, (void (*)(void *))clk_disable_unprepare, clk): an action
       // that is a kernel release only undoes its own resource, in devres order (not a user).
       if (reg?.kind === "action" && reg.unresolved.length > 0 && reg.unresolved.every(isKernelRelease)) continue;
+      // The registered object's callbacks when the driver describes them in file-scope
+      // initialisers (`.ops = &foo_ops`): a resource they must name to use (memory, a
+      // registered object) is judged by looking inside, as (a) does; a clock or regulator is
+      // used by any register access, named or not, so (b) still applies to those.
+      const ops = reg ? [] : functionsInArguments(step.call, index);
+      if (ops.length > 0) {
+        let use: { expr: CNode; match: Teardown } | undefined;
+        let by: FunctionDef | undefined;
+        for (const fn of ops) {
+          use = useIn(fn, [], (t) => !usedImplicitly(t.kind));
+          if (use) {
+            by = fn;
+            break;
+          }
+        }
+        if (use && by) {
+          reportUse(step, by.name, "", use);
+          continue;
+        }
+      }
       const object = reg?.object ? an.resolve(reg.object, step.frame) : undefined;
-      let best: { acq: Acquisition; t: Teardown } | undefined;
       for (const t of teardowns) {
         if (reg && fenced(t, fences, reg, object, undefined)) continue;
+        if (ops.length > 0 && !usedImplicitly(t.kind)) continue;
         const acq = lastAcquisition(probe, t, step);
-        if (acq && acquisitionsReported.has(acq)) continue;
-        if (acq && (!best || acq.step.seq > best.acq.step.seq)) best = { acq, t };
+        if (!acq) continue;
+        let byT = lastFor.get(acq);
+        if (!byT) lastFor.set(acq, (byT = new Map()));
+        byT.set(t, step);
       }
-      if (!best) continue;
-      const { acq, t } = best;
+    }
+    for (const [acq, byT] of lastFor) {
+      for (const [t, step] of byT) {
+        const prev = atAnchor.get(step.anchor);
+        if (!prev || acq.step.seq > prev.acq.step.seq) atAnchor.set(step.anchor, { step, acq, t });
+      }
+    }
+    for (const { step, acq, t } of atAnchor.values()) {
+      if (reported.has(step.anchor)) continue;
       const v = releaseVerbs(t.kind);
       reported.add(step.anchor);
-      acquisitionsReported.add(acq);
       reports.push({
         node: step.anchor,
         messageId: "cDevmAfterManual",
         data: {
           callee: calleeText(step),
           resource: src(an.rootExpression(acq.expr, acq.step.frame)),
-          acquiredVerb: releaseVerbs(t.kind).acquired,
+          acquiredVerb: v.acquired,
           acquire: acq.api,
           acquireLine: lineOf(acq.step.anchor),
           remove: removeName,
@@ -242,8 +280,33 @@ function isKernelRelease(expr: CNode): boolean {
   return e.type === "identifier" && e.text !== undefined && (releaseApi(e.text) !== undefined || lookup(CANCEL, e.text) !== undefined);
 }
 
+/**
+ * Whether a use of place `place` (the expression `node`, `released` when it is the argument of
+ * a release of that kind) uses what teardown `t` tore down. A release of another kind is the
+ * right order (a devm action's clk_put() of the clock remove() disabled); one of the same kind
+ * is a double release, reported here (the action's own data released directly,
+ * `regulator_disable(data)`, is no place the walk visits: no-manual-free-of-devres reports it).
+ * An unregistered object embedded in memory that is still live (`&priv->adap` after
+ * i2c_del_adapter()) is used when it, or what it points to, is handed to a function
+ * (`dev_dbg(&priv->adap.dev, ...)`, `generic_handle_domain_irq(p->chip.irq.domain, ...)`), not
+ * when a field is read (`priv->adap.timeout`) or its parent device is (`adap.dev.parent`).
+ */
+function usesTornDown(t: Teardown, place: Place, node: CNode, released: ResourceKind | undefined): boolean {
+  if (released !== undefined && released !== t.kind) return false;
+  if (releaseVerbs(t.kind).verb === "unregisters") {
+    const below = place.fields.slice(t.place.fields.length);
+    if (below.includes("parent") || !isCallArgument(node)) return false;
+  }
+  return true;
+}
+
+/** Resources any register access of the device needs, whether the code names them or not. */
+function usedImplicitly(kind: ResourceKind): boolean {
+  return kind.startsWith("clock") || kind.startsWith("regulator");
+}
+
 /** The member a devm workqueue was stored in, as probe() wrote it. */
-function workqueueExpr(an: TeardownAnalysis, probe: ProbeEvents, queue: Place): CNode | undefined {
+function workqueueExpr(probe: ProbeEvents, queue: Place): CNode | undefined {
   return probe.acquisitions.find((a) => a.managed && placeKey(a.place) === placeKey(queue))?.expr;
 }
 
