@@ -128,6 +128,7 @@ function lintTree(tree) {
   const out = path.join(os.tmpdir(), `kernel-run-${process.pid}.json`);
   const pattern = `${opts.subset}/**/*.c`;
   log(`linting ${pattern} in ${tree} (ESLint concurrency ${opts.concurrency}${opts.languageOnly ? ", devbound's rules off" : ""})`);
+  const loadBefore = os.loadavg()[0];
   const t0 = performance.now();
   // --cpu-prof: worker threads inherit the flag, so each thread writes its own profile
   const prof = opts.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(opts.cpuProf)] : [];
@@ -145,7 +146,8 @@ function lintTree(tree) {
   const results = JSON.parse(fs.readFileSync(out, "utf8"));
   fs.rmSync(out, { force: true });
   const lines = countLines(results.map((x) => path.join(tree, x.file)));
-  return { ...summary, processWallMs, lines, results };
+  // the machine is shared: its load says how far wall time is from CPU time / workers
+  return { ...summary, processWallMs, lines, results, load: [loadBefore, os.loadavg()[0]] };
 }
 
 // ---- Coccinelle ---------------------------------------------------------------------------------
@@ -238,6 +240,7 @@ const rows = [
   ["wall time", `${fmt.secs(wallS)} (lintFiles; process ${fmt.secs(lint.processWallMs / 1000)})`, cocci ? `${fmt.secs(cocci.wallS)}${cocci.cached ? ` (cached, ${cocci.date})` : ""}` : ""],
   ["CPU time (user+sys)", `${fmt.secs(cpuS)} (${fmt.secs(lint.userMs / 1000)} + ${fmt.secs(lint.sysMs / 1000)})`, cocci?.userS != null ? `${fmt.secs(cocci.userS + cocci.sysS)} (${fmt.secs(cocci.userS)} + ${fmt.secs(cocci.sysS)})` : ""],
   ["peak RSS", fmt.mb(lint.maxRssKB), cocci?.maxRssKB != null ? `${fmt.mb(cocci.maxRssKB)} (largest spatch process)` : ""],
+  ["machine load (1-min avg, start/end)", `${lint.load[0].toFixed(1)} / ${lint.load[1].toFixed(1)} on ${os.availableParallelism()} cores`, ""],
   ["concurrency", typeof opts.concurrency === "number" ? `${opts.concurrency} worker threads` : opts.concurrency, cocci ? "--jobs 2" : ""],
   ["crashes (rule exceptions)", fmt.num(crashes.length), ""],
   ["files ESLint could not lint", fmt.num(unlintable.length), ""],
@@ -274,7 +277,7 @@ if (opts.json) {
     subset: opts.subset,
     figures: {
       files: lint.files, scanned: lint.scanned, prefilter: opts.prefilter, lines: lint.lines, wallS, processWallS: lint.processWallMs / 1000, userS: lint.userMs / 1000, sysS: lint.sysMs / 1000,
-      maxRssKB: lint.maxRssKB, concurrency: opts.concurrency, crashes: crashes.length, unlintable: unlintable.length, filesWithParseErrors: parseErrors.length,
+      maxRssKB: lint.maxRssKB, load: lint.load, concurrency: opts.concurrency, crashes: crashes.length, unlintable: unlintable.length, filesWithParseErrors: parseErrors.length,
       functionsWithParseErrors: parseErrors.reduce((n, p) => n + p.functions, 0), perRule: Object.fromEntries(perRule),
     },
     cocci: cocci && { ...cocci, reportCount: cocci.reports.length },
