@@ -16,9 +16,11 @@
  *
  * API
  *   canRunAfter(unit, first, then)   boolean
+ *   inFailureBranchOf(call, node)    node sits in the branch taken when `call` failed
+ *                                    (`if (call(...)) { node }`, `ret = call(...); if (ret) { node }`)
  *   labelChainEntries(fn, stmt)      the gotos that enter the label chain holding a top-level statement
  */
-import { child, type CNode } from "./syntax.js";
+import { child, contains, statementOf, stripParens, type CNode } from "./syntax.js";
 import type { CFunction, Unit } from "./unit.js";
 
 const LOOPS = new Set(["for_statement", "while_statement", "do_statement"]);
@@ -88,4 +90,48 @@ export function canRunAfter(unit: Unit, first: CNode, then: CNode): boolean {
   if (first.range[0] >= chain.start.range[0]) return first.range[1] <= then.range[0];
   if (chain.fallsIn) return true;
   return chain.gotos.some((g) => g.range[0] >= first.range[1]);
+}
+
+/** The name `call`'s result is stored in (`ret = call(...)`, `int ret = call(...)`). */
+function resultName(call: CNode): string | undefined {
+  let n: CNode = call;
+  while (n.parent && (n.parent.type === "parenthesized_expression" || n.parent.type === "cast_expression")) n = n.parent;
+  const p = n.parent;
+  if (p?.type === "assignment_expression" && n.field === "right") {
+    const left = child(p, "left");
+    return left && stripParens(left).type === "identifier" ? stripParens(left).text : undefined;
+  }
+  if (p?.type === "init_declarator" && n.field === "value") {
+    const d = child(p, "declarator");
+    return d?.type === "identifier" ? d.text : undefined;
+  }
+  return undefined;
+}
+
+function mentions(node: CNode, name: string): boolean {
+  if (node.type === "identifier") return node.text === name;
+  return node.children.some((c) => mentions(c, name));
+}
+
+/**
+ * `node` is in the branch taken when `call` failed: the consequence of an `if` whose condition
+ * holds the call, or of the `if` right after the statement that stores its result and tests it.
+ */
+export function inFailureBranchOf(call: CNode, node: CNode): boolean {
+  const stmt = statementOf(call);
+  if (!stmt) return false;
+  const cons = (ifs: CNode) => child(ifs, "consequence");
+  if (stmt.type === "if_statement") {
+    const cond = child(stmt, "condition");
+    const c = cons(stmt);
+    if (cond && contains(cond, call) && c && contains(c, node)) return true;
+  }
+  const name = resultName(call);
+  const list = stmt.parent;
+  if (!name || !list) return false;
+  const next = list.children[list.children.indexOf(stmt) + 1];
+  if (next?.type !== "if_statement") return false;
+  const cond = child(next, "condition");
+  const c = cons(next);
+  return !!cond && mentions(cond, name) && !!c && contains(c, node);
 }

@@ -20,12 +20,12 @@
  */
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { CNode } from "@devbound/eslint-language-c";
-import { MANAGED_RELEASE_TOLERATED, releaseApi, type ResourceKind } from "../vocabulary/index.js";
+import { MANAGED_RELEASE_TOLERATED, RELEASES_ON_FAILURE, releaseApi, type ResourceKind } from "../vocabulary/index.js";
 import { argumentsOf, calleeName, inError, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type Unit } from "../analysis/unit.js";
 import { getValues, reachingWrites, type Values } from "../analysis/values.js";
 import { driversReaching, ownerText } from "../analysis/drivers.js";
-import { canRunAfter } from "../analysis/paths.js";
+import { canRunAfter, inFailureBranchOf } from "../analysis/paths.js";
 
 type MessageIds = "doubleFree" | "dropRelease";
 type Context = Readonly<TSESLint.RuleContext<MessageIds, readonly unknown[]>>;
@@ -70,16 +70,28 @@ interface Managed {
 function managedOrigin(unit: Unit, values: Values, site: Site, kind: ResourceKind): Managed | undefined {
   const marks = values.marks();
   const found: Managed[] = [];
+  const siteFn = unit.functionOf(site.call);
   for (const s of values.sourcesOf(site.expr)) {
     if (s.type === "null") continue;
+    if (s.type === "unknown" && !s.acquire) return undefined;
+    // A mark that cannot precede this release: in the branch taken when the registration failed
+    // (nothing registered; `_or_reset` aside, which releases on failure itself), or made in
+    // another function than the one that created the value while the release is in the creator
+    // (its own error path runs before it hands the value over).
+    const creator = s.type === "acquire" || s.type === "call" || s.type === "out" ? unit.functionOf(s.node) : undefined;
+    const ms = (marks.get(s.key) ?? []).filter(
+      (m) =>
+        m.acquire.kinds.includes(kind) &&
+        !(inFailureBranchOf(m.call, site.call) && !RELEASES_ON_FAILURE.has(m.api)) &&
+        !(creator && siteFn === creator && unit.functionOf(m.call) !== creator),
+    );
+    const manual = ms.filter((m) => !m.acquire.managed).length;
+    const actions = ms.filter((m) => m.action);
     if (s.type === "acquire" && (!s.acquire || s.acquire.kinds.includes(kind))) {
-      const ms = (marks.get(s.key) ?? []).filter((m) => m.acquire.kinds.includes(kind));
-      const manual = ms.filter((m) => !m.acquire.managed).length;
-      const actions = ms.filter((m) => m.action);
       if (s.managed) {
         // Taken again by hand somewhere (runtime PM: suspend disables the devm_clk_get_enabled()
         // clock, resume enables it again): this release may pair with that manual acquisition.
-        if (manual > 0) return undefined;
+        if (manual > 0 || inFailureBranchOf(s.node, site.call)) return undefined;
         found.push({ acquisition: s.node, api: s.api ?? "" });
         continue;
       }
@@ -88,15 +100,11 @@ function managedOrigin(unit: Unit, values: Values, site: Site, kind: ResourceKin
       for (const m of actions) found.push({ acquisition: m.call, api: m.api });
       continue;
     }
-    if (s.type === "unknown") return undefined;
-    const ms = (marks.get(s.key) ?? []).filter((m) => m.acquire.kinds.includes(kind));
-    const manual = ms.filter((m) => !m.acquire.managed);
-    const actions = ms.filter((m) => m.action);
     // Taken by hand and handed to a devm action that releases it (regulator_enable() then
     // devm_add_action_or_reset(dev, foo_disable, reg)): managed, if every manual take is
     // handed over; a take by hand besides the devm one otherwise makes it ambiguous.
-    if (ms.length === 0 || (manual.length > 0 && actions.length < manual.length)) return undefined;
-    for (const m of manual.length > 0 ? actions : ms.filter((m) => m.acquire.managed)) found.push({ acquisition: m.call, api: m.api });
+    if (ms.length === 0 || (manual > 0 && actions.length < manual)) return undefined;
+    for (const m of manual > 0 ? actions : ms.filter((m) => m.acquire.managed)) found.push({ acquisition: m.call, api: m.api });
   }
   // An acquisition this release cannot follow (an earlier error path) does not count.
   const after = found.filter((m) => canRunAfter(unit, m.acquisition, site.call));

@@ -21,6 +21,7 @@
  *   PM_OPS_STRUCT, PM_OPS_MACROS          dev_pm_ops and the macros that define one
  *   CONTAINER_OF    names that recover a containing struct: (ptr, type, member)
  *   PASS_THROUGH    name -> argument index a call returns (spi_master_get(m) is m)
+ *   RELEASES_ON_FAILURE  managed registrations that release the resource when they fail (`_or_reset`)
  * (Callback registrations and their fences live in callbacks.ts, beside this module.)
  *   isConventionallyManaged(name)        a `devm_`/`dmam_`/`pcim_` function not in ACQUIRE: managed, kind unknown
  *   acquireApi(name) / releaseApi(name)  lookups (own-property only: "constructor" is not an API)
@@ -629,6 +630,9 @@ export const PM_OPS_MACROS: Readonly<Record<string, { ops: number; callbacks: re
   DEFINE_RUNTIME_DEV_PM_OPS: { ops: 0, callbacks: [1, 2, 3] },
   UNIVERSAL_DEV_PM_OPS: { ops: 0, callbacks: [1, 2, 3] },
 };
+
+/** Managed registrations that release their resource themselves when they fail (the action runs at once). */
+export const RELEASES_ON_FAILURE: ReadonlySet<string> = new Set(["devm_add_action_or_reset"]);
 
 /** Calls that return their argument (argument index): `master = spi_master_get(m)` is `m`. */
 export const PASS_THROUGH: Readonly<Record<string, number>> = {
