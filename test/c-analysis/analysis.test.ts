@@ -7,7 +7,7 @@ import { kernelMacroHints } from "../../packages/eslint-plugin/src/c/vocabulary/
 import { getUnit, type Unit } from "../../packages/eslint-plugin/src/c/analysis/unit.js";
 import { getValues } from "../../packages/eslint-plugin/src/c/analysis/values.js";
 import { driversReaching, getDrivers, rolesOf } from "../../packages/eslint-plugin/src/c/analysis/drivers.js";
-import { canRunAfter } from "../../packages/eslint-plugin/src/c/analysis/paths.js";
+import { canRunAfter, inFailureBranchOf } from "../../packages/eslint-plugin/src/c/analysis/paths.js";
 import { calleeName } from "../../packages/eslint-plugin/src/c/analysis/syntax.js";
 
 const c = (...lines: string[]): string => lines.join("\n");
@@ -233,6 +233,36 @@ describe("paths: goto-unwinding", () => {
     expect(canRunAfter(unit, callOf(unit, "foo_b"), acquire)).toBe(false);
     expect(canRunAfter(unit, callOf(unit, "foo_acquire", 2), callOf(unit, "foo_release", 1))).toBe(true);
     expect(canRunAfter(unit, callOf(unit, "foo_acquire", 2), callOf(unit, "foo_release", 2))).toBe(true);
+  });
+});
+
+describe("paths: failure branch of a call", () => {
+  const { unit } = parse(
+    c(
+      "static int foo(void)",
+      "{",
+      "\tint ret = foo_register();",
+      "\tif (ret) {",
+      "\t\tfoo_undo(1);",
+      "\t\treturn ret;",
+      "\t}",
+      "\tif (foo_register())",
+      "\t\tfoo_undo(2);",
+      "\tret = foo_register();",
+      "\tfoo_log();",
+      "\tif (ret)",
+      "\t\tfoo_undo(3);",
+      "\tfoo_undo(4);",
+      "\treturn 0;",
+      "}",
+    ),
+  );
+  it("the if right after the stored result, or around the call; not a later one, not after the if", () => {
+    expect(inFailureBranchOf(callOf(unit, "foo_register", 1), callOf(unit, "foo_undo", 1))).toBe(true);
+    expect(inFailureBranchOf(callOf(unit, "foo_register", 2), callOf(unit, "foo_undo", 2))).toBe(true);
+    expect(inFailureBranchOf(callOf(unit, "foo_register", 3), callOf(unit, "foo_undo", 3))).toBe(false);
+    expect(inFailureBranchOf(callOf(unit, "foo_register", 1), callOf(unit, "foo_undo", 4))).toBe(false);
+    expect(inFailureBranchOf(callOf(unit, "foo_register", 1), callOf(unit, "foo_undo", 2))).toBe(false);
   });
 });
 
