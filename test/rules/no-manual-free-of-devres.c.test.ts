@@ -1304,6 +1304,10 @@ const validCreatorErrorPath = c(
   "}",
 );
 
+// kernel-fp.md FP-4 (drivers/soc/apple/rtkit.c): the creator's own error path, before its caller hands
+// the object to devm_add_action_or_reset()
+const validKernelFp4 = "#include <linux/device.h>\n#include <linux/slab.h>\n#include <linux/workqueue.h>\n\nstruct foo_ctx {\n\tstruct device *dev;\n\tstruct workqueue_struct *wq;\n};\n\nstatic struct foo_ctx *foo_ctx_create(struct device *dev)\n{\n\tstruct foo_ctx *ctx;\n\tint ret;\n\n\tctx = kzalloc(sizeof(*ctx), GFP_KERNEL);\n\tif (!ctx)\n\t\treturn ERR_PTR(-ENOMEM);\n\tctx->dev = dev;\n\tctx->wq = alloc_ordered_workqueue(\"foo\", 0);\n\tif (!ctx->wq) {\n\t\tret = -ENOMEM;\n\t\tgoto free_ctx;\n\t}\n\treturn ctx;\n\nfree_ctx:\n\tkfree(ctx);\t\t\t/* reported; the object is not managed yet (nor ever, on this path) */\n\treturn ERR_PTR(ret);\n}\n\nstatic void foo_ctx_free(void *data)\n{\n\tstruct foo_ctx *ctx = data;\n\n\tdestroy_workqueue(ctx->wq);\n\tkfree(ctx);\n}\n\nstruct foo_ctx *devm_foo_ctx_create(struct device *dev)\n{\n\tstruct foo_ctx *ctx;\n\tint ret;\n\n\tctx = foo_ctx_create(dev);\n\tif (IS_ERR(ctx))\n\t\treturn ctx;\n\n\tret = devm_add_action_or_reset(dev, foo_ctx_free, ctx);\n\tif (ret)\n\t\treturn ERR_PTR(ret);\n\n\treturn ctx;\n}\n";
+
 ruleTester.run("no-manual-free-of-devres (C)", rule, {
   valid: [
     { filename: "manual.c", code: validManual },
@@ -1331,6 +1335,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
     { filename: "action-runtime-pm.c", code: validActionRuntimePm },
     { filename: "action-failure-branch.c", code: validActionFailureBranch },
     { filename: "creator-error-path.c", code: validCreatorErrorPath },
+    { filename: "kernel-fp-4.c", code: validKernelFp4 },
   ],
   invalid: [
     {
