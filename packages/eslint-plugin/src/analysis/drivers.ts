@@ -8,10 +8,13 @@
  * reference (`{ probe: fooProbe }`, `{ probe }`), in this file or another: the reference is
  * followed to its declaration through the checker.
  *
- * The index is built once per ts.Program (cheap syntactic filter: only object literals and
- * classes with a member named `probe`, only files whose text mentions "probe"); whether a
- * candidate is a driver is asked of the checker only when a query reaches that candidate
- * (confirm(): linting one file does not type-check every driver of the program).
+ * Candidates are found syntactically, once per SourceFile object (object literals and classes with
+ * a member named `probe`, only in files whose text mentions "probe"; inline probe/remove/methods
+ * are read off the syntax). A member given by reference (`{ probe: fooProbe }`) is resolved through
+ * the checker once per file and kept while the file's imports do not change (program-delta.ts), so
+ * a new program (an edit in the editor) re-walks only the edited file. Whether a candidate is a
+ * driver is asked of the checker only when a query reaches that candidate (confirm(): linting one
+ * file does not type-check every driver of the program).
  *
  * API
  *   driversOf(an)                      every DriverInfo in the program
@@ -24,6 +27,7 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
+import { fileCache, filesOf } from "./program-delta.js";
 import { deviceContextOf } from "./brands.js";
 import { functionDeclarationOf, functionOfSymbol, isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
 
@@ -45,20 +49,26 @@ export interface DriverRole {
   role: "probe" | "remove" | "method";
 }
 
-function memberFunction(an: Analysis, member: ts.ObjectLiteralElementLike | ts.ClassElement): FunctionNode | undefined {
+/** A member's function when the syntax says it (a method with a body, a function-valued property). */
+function inlineFunction(member: ts.ObjectLiteralElementLike | ts.ClassElement): FunctionNode | undefined | "reference" {
   if (ts.isMethodDeclaration(member)) return member.body ? member : undefined;
   if (ts.isPropertyAssignment(member) || ts.isPropertyDeclaration(member)) {
     if (!member.initializer) return undefined;
     const init = skipOuter(member.initializer);
-    if (isFunctionNode(init)) return init;
-    return functionDeclarationOf(an.checker, init);
+    return isFunctionNode(init) ? init : "reference";
   }
+  return ts.isShorthandPropertyAssignment(member) ? "reference" : undefined;
+}
+
+/** A member given by reference (`probe: fooProbe`, `{ probe }`): the function it names, in any file. */
+function referencedFunction(an: Analysis, member: ts.ObjectLiteralElementLike | ts.ClassElement): FunctionNode | undefined {
   if (ts.isShorthandPropertyAssignment(member)) {
     // `{ probe }`: the name reads the variable (the value symbol), not the property.
     const sym = an.checker.getShorthandAssignmentValueSymbol(member);
     return sym ? (functionOfSymbol(sym) ?? functionDeclarationOf(an.checker, member.name)) : undefined;
   }
-  return undefined;
+  const init = (member as ts.PropertyAssignment | ts.PropertyDeclaration).initializer;
+  return init ? functionDeclarationOf(an.checker, skipOuter(init)) : undefined;
 }
 
 function staticString(an: Analysis, expr: ts.Expression | undefined): string | undefined {
@@ -127,43 +137,7 @@ function bindingName(node: ts.Node): string | undefined {
   return undefined;
 }
 
-/** The member functions of a driver candidate; resolving a reference is a symbol lookup, no type check. */
-function objectMembers(an: Analysis, obj: ts.ObjectLiteralExpression) {
-  let probe: FunctionNode | undefined;
-  let remove: FunctionNode | undefined;
-  let nameMember: ts.ObjectLiteralElementLike | undefined;
-  for (const m of obj.properties) {
-    const key = m.name ? propertyNameText(m.name) : undefined;
-    if (key === "probe") probe = memberFunction(an, m);
-    else if (key === "remove") remove = memberFunction(an, m);
-    else if (key === "name") nameMember = m;
-  }
-  return { probe, remove, methods: [] as FunctionNode[], nameOf: () => {
-    if (nameMember && ts.isPropertyAssignment(nameMember)) return staticString(an, nameMember.initializer);
-    if (nameMember && ts.isShorthandPropertyAssignment(nameMember)) return staticString(an, nameMember.name);
-    return undefined;
-  } };
-}
-
-function classMembers(an: Analysis, cls: ts.ClassLikeDeclaration) {
-  let probe: FunctionNode | undefined;
-  let remove: FunctionNode | undefined;
-  let nameMember: ts.ClassElement | undefined;
-  const methods: FunctionNode[] = [];
-  for (const m of cls.members) {
-    const key = m.name ? propertyNameText(m.name) : undefined;
-    const fn = ts.isMethodDeclaration(m) || ts.isPropertyDeclaration(m) ? memberFunction(an, m) : undefined;
-    if (fn) methods.push(fn);
-    if (key === "probe") probe = fn;
-    else if (key === "remove") remove = fn;
-    else if (key === "name") nameMember = m;
-  }
-  return { probe, remove, methods, nameOf: () => {
-    if (nameMember && ts.isPropertyDeclaration(nameMember)) return staticString(an, nameMember.initializer);
-    if (nameMember && ts.isGetAccessor(nameMember)) return staticString(an, nameMember.body?.statements.find(ts.isReturnStatement)?.expression);
-    return undefined;
-  } };
-}
+type Member = ts.ObjectLiteralElementLike | ts.ClassElement;
 
 /**
  * A syntactic driver candidate (an object literal or class with a `probe` member). Whether it
@@ -174,84 +148,200 @@ function classMembers(an: Analysis, cls: ts.ClassLikeDeclaration) {
  */
 interface Candidate {
   node: ts.ObjectLiteralExpression | ts.ClassLikeDeclaration;
-  members: ReturnType<typeof objectMembers>;
-  /** undefined: not asked yet; null: not a driver. */
-  info?: DriverInfo | null;
+  /** Its place in its file (pre-order). */
+  index: number;
+  probe: Member | undefined;
+  remove: Member | undefined;
+  name: Member | undefined;
+  /** Class drivers: the members that may be methods (methods and properties), in order. */
+  methods: Member[];
 }
 
-function confirm(an: Analysis, c: Candidate): DriverInfo | undefined {
-  if (c.info === undefined) {
-    const { probe, remove, methods } = c.members;
-    c.info = !takesCoreDevice(an, probe)
-      ? null
-      : ts.isObjectLiteralExpression(c.node)
-        ? { kind: "object", node: c.node, name: c.members.nameOf(), binding: bindingName(c.node), probe, remove, methods }
-        : { kind: "class", node: c.node, name: c.members.nameOf(), binding: c.node.name?.text ?? bindingName(c.node), probe, remove, methods };
-  }
-  return c.info ?? undefined;
-}
-
+/**
+ * One listing of a function by a candidate. Ordered as the first index listed them: files in
+ * program order, candidates in pre-order, a class's methods, then probe, then remove; the last
+ * confirmed listing wins.
+ */
 interface CandidateRole {
   candidate: Candidate;
   role: DriverRole["role"];
+  seq: number;
 }
 
-interface DriverIndex {
+interface FileDrivers {
   candidates: Candidate[];
-  /** Every candidate listing the function, in visiting order. */
-  roles: Map<ts.Node, CandidateRole[]>;
-  byFile: Map<ts.SourceFile, Candidate[]>;
+  /** Functions the candidates list by their syntax (inline members). */
+  inline: Map<ts.Node, CandidateRole[]>;
+  /** Members that name a function declared elsewhere (resolved through the checker). */
+  references: Array<{ member: Member; candidate: Candidate; role: DriverRole["role"]; seq: number }>;
 }
 
-function buildIndex(an: Analysis): DriverIndex {
-  const index: DriverIndex = { candidates: [], roles: new Map(), byFile: new Map() };
-  for (const sf of an.program.getSourceFiles()) {
-    if (sf.isDeclarationFile || an.program.isSourceFileFromExternalLibrary(sf)) continue;
-    if (!sf.text.includes("probe")) continue;
-    const list: Candidate[] = [];
-    const visit = (n: ts.Node): void => {
-      let members: Candidate["members"] | undefined;
-      if (ts.isObjectLiteralExpression(n) && n.properties.some((p) => p.name && propertyNameText(p.name) === "probe")) members = objectMembers(an, n);
-      else if (ts.isClassLike(n) && n.members.some((m) => m.name && propertyNameText(m.name) === "probe")) members = classMembers(an, n);
-      if (members) {
-        const c: Candidate = { node: n as Candidate["node"], members };
-        list.push(c);
-        index.candidates.push(c);
-        const add = (fn: FunctionNode, role: DriverRole["role"]) => {
-          const list = index.roles.get(fn);
-          if (list) list.push({ candidate: c, role });
-          else index.roles.set(fn, [{ candidate: c, role }]);
-        };
-        for (const fn of members.methods) add(fn, "method");
-        if (members.probe) add(members.probe, "probe");
-        if (members.remove) add(members.remove, "remove");
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
-    index.byFile.set(sf, list);
+const NO_DRIVERS: FileDrivers = { candidates: [], inline: new Map(), references: [] };
+const fileDriversMemo = new WeakMap<ts.SourceFile, FileDrivers>();
+
+/** The candidates of one file: syntax only, once per SourceFile object. */
+function fileDrivers(sf: ts.SourceFile): FileDrivers {
+  let fd = fileDriversMemo.get(sf);
+  if (fd) return fd;
+  if (!sf.text.includes("probe")) {
+    fileDriversMemo.set(sf, NO_DRIVERS);
+    return NO_DRIVERS;
   }
-  return index;
+  fd = { candidates: [], inline: new Map(), references: [] };
+  const out = fd;
+  const list = (c: Candidate, member: Member | undefined, role: DriverRole["role"], seq: number) => {
+    const fn = member && inlineFunction(member);
+    if (fn === "reference") out.references.push({ member: member!, candidate: c, role, seq });
+    else if (fn) {
+      const roles = out.inline.get(fn);
+      if (roles) roles.push({ candidate: c, role, seq });
+      else out.inline.set(fn, [{ candidate: c, role, seq }]);
+    }
+  };
+  const visit = (n: ts.Node): void => {
+    let c: Candidate | undefined;
+    if (ts.isObjectLiteralExpression(n) && n.properties.some((p) => p.name && propertyNameText(p.name) === "probe")) {
+      c = { node: n, index: out.candidates.length, probe: undefined, remove: undefined, name: undefined, methods: [] };
+      for (const m of n.properties) {
+        const key = m.name ? propertyNameText(m.name) : undefined;
+        if (key === "probe") c.probe = m;
+        else if (key === "remove") c.remove = m;
+        else if (key === "name") c.name = m;
+      }
+    } else if (ts.isClassLike(n) && n.members.some((m) => m.name && propertyNameText(m.name) === "probe")) {
+      c = { node: n, index: out.candidates.length, probe: undefined, remove: undefined, name: undefined, methods: [] };
+      for (const m of n.members) {
+        const key = m.name ? propertyNameText(m.name) : undefined;
+        const mayBeMethod = ts.isMethodDeclaration(m) || ts.isPropertyDeclaration(m);
+        if (mayBeMethod) c.methods.push(m);
+        // a `probe`/`remove` that is neither method nor property names no function
+        if (key === "probe") c.probe = mayBeMethod ? m : undefined;
+        else if (key === "remove") c.remove = mayBeMethod ? m : undefined;
+        else if (key === "name") c.name = m;
+      }
+    }
+    if (c) {
+      out.candidates.push(c);
+      c.methods.forEach((m, i) => list(c!, m, "method", i));
+      list(c, c.probe, "probe", c.methods.length);
+      list(c, c.remove, "remove", c.methods.length + 1);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  fileDriversMemo.set(sf, fd);
+  return fd;
 }
 
-function indexOf(an: Analysis): DriverIndex {
-  const memo = an.memo<"index", DriverIndex>("drivers");
-  let idx = memo.get("index");
-  if (!idx) memo.set("index", (idx = buildIndex(an)));
-  return idx;
+/** The files whose candidates count: the program's own sources. */
+function driverFiles(an: Analysis): ts.SourceFile[] {
+  const memo = an.memo<"files", ts.SourceFile[]>("drivers");
+  let files = memo.get("files");
+  if (!files) {
+    files = filesOf(an.program).all.filter((sf) => !sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf) && fileDrivers(sf).candidates.length > 0);
+    memo.set("files", files);
+  }
+  return files;
+}
+
+/** A member's function: from its syntax, or resolved (cached per file while its imports do not change). */
+function memberFunction(an: Analysis, c: Candidate, member: Member | undefined): FunctionNode | undefined {
+  if (!member) return undefined;
+  const fn = inlineFunction(member);
+  if (fn !== "reference") return fn;
+  const sf = c.node.getSourceFile();
+  const cache = fileCache<Map<Member, FunctionNode | null>>(an.program, "driver-references");
+  let resolved = cache.get(sf);
+  if (!resolved) cache.set(sf, (resolved = new Map()));
+  let target = resolved.get(member);
+  if (target === undefined) resolved.set(member, (target = referencedFunction(an, member) ?? null));
+  return target ?? undefined;
+}
+
+function nameOf(an: Analysis, c: Candidate): string | undefined {
+  const m = c.name;
+  if (!m) return undefined;
+  if (ts.isPropertyAssignment(m) || ts.isPropertyDeclaration(m)) return staticString(an, m.initializer);
+  if (ts.isShorthandPropertyAssignment(m)) return staticString(an, m.name);
+  if (ts.isGetAccessor(m) && ts.isClassLike(c.node)) return staticString(an, m.body?.statements.find(ts.isReturnStatement)?.expression);
+  return undefined;
+}
+
+function confirm(an: Analysis, c: Candidate): DriverInfo | undefined {
+  const memo = an.memo<Candidate, DriverInfo | null>("drivers-confirmed");
+  let info = memo.get(c);
+  if (info === undefined) {
+    const probe = memberFunction(an, c, c.probe);
+    if (!takesCoreDevice(an, probe)) info = null;
+    else {
+      const remove = memberFunction(an, c, c.remove);
+      const methods = c.methods.map((m) => memberFunction(an, c, m)).filter((f): f is FunctionNode => f !== undefined);
+      info = ts.isObjectLiteralExpression(c.node)
+        ? { kind: "object", node: c.node, name: nameOf(an, c), binding: bindingName(c.node), probe, remove, methods: [] }
+        : { kind: "class", node: c.node, name: nameOf(an, c), binding: c.node.name?.text ?? bindingName(c.node), probe, remove, methods };
+    }
+    memo.set(c, info);
+  }
+  return info ?? undefined;
+}
+
+/** Functions listed by reference, across the program (per program; resolutions cached per file). */
+function referenceRoles(an: Analysis): Map<ts.Node, CandidateRole[]> {
+  const memo = an.memo<"references", Map<ts.Node, CandidateRole[]>>("drivers");
+  let roles = memo.get("references");
+  if (roles) return roles;
+  roles = new Map();
+  for (const sf of driverFiles(an)) {
+    for (const r of fileDrivers(sf).references) {
+      const fn = memberFunction(an, r.candidate, r.member);
+      if (!fn) continue;
+      const list = roles.get(fn);
+      if (list) list.push(r);
+      else roles.set(fn, [r]);
+    }
+  }
+  memo.set("references", roles);
+  return roles;
+}
+
+/** Every listing of `fn`, in the order of the first index (see CandidateRole). */
+function rolesOfFunction(an: Analysis, fn: ts.Node): readonly CandidateRole[] {
+  const sf = fn.getSourceFile();
+  const inline = (!sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf) && fileDrivers(sf).inline.get(fn)) || [];
+  const byReference = referenceRoles(an).get(fn);
+  if (!byReference) return inline;
+  const order = fileOrder(an);
+  const key = (r: CandidateRole) => [order.get(r.candidate.node.getSourceFile()) ?? -1, r.candidate.index, r.seq] as const;
+  return [...inline, ...byReference].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+  });
+}
+
+function fileOrder(an: Analysis): Map<ts.SourceFile, number> {
+  const memo = an.memo<"order", Map<ts.SourceFile, number>>("drivers");
+  let order = memo.get("order");
+  if (!order) {
+    order = new Map();
+    for (const sf of filesOf(an.program).all) order.set(sf, order.size);
+    memo.set("order", order);
+  }
+  return order;
 }
 
 export function driversOf(an: Analysis): readonly DriverInfo[] {
-  return indexOf(an).candidates.map((c) => confirm(an, c)).filter((d): d is DriverInfo => d !== undefined);
+  return driverFiles(an).flatMap((sf) => fileDrivers(sf).candidates.map((c) => confirm(an, c)).filter((d): d is DriverInfo => d !== undefined));
 }
 
 export function driversInFile(an: Analysis, sf: ts.SourceFile = an.sourceFile): readonly DriverInfo[] {
-  return (indexOf(an).byFile.get(sf) ?? []).map((c) => confirm(an, c)).filter((d): d is DriverInfo => d !== undefined);
+  if (sf.isDeclarationFile || an.program.isSourceFileFromExternalLibrary(sf)) return [];
+  return fileDrivers(sf).candidates.map((c) => confirm(an, c)).filter((d): d is DriverInfo => d !== undefined);
 }
 
 export function driverRoleOf(an: Analysis, fn: ts.Node): DriverRole | undefined {
-  // The last driver listing the function wins (the eager index overwrote in visiting order).
-  const list = indexOf(an).roles.get(fn) ?? [];
+  // The last driver listing the function wins (the first index overwrote in visiting order).
+  const list = rolesOfFunction(an, fn);
   for (let i = list.length - 1; i >= 0; i--) {
     const driver = confirm(an, list[i]!.candidate);
     if (driver) return { driver, role: list[i]!.role };

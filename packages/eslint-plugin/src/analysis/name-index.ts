@@ -5,9 +5,16 @@
  * reads, bit helpers and logging, which no rule needs typed.
  *
  * Invariant: each set over-approximates. A name missing from a set proves the fact false;
- * a name in it only means "ask the checker". Declarations are collected once per program in
- * one syntactic walk over the files that matter; no expression is type-checked, and a
- * declaration's annotations are read only when a call by its name is first asked about.
+ * a name in it only means "ask the checker". No expression is type-checked; a declaration's
+ * annotations are read only when a call by its name is first asked about.
+ *
+ * Incremental: each file is walked once per SourceFile object (its declarations by name, its
+ * function names and renames: syntax only, WeakMap by SourceFile), and the program-wide sets are
+ * the union of the files' sets, kept up to date from one program to the next of the same tsconfig
+ * by adding and removing the files that changed (program-delta.ts). What a declaration's
+ * annotations say (read through the checker) is cached per file while program-delta says it
+ * cannot have changed. An edit in the editor re-walks the edited file only, and the answers are
+ * those of a fresh build (test/integration/incremental.test.ts).
  *
  *   branded        names a call of a signature with a branded parameter can be made by. Walked:
  *                  only files that can see a brand (a file mentioning `__devbound` and every file
@@ -26,7 +33,8 @@
  *                  called: function declarations, methods and accessors with bodies, variables
  *                  and properties initialised with a function, classes (constructors), default
  *                  imports.
- * A renaming import or export specifier (`{ a as b }`) puts b in every set a is in.
+ * A renaming import or export specifier (`{ a as b }`) puts b in every set a is in (through
+ * chains and cycles of renames: the least fixpoint).
  *
  * API
  *   registerProgram(checker, program)   (services.ts, once per program) lets the sets be found by checker
@@ -38,24 +46,12 @@
 import ts from "typescript";
 import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, mentionsName, signatureMayBrand } from "./brands.js";
 import { calleeName, skipOuter, skipParens } from "./ast.js";
+import { changedSince, fileCache, filesOf, generationOf, importersOf, lineageSlot, mentionsBrand } from "./program-delta.js";
 
-const programOf = new WeakMap<ts.TypeChecker, ts.Program>();
-interface NameIndex {
-  /** BRANDED | DEVICE facts of a name, evaluated on first ask (most names are never called). */
-  facts(name: string): number;
-  functions: Set<string>;
-}
 const BRANDED = 1;
 const DEVICE = 2;
-const indexOf = new WeakMap<ts.Program, NameIndex>();
 
-function indexFor(checker: ts.TypeChecker): NameIndex | undefined {
-  const program = programOf.get(checker);
-  if (!program) return undefined;
-  let index = indexOf.get(program);
-  if (!index) indexOf.set(program, (index = buildIndex(checker, program)));
-  return index;
-}
+const programOf = new WeakMap<ts.TypeChecker, ts.Program>();
 
 export function registerProgram(checker: ts.TypeChecker, program: ts.Program): void {
   if (!programOf.has(checker)) programOf.set(checker, program);
@@ -86,88 +82,104 @@ export function mayBeDeviceValue(checker: ts.TypeChecker, expr: ts.Expression | 
 
 export function mayNameFunction(checker: ts.TypeChecker, name: string): boolean {
   const index = indexFor(checker);
-  return !index || index.functions.has(name);
+  return !index || index.namesFunction(name);
 }
 
-/** Files that mention a brand or import (transitively) a file that does. */
-function brandCapableFiles(program: ts.Program, files: readonly ts.SourceFile[]): Set<ts.SourceFile> {
-  // Module specifiers and their resolution are kept by the program (internal but stable API);
-  // without them every file counts as capable, which only makes the index larger.
-  const resolve = (program as { getResolvedModuleFromModuleSpecifier?: (s: ts.StringLiteralLike, sf: ts.SourceFile) => ts.ResolvedModuleWithFailedLookupLocations | undefined })
-    .getResolvedModuleFromModuleSpecifier;
-  if (typeof resolve !== "function") return new Set(files);
-  const dependents = new Map<string, ts.SourceFile[]>();
-  for (const sf of files) {
-    for (const spec of (sf as { imports?: readonly ts.StringLiteralLike[] }).imports ?? []) {
-      const target = resolve.call(program, spec, sf)?.resolvedModule?.resolvedFileName;
-      if (!target) continue;
-      const list = dependents.get(target);
-      if (list) list.push(sf);
-      else dependents.set(target, [sf]);
-    }
-  }
-  const capable = new Set(files.filter((sf) => sf.text.includes("__devbound")));
-  const queue = [...capable];
-  for (let sf = queue.pop(); sf; sf = queue.pop()) {
-    for (const dep of dependents.get(sf.fileName) ?? []) {
-      if (!capable.has(dep)) capable.add(dep), queue.push(dep);
-    }
-  }
-  return capable;
+// ---------------------------------------------------------------------------------------------
+// Per file: syntax only, cached per SourceFile object.
+
+/** Declarations by name whose facts a call by that name depends on (the `branded`/`deviceResult` walk). */
+type FileDecls = Map<string, ts.Node[]>;
+
+/** Names of functions with bodies, and renames, of one of the program's own (non-declaration) files. */
+interface FileFunctions {
+  functions: Set<string>;
+  renames: Array<[alias: string, original: string]>;
 }
 
-const NOT_CALLABLE_TYPE = new Set<ts.SyntaxKind>([
-  ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.StringKeyword, ts.SyntaxKind.BooleanKeyword, ts.SyntaxKind.VoidKeyword,
-  ts.SyntaxKind.UndefinedKeyword, ts.SyntaxKind.NeverKeyword, ts.SyntaxKind.UnknownKeyword, ts.SyntaxKind.AnyKeyword,
-  ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.SymbolKeyword, ts.SyntaxKind.ObjectKeyword, ts.SyntaxKind.LiteralType,
-]);
+const declsMemo = new WeakMap<ts.SourceFile, FileDecls>();
+const functionsMemo = new WeakMap<ts.SourceFile, FileFunctions>();
 
-/** Initialisers whose value is never a function or class. */
-function isPlainValue(e: ts.Expression): boolean {
-  return (
-    ts.isLiteralExpression(e) || ts.isTemplateExpression(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) ||
-    ts.isPrefixUnaryExpression(e) || ts.isTypeOfExpression(e) || ts.isVoidExpression(e) ||
-    (ts.isBinaryExpression(e) && e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken && e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsToken && e.operatorToken.kind !== ts.SyntaxKind.CommaToken) ||
-    e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword
-  );
+function nameText(n: ts.Node | undefined): string | undefined {
+  return n && (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteralLike(n) || ts.isNumericLiteral(n)) ? n.text : undefined;
 }
 
-function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
-  // Declarations are collected by name in one syntactic walk; their types are read only when a
-  // call by that name is asked about (reading every annotation of a large program up front
-  // would cost more than it saves).
-  const pending = new Map<string, Array<() => number>>();
-  const memo = new Map<string, number>();
-  const functions = new Set<string>();
-  const renames: Array<[alias: string, original: string]> = [];
-  const nameText = (n: ts.Node | undefined) =>
-    n && (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteralLike(n) || ts.isNumericLiteral(n)) ? n.text : undefined;
-  const add = (n: ts.Node | undefined, facts: () => number) => {
+function declsOf(sf: ts.SourceFile): FileDecls {
+  let decls = declsMemo.get(sf);
+  if (decls) return decls;
+  const out: FileDecls = new Map();
+  const add = (n: ts.Node | undefined, decl: ts.Node) => {
     const t = nameText(n);
     if (t === undefined) return;
-    const list = pending.get(t);
-    if (list) list.push(facts);
-    else pending.set(t, [facts]);
+    const list = out.get(t);
+    if (list) list.push(decl);
+    else out.set(t, [decl]);
   };
-  const factsOf = (name: string): number => {
-    let f = memo.get(name);
-    if (f !== undefined) return f;
-    memo.set(name, 0); // a rename cycle reads as nothing more
-    f = 0;
-    for (const thunk of pending.get(name) ?? []) {
-      f |= thunk();
-      if (f === (BRANDED | DEVICE)) break;
+  const visit = (n: ts.Node): void => {
+    switch (n.kind) {
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.MethodDeclaration:
+      case ts.SyntaxKind.MethodSignature:
+        add((n as ts.SignatureDeclaration).name, n);
+        break;
+      case ts.SyntaxKind.Constructor: {
+        // `new C(..)` is named by the class
+        const cls = n.parent as ts.ClassLikeDeclaration;
+        add(cls.name, n);
+        if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, n);
+        break;
+      }
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression: {
+        // Without a constructor of its own a class is constructed through its base's.
+        const cls = n as ts.ClassLikeDeclaration;
+        if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) && !cls.members.some(ts.isConstructorDeclaration)) {
+          add(cls.name, n);
+          if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, n);
+        }
+        break;
+      }
+      case ts.SyntaxKind.VariableDeclaration:
+      case ts.SyntaxKind.PropertyDeclaration:
+      case ts.SyntaxKind.PropertySignature:
+      case ts.SyntaxKind.PropertyAssignment: {
+        const d = n as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertySignature | ts.PropertyAssignment;
+        if (ts.isIdentifier(d.name) || !ts.isVariableDeclaration(d)) add(d.name, n);
+        break;
+      }
+      case ts.SyntaxKind.Parameter:
+        if (ts.isIdentifier((n as ts.ParameterDeclaration).name)) add((n as ts.ParameterDeclaration).name, n);
+        break;
+      case ts.SyntaxKind.ImportSpecifier:
+      case ts.SyntaxKind.ExportSpecifier:
+        // A rename reads as what it renames; no rename adds nothing.
+        if ((n as ts.ImportSpecifier | ts.ExportSpecifier).propertyName) add((n as ts.ImportSpecifier).name, n);
+        break;
+      case ts.SyntaxKind.BindingElement:
+      case ts.SyntaxKind.ShorthandPropertyAssignment:
+      case ts.SyntaxKind.ImportClause:
+      case ts.SyntaxKind.ImportEqualsDeclaration:
+      case ts.SyntaxKind.GetAccessor:
+        add((n as ts.NamedDeclaration).name, n);
+        break;
     }
-    memo.set(name, f);
-    return f;
+    ts.forEachChild(n, visit);
   };
+  visit(sf);
+  declsMemo.set(sf, out);
+  return out;
+}
+
+/** Function names: the declarations ast.ts's functionOfSymbol can return, and import renames. */
+function functionsOf(sf: ts.SourceFile): FileFunctions {
+  let own = functionsMemo.get(sf);
+  if (own) return own;
+  const out: FileFunctions = { functions: new Set(), renames: [] };
   const addFunction = (n: ts.Node | undefined) => {
     const t = nameText(n);
-    if (t !== undefined) functions.add(t);
+    if (t !== undefined) out.functions.add(t);
   };
-
-  /** Function names: the declarations ast.ts's functionOfSymbol can return, and import renames. */
-  const visitUser = (n: ts.Node): void => {
+  const visit = (n: ts.Node): void => {
     switch (n.kind) {
       case ts.SyntaxKind.FunctionDeclaration:
       case ts.SyntaxKind.MethodDeclaration:
@@ -192,7 +204,7 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
       case ts.SyntaxKind.ImportSpecifier:
       case ts.SyntaxKind.ExportSpecifier: {
         const spec = n as ts.ImportSpecifier | ts.ExportSpecifier;
-        if (spec.propertyName) renames.push([spec.name.text, spec.propertyName.text]);
+        if (spec.propertyName) out.renames.push([spec.name.text, spec.propertyName.text]);
         break;
       }
       case ts.SyntaxKind.ImportClause:
@@ -200,8 +212,165 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
         addFunction((n as ts.NamedDeclaration).name);
         break;
     }
-    ts.forEachChild(n, visitUser);
+    ts.forEachChild(n, visit);
   };
+  visit(sf);
+  functionsMemo.set(sf, (own = out));
+  return own;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per tsconfig: the union of the files' sets, brought up to date program by program.
+
+const CAPABLE = 1; // the file's declarations count for `branded`/`deviceResult`
+const USER = 2; // the file's functions and renames count for `functions`
+
+interface MergedNames {
+  /** The program the sets describe; another program of the tsconfig takes them over by file delta. */
+  owner: ts.Program | undefined;
+  roles: Map<ts.SourceFile, number>;
+  declFiles: Map<string, Set<ts.SourceFile>>;
+  functionFiles: Map<string, number>;
+  /** alias -> original -> number of files renaming so */
+  renames: Map<string, Map<string, number>>;
+}
+
+/** What each file of the program contributes: CAPABLE (can see a brand) and/or USER (own source). */
+function rolesOf(program: ts.Program): Map<ts.SourceFile, number> {
+  const { all, byName } = filesOf(program);
+  const roles = new Map<ts.SourceFile, number>();
+  const queue: ts.SourceFile[] = [];
+  for (const sf of all) {
+    if (program.isSourceFileDefaultLibrary(sf)) continue;
+    let role = sf.isDeclarationFile ? 0 : USER;
+    if (mentionsBrand(sf)) (role |= CAPABLE), queue.push(sf);
+    if (role) roles.set(sf, role);
+  }
+  const importers = importersOf(program);
+  if (!importers) {
+    // resolutions unknown: every file may import a branded one
+    for (const [sf, role] of roles) roles.set(sf, role | CAPABLE);
+    for (const sf of all) if (sf.isDeclarationFile && !program.isSourceFileDefaultLibrary(sf)) roles.set(sf, CAPABLE);
+    return roles;
+  }
+  for (let sf = queue.pop(); sf; sf = queue.pop()) {
+    for (const name of importers.get(sf.fileName) ?? []) {
+      const dep = byName.get(name);
+      if (!dep || program.isSourceFileDefaultLibrary(dep)) continue;
+      const role = roles.get(dep) ?? 0;
+      if (!(role & CAPABLE)) roles.set(dep, role | CAPABLE), queue.push(dep);
+    }
+  }
+  return roles;
+}
+
+function contribute(m: MergedNames, sf: ts.SourceFile, role: number, sign: 1 | -1): void {
+  if (role & CAPABLE) {
+    for (const name of declsOf(sf).keys()) {
+      let set = m.declFiles.get(name);
+      if (sign > 0) {
+        if (!set) m.declFiles.set(name, (set = new Set()));
+        set.add(sf);
+      } else if (set) {
+        set.delete(sf);
+        if (set.size === 0) m.declFiles.delete(name);
+      }
+    }
+  }
+  if (role & USER) {
+    const own = functionsOf(sf);
+    for (const name of own.functions) {
+      const n = (m.functionFiles.get(name) ?? 0) + sign;
+      if (n > 0) m.functionFiles.set(name, n);
+      else m.functionFiles.delete(name);
+    }
+    for (const [alias, original] of own.renames) {
+      let originals = m.renames.get(alias);
+      if (!originals) m.renames.set(alias, (originals = new Map()));
+      const n = (originals.get(original) ?? 0) + sign;
+      if (n > 0) originals.set(original, n);
+      else originals.delete(original);
+      if (originals.size === 0) m.renames.delete(alias);
+    }
+  }
+}
+
+/** The merged sets for `program`: taken over from the previous program by adding/removing changed files. */
+function mergedFor(program: ts.Program): MergedNames {
+  const m = lineageSlot<MergedNames>(program, "name-index", () => ({ owner: undefined, roles: new Map(), declFiles: new Map(), functionFiles: new Map(), renames: new Map() }));
+  if (m.owner === program) return m;
+  const roles = rolesOf(program);
+  for (const [sf, old] of m.roles) if ((roles.get(sf) ?? 0) !== old) contribute(m, sf, old, -1);
+  for (const [sf, role] of roles) if ((m.roles.get(sf) ?? 0) !== role) contribute(m, sf, role, 1);
+  m.roles = roles;
+  m.owner = program;
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per program: facts of names, read through the checker on first ask.
+
+interface NameIndex {
+  /** BRANDED | DEVICE facts of a name, evaluated on first ask (most names are never called). */
+  facts(name: string): number;
+  namesFunction(name: string): boolean;
+}
+
+const indexOf = new WeakMap<ts.Program, NameIndex>();
+
+function indexFor(checker: ts.TypeChecker): NameIndex | undefined {
+  const program = programOf.get(checker);
+  if (!program) return undefined;
+  let index = indexOf.get(program);
+  if (!index) indexOf.set(program, (index = createIndex(checker, program)));
+  return index;
+}
+
+const NOT_CALLABLE_TYPE = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.StringKeyword, ts.SyntaxKind.BooleanKeyword, ts.SyntaxKind.VoidKeyword,
+  ts.SyntaxKind.UndefinedKeyword, ts.SyntaxKind.NeverKeyword, ts.SyntaxKind.UnknownKeyword, ts.SyntaxKind.AnyKeyword,
+  ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.SymbolKeyword, ts.SyntaxKind.ObjectKeyword, ts.SyntaxKind.LiteralType,
+]);
+
+/** Initialisers whose value is never a function or class. */
+function isPlainValue(e: ts.Expression): boolean {
+  return (
+    ts.isLiteralExpression(e) || ts.isTemplateExpression(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) ||
+    ts.isPrefixUnaryExpression(e) || ts.isTypeOfExpression(e) || ts.isVoidExpression(e) ||
+    (ts.isBinaryExpression(e) && e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken && e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsToken && e.operatorToken.kind !== ts.SyntaxKind.CommaToken) ||
+    e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword
+  );
+}
+
+/**
+ * Facts of names that have no renaming declaration (they depend on their own declarations only),
+ * shared by the programs of one tsconfig: brought up to the newest program by dropping the names
+ * declared in the files that changed (or that import a changed file).
+ */
+interface SharedFacts {
+  generation: number;
+  facts: Map<string, number>;
+}
+
+function sharedFactsFor(program: ts.Program): Map<string, number> | undefined {
+  const generation = generationOf(program);
+  if (generation === 0) return undefined;
+  const shared = lineageSlot<SharedFacts>(program, "name-facts", () => ({ generation: 0, facts: new Map() }));
+  if (shared.generation > generation) return undefined; // an older program: its own memo only
+  if (shared.generation < generation) {
+    const changed = changedSince(program, shared.generation);
+    if (changed === "all") shared.facts.clear();
+    else for (const sf of changed) for (const name of declsOf(sf).keys()) shared.facts.delete(name);
+    shared.generation = generation;
+  }
+  return shared.facts;
+}
+
+function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
+  const memo = new Map<string, number>();
+  const shared = sharedFactsFor(program);
+  /** Facts of declarations read through the checker, per file, kept while the file's imports do not change. */
+  const cached = fileCache<Map<ts.Node, number>>(program, "name-index-facts");
 
   /** A parameter annotation that carries a brand, or that only a call's inference can tell. */
   const parameterMayBrand = (p: ts.ParameterDeclaration, own: ReadonlySet<string>): boolean => {
@@ -240,80 +409,119 @@ function buildIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return signatureFacts(init);
     return init && isPlainValue(init) ? 0 : BRANDED | DEVICE;
   };
-
-  const visit = (n: ts.Node): void => {
-    switch (n.kind) {
+  /** Facts of one declaration read through the checker (they depend on its file and what it imports only). */
+  const typedFacts = (decl: ts.Node): number => {
+    switch (decl.kind) {
       case ts.SyntaxKind.FunctionDeclaration:
       case ts.SyntaxKind.MethodDeclaration:
-      case ts.SyntaxKind.MethodSignature: {
-        const fn = n as ts.FunctionDeclaration | ts.MethodDeclaration | ts.MethodSignature;
-        add(fn.name, () => signatureFacts(fn));
-        break;
+      case ts.SyntaxKind.MethodSignature:
+        return signatureFacts(decl as ts.SignatureDeclaration);
+      case ts.SyntaxKind.Constructor:
+        // a constructed device is never bound: only brands matter
+        return signatureFacts(decl as ts.ConstructorDeclaration) & BRANDED;
+      case ts.SyntaxKind.Parameter:
+        return typeFacts((decl as ts.ParameterDeclaration).type!);
+      default: {
+        const d = decl as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertySignature | ts.PropertyAssignment;
+        return valueFacts(ts.isPropertyAssignment(d) ? undefined : d.type, ts.isPropertySignature(d) ? undefined : d.initializer);
       }
-      case ts.SyntaxKind.Constructor: {
-        // `new C(..)` is named by the class; a constructed device is never bound (only brands matter)
-        const cls = n.parent as ts.ClassLikeDeclaration;
-        const facts = () => signatureFacts(n as ts.ConstructorDeclaration) & BRANDED;
-        add(cls.name, facts);
-        if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, facts);
-        break;
-      }
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression: {
-        // Without a constructor of its own a class is constructed through its base's.
-        const cls = n as ts.ClassLikeDeclaration;
-        if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) && !cls.members.some(ts.isConstructorDeclaration)) {
-          add(cls.name, () => BRANDED);
-          if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, () => BRANDED);
-        }
-        break;
-      }
-      case ts.SyntaxKind.VariableDeclaration:
-      case ts.SyntaxKind.PropertyDeclaration:
-      case ts.SyntaxKind.PropertySignature:
-      case ts.SyntaxKind.PropertyAssignment: {
-        const d = n as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertySignature | ts.PropertyAssignment;
-        const type = ts.isPropertyAssignment(d) ? undefined : d.type;
-        const init = ts.isPropertySignature(d) ? undefined : d.initializer;
-        if (ts.isIdentifier(d.name) || !ts.isVariableDeclaration(d)) add(d.name, () => valueFacts(type, init));
-        break;
-      }
-      case ts.SyntaxKind.Parameter: {
-        const p = n as ts.ParameterDeclaration;
-        const fn = p.parent;
-        // An unannotated parameter of a function declaration is `any`; of a function expression,
-        // arrow or object method it takes the contextual type, which may be branded.
-        const contextual = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent));
-        if (ts.isIdentifier(p.name)) add(p.name, () => (p.type ? typeFacts(p.type) : contextual || p.initializer ? BRANDED | DEVICE : 0));
-        break;
-      }
+    }
+  };
+  const declFacts = (sf: ts.SourceFile, decl: ts.Node, visiting: Set<string>): number => {
+    switch (decl.kind) {
       case ts.SyntaxKind.ImportSpecifier:
-      case ts.SyntaxKind.ExportSpecifier: {
-        // A rename reads as what it renames; no rename adds nothing.
-        const spec = n as ts.ImportSpecifier | ts.ExportSpecifier;
-        const original = spec.propertyName?.text;
-        if (original !== undefined) add(spec.name, () => factsOf(original));
-        break;
-      }
+      case ts.SyntaxKind.ExportSpecifier:
+        // across the program by name: never cached beyond this program
+        return namedFacts((decl as ts.ImportSpecifier).propertyName!.text, visiting);
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression:
+        return BRANDED;
       case ts.SyntaxKind.BindingElement:
       case ts.SyntaxKind.ShorthandPropertyAssignment:
       case ts.SyntaxKind.ImportClause:
       case ts.SyntaxKind.ImportEqualsDeclaration:
       case ts.SyntaxKind.GetAccessor:
-        add((n as ts.NamedDeclaration).name, () => BRANDED | DEVICE);
+        return BRANDED | DEVICE;
+      case ts.SyntaxKind.Parameter: {
+        const p = decl as ts.ParameterDeclaration;
+        if (!p.type) {
+          // An unannotated parameter of a function declaration is `any`; of a function expression,
+          // arrow or object method it takes the contextual type, which may be branded.
+          const fn = p.parent;
+          const contextual = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent));
+          return contextual || p.initializer ? BRANDED | DEVICE : 0;
+        }
         break;
+      }
     }
-    ts.forEachChild(n, visit);
+    let perFile = cached.get(sf);
+    if (!perFile) cached.set(sf, (perFile = new Map()));
+    let f = perFile.get(decl);
+    if (f === undefined) perFile.set(decl, (f = typedFacts(decl)));
+    return f;
   };
-  const files = program.getSourceFiles().filter((sf) => !program.isSourceFileDefaultLibrary(sf));
-  for (const sf of brandCapableFiles(program, files)) visit(sf);
-  for (const sf of files) if (!sf.isDeclarationFile) visitUser(sf);
-  // `import { a as b }`, `export { a as b }`: b names a function when a does (chains: to a fixpoint).
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [alias, original] of renames) {
-      if (functions.has(original) && !functions.has(alias)) functions.add(alias), (changed = true);
+  /**
+   * The union of the facts of every declaration by this name; a rename adds what it renames.
+   * `visiting`: names on the current rename chain (a cycle adds nothing more). Only a result that
+   * did not stop at a name on the chain is memoised, so the answer is the least fixpoint whatever
+   * order names are asked in.
+   */
+  let cutShort = false;
+  const namedFacts = (name: string, visiting: Set<string>): number => {
+    const known = memo.get(name) ?? shared?.get(name);
+    if (known !== undefined) return known;
+    if (visiting.has(name)) {
+      cutShort = true;
+      return 0;
     }
-  }
-  return { facts: factsOf, functions };
+    visiting.add(name);
+    const outerCut = cutShort;
+    cutShort = false;
+    let f = 0;
+    let renamed = false;
+    const m = mergedFor(program);
+    outer: for (const sf of m.declFiles.get(name) ?? []) {
+      for (const decl of declsOf(sf).get(name)!) {
+        renamed ||= ts.isImportSpecifier(decl) || ts.isExportSpecifier(decl);
+        f |= declFacts(sf, decl, visiting);
+        if (f === (BRANDED | DEVICE)) break outer;
+      }
+    }
+    visiting.delete(name);
+    if (!cutShort || visiting.size === 0 || f === (BRANDED | DEVICE)) memo.set(name, f);
+    if (!renamed && shared) shared.set(name, f);
+    cutShort ||= outerCut;
+    return f;
+  };
+
+  const functionMemo = new Map<string, boolean>();
+  let renameCycleCut = false;
+  /** A function by this name, or a rename of one (chains; a cycle adds nothing: memoised as namedFacts). */
+  const namesFunction = (name: string, visiting: Set<string>): boolean => {
+    const known = functionMemo.get(name);
+    if (known !== undefined) return known;
+    const m = mergedFor(program);
+    if (m.functionFiles.has(name)) {
+      functionMemo.set(name, true);
+      return true;
+    }
+    if (visiting.has(name)) {
+      renameCycleCut = true;
+      return false;
+    }
+    visiting.add(name);
+    const outerCut = renameCycleCut;
+    renameCycleCut = false;
+    let found = false;
+    for (const original of m.renames.get(name)?.keys() ?? []) if ((found = namesFunction(original, visiting))) break;
+    visiting.delete(name);
+    if (found || !renameCycleCut || visiting.size === 0) functionMemo.set(name, found);
+    renameCycleCut ||= outerCut;
+    return found;
+  };
+
+  return {
+    facts: (name) => namedFacts(name, new Set()),
+    namesFunction: (name) => namesFunction(name, new Set()),
+  };
 }

@@ -42,6 +42,7 @@ import {
   type TSESTree,
 } from "@typescript-eslint/utils";
 import { registerProgram } from "./name-index.js";
+import { mentionsBrand } from "./program-delta.js";
 
 export const MISSING_TYPE_INFO = "missingTypeInfo";
 
@@ -135,8 +136,9 @@ export function getAnalysis(context: AnyContext): Analysis | undefined {
       const m = programMemoMap<"uses", boolean>(program, "usesBrands");
       let v = m.get("uses");
       if (v === undefined) {
-        // TypeScript's own lib files (no-default-lib: the largest texts) cannot carry a brand.
-        v = program.getSourceFiles().some((sf) => !sf.hasNoDefaultLib && sf.text.includes("__devbound"));
+        // TypeScript's own lib files (no-default-lib: the largest texts) cannot carry a brand; the
+        // text scan is kept per SourceFile (a new program in the editor scans the edited file only).
+        v = program.getSourceFiles().some((sf) => !sf.hasNoDefaultLib && mentionsBrand(sf));
         m.set("uses", v);
       }
       return v;
