@@ -31,6 +31,7 @@ const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
 
 
+
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
 
@@ -1254,6 +1255,70 @@ static struct platform_driver qux_i2c_driver = {
 	.driver = { .name = "qux-i2c" },
 };
 module_platform_driver(qux_i2c_driver);
+`,
+    },
+    // (a) not reported: the handler only polls an iio trigger remove() unregistered; it stays allocated until devres frees it after the IRQ (kernel: kxcjk-1013)
+    {
+      filename: "good24.c",
+      code: c`
+struct acc_data {
+	struct i2c_client *client;
+	struct iio_trigger *dready_trig;
+};
+
+static irqreturn_t acc_data_rdy_trig_poll(int irq, void *private)
+{
+	struct iio_dev *indio_dev = private;
+	struct acc_data *data = iio_priv(indio_dev);
+
+	iio_trigger_poll(data->dready_trig);
+	return IRQ_HANDLED;
+}
+
+static int acc_probe(struct i2c_client *client)
+{
+	struct iio_dev *indio_dev;
+	struct acc_data *data;
+	int ret;
+
+	indio_dev = devm_iio_device_alloc(&client->dev, sizeof(*data));
+	if (!indio_dev)
+		return -ENOMEM;
+	data = iio_priv(indio_dev);
+	data->client = client;
+	i2c_set_clientdata(client, indio_dev);
+
+	data->dready_trig = devm_iio_trigger_alloc(&client->dev, "%s-dev%d", indio_dev->name, iio_device_id(indio_dev));
+	if (!data->dready_trig)
+		return -ENOMEM;
+	ret = devm_request_threaded_irq(&client->dev, client->irq, acc_data_rdy_trig_poll, NULL,
+					IRQF_TRIGGER_RISING, "acc_event", indio_dev);
+	if (ret)
+		return ret;
+	ret = iio_trigger_register(data->dready_trig);
+	if (ret)
+		return ret;
+	ret = iio_device_register(indio_dev);
+	if (ret)
+		iio_trigger_unregister(data->dready_trig);
+	return ret;
+}
+
+static void acc_remove(struct i2c_client *client)
+{
+	struct iio_dev *indio_dev = i2c_get_clientdata(client);
+	struct acc_data *data = iio_priv(indio_dev);
+
+	iio_device_unregister(indio_dev);
+	iio_trigger_unregister(data->dready_trig);
+}
+
+static struct i2c_driver acc_driver = {
+	.driver = { .name = "acc" },
+	.probe_new = acc_probe,
+	.remove = acc_remove,
+};
+module_i2c_driver(acc_driver);
 `,
     },
   ],
@@ -2775,6 +2840,80 @@ module_platform_driver(gpx_driver);
           column: 8,
           endLine: 33,
           endColumn: 33,
+        },
+      ],
+    },
+    // (a) the handler calls power_supply_changed() on the power supply remove() unregisters (and frees): the IRQ, requested before, outlives it (kernel: goldfish_battery)
+    {
+      filename: "bad23.c",
+      code: c`
+struct batt_data {
+	void __iomem *reg_base;
+	struct power_supply *battery;
+};
+
+static irqreturn_t batt_interrupt(int irq, void *dev_id)
+{
+	struct batt_data *data = dev_id;
+	u32 status = readl(data->reg_base + 0x00);
+
+	if (status & 0x1)
+		power_supply_changed(data->battery);
+	return status ? IRQ_HANDLED : IRQ_NONE;
+}
+
+static const struct power_supply_desc batt_desc = {
+	.name = "battery",
+	.type = POWER_SUPPLY_TYPE_BATTERY,
+};
+
+static int batt_probe(struct platform_device *pdev)
+{
+	struct power_supply_config psy_cfg = {};
+	struct batt_data *data;
+	int ret;
+
+	data = devm_kzalloc(&pdev->dev, sizeof(*data), GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	data->reg_base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(data->reg_base))
+		return PTR_ERR(data->reg_base);
+	ret = devm_request_irq(&pdev->dev, platform_get_irq(pdev, 0), batt_interrupt,
+			       IRQF_SHARED, pdev->name, data);
+	if (ret)
+		return ret;
+	psy_cfg.drv_data = data;
+	data->battery = power_supply_register(&pdev->dev, &batt_desc, &psy_cfg);
+	if (IS_ERR(data->battery))
+		return PTR_ERR(data->battery);
+	platform_set_drvdata(pdev, data);
+	return 0;
+}
+
+static int batt_remove(struct platform_device *pdev)
+{
+	struct batt_data *data = platform_get_drvdata(pdev);
+
+	power_supply_unregister(data->battery);
+	return 0;
+}
+
+static struct platform_driver batt_driver = {
+	.probe = batt_probe,
+	.remove = batt_remove,
+	.driver = { .name = "batt" },
+};
+module_platform_driver(batt_driver);
+`,
+      errors: [
+        {
+          message:
+            "The batt_interrupt() callback that devm_request_irq() registers uses `data->battery` (line 12), registered with power_supply_register() at line 38, which batt_remove() unregisters with power_supply_unregister() at line 49; devres stops this callback only after remove() returns, so it can run on an unregistered `data->battery`.",
+          line: 33,
+          column: 8,
+          endLine: 34,
+          endColumn: 41,
         },
       ],
     },

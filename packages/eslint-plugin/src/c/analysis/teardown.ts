@@ -31,7 +31,7 @@
  *     .callbackUse(frame, accept)    the first expression a callback (and its helpers) touches
  *                                    whose place `accept` matches
  *   rootFrame(fn, bindings), placeKey(place), placeWithin(inner, outer), releaseVerbs(kind),
- *   releasedKindAt(node), isCallArgument(node)
+ *   releasedKindAt(node), callTakingArgument(node)
  */
 import type { CNode } from "@devbound/eslint-language-c";
 import { CANCEL, CONTAINER_OF, RELEASE, WORKQUEUE_DRAIN, MANAGED_ALLOCATIONS, acquireApi, isConventionalManagedRegistration, isConventionallyManaged, lookup, type ResourceKind } from "../vocabulary/index.js";
@@ -528,11 +528,11 @@ export function releasedKindAt(node: CNode): ResourceKind | undefined {
   return argumentsOf(call)[rel.resource] === n ? rel.kind : undefined;
 }
 
-/** The node is handed to a call (`f(x->obj)`, `f(&x->obj)`, through casts and parentheses). */
-export function isCallArgument(node: CNode): boolean {
+/** The call a node is handed to (`f(x->obj)`, `f(&x->obj)`, through casts and parentheses), if any. */
+export function callTakingArgument(node: CNode): CNode | undefined {
   let n: CNode = node;
   while (n.parent && (n.parent.type === "parenthesized_expression" || n.parent.type === "cast_expression" || (n.parent.type === "pointer_expression" && n.parent.operator === "&"))) n = n.parent;
-  return n.parent?.type === "argument_list";
+  return n.parent?.type === "argument_list" && n.parent.parent?.type === "call_expression" ? n.parent.parent : undefined;
 }
 
 /** `x->f = ...`: the node is the left side of a plain assignment. */

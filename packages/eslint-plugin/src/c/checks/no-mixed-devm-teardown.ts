@@ -21,7 +21,7 @@ import {
   TeardownAnalysis,
   placeKey,
   placeWithin,
-  isCallArgument,
+  callTakingArgument,
   releasedKindAt,
   releaseVerbs,
   rootFrame,
@@ -36,7 +36,8 @@ import type { CallbackRegistration } from "../analysis/callbacks.js";
 import { getDrivers } from "../analysis/drivers.js";
 import { functionsInArguments } from "../analysis/callbacks.js";
 import { strip } from "../analysis/syntax.js";
-import { CANCEL, lookup, releaseApi, type ResourceKind } from "../vocabulary/index.js";
+import { CANCEL, TOLERATES_UNREGISTERED, lookup, releaseApi, type ResourceKind } from "../vocabulary/index.js";
+import { calleeName } from "../analysis/syntax.js";
 import { getUnit } from "../analysis/unit.js";
 
 export interface CReport {
@@ -289,13 +290,16 @@ function isKernelRelease(expr: CNode): boolean {
  * An unregistered object embedded in memory that is still live (`&priv->adap` after
  * i2c_del_adapter()) is used when it, or what it points to, is handed to a function
  * (`dev_dbg(&priv->adap.dev, ...)`, `generic_handle_domain_irq(p->chip.irq.domain, ...)`), not
- * when a field is read (`priv->adap.timeout`) or its parent device is (`adap.dev.parent`).
+ * when a field is read (`priv->adap.timeout`) or its parent device is (`adap.dev.parent`), nor
+ * by a call the vocabulary says tolerates an unregistered object (`iio_trigger_poll()`).
  */
 function usesTornDown(t: Teardown, place: Place, node: CNode, released: ResourceKind | undefined): boolean {
   if (released !== undefined && released !== t.kind) return false;
   if (releaseVerbs(t.kind).verb === "unregisters") {
     const below = place.fields.slice(t.place.fields.length);
-    if (below.includes("parent") || !isCallArgument(node)) return false;
+    const call = callTakingArgument(node);
+    const callee = call ? calleeName(call) : undefined;
+    if (below.includes("parent") || !call || (callee !== undefined && TOLERATES_UNREGISTERED.has(callee))) return false;
   }
   return true;
 }

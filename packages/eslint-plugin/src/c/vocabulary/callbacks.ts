@@ -15,6 +15,7 @@
  *   callbackParameter(kind)              which parameter of the callback receives the data/object
  *   isConventionalManagedRegistration(name)  devm_*register*-style names outside ACQUIRE
  *   MANAGED_ALLOCATIONS  managed calls ACQUIRE files under a registration kind that only allocate
+ *   TOLERATES_UNREGISTERED  calls that may still be made on an unregistered (not freed) object
  */
 
 export type DeferredKind = "irq" | "threaded-irq" | "work" | "delayed-work" | "timer" | "hrtimer" | "tasklet" | "action";
@@ -142,3 +143,10 @@ export function isConventionalManagedRegistration(name: string): boolean {
  * into the driver) only by a later call.
  */
 export const MANAGED_ALLOCATIONS: ReadonlySet<string> = new Set(["devm_rtc_allocate_device"]);
+
+/**
+ * Calls a callback may still make on an object its driver unregistered but has not freed:
+ * polling an unregistered iio trigger (allocated with devm_iio_trigger_alloc(), freed by devres
+ * after the IRQ) reaches no consumer and touches nothing torn down.
+ */
+export const TOLERATES_UNREGISTERED: ReadonlySet<string> = new Set(["iio_trigger_poll", "iio_trigger_poll_chained", "iio_trigger_poll_nested"]);
