@@ -58,9 +58,28 @@ describe("applyHints", () => {
       expect(child(find(root, "while_statement"), "body")!.type).toBe("expression_statement");
     });
 
-    it("a call at the same indentation or a declaration's function-like declarator is not a loop", () => {
-      const text = "void f(void)\n{\n\tsetup(x)\n\tdone();\n}\nint g(int a)\n{\n\treturn a;\n}\n";
+    it("a declaration's function-like declarator is not a loop", () => {
+      const text = "int g(int a)\n{\n\treturn a;\n}\nstatic int h(int a) { return a; }\n";
       expect(rewrite(text)).toBe(text);
+    });
+
+    it("a macro call then a statement at the same indentation is a whole statement: its `;` is supplied", () => {
+      const text = "void f(void)\n{\n\tDBG(__func__)\n\tdone();\n\tTRACE(x) \n}\n";
+      expect(applyHints(text, compileHints({}))).toBe("void f(void)\n{\n\tDBG(__func__);\tdone();\n\tTRACE(x);\n}\n");
+      const root = parse(text);
+      expect(root.hasError).toBeUndefined();
+      expect(all(root, "expression_statement").map((n) => n.loc.start.line)).toEqual([3, 4, 5]);
+    });
+
+    it("macros around string literals and a trailing comma in arguments", () => {
+      const root = parse('void f(void)\n{\n\tdump("buf@" __stringify(__LINE__) ": ", a,\n\t     b,\n\t);\n}\n');
+      expect(root.hasError).toBeUndefined();
+      expect(find(root, "concatenated_string").children.map((n) => [n.type, n.text ?? ""])).toEqual([
+        ["string_literal", ""],
+        ["identifier", "__stringify(__LINE__)"],
+        ["string_literal", ""],
+      ]);
+      expect(child(find(root, "call_expression"), "arguments")!.children.map((n) => n.type)).toEqual(["concatenated_string", "identifier", "identifier"]);
     });
 
     it("a type as a macro argument becomes one identifier, its text the type", () => {

@@ -307,7 +307,13 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
     lineStart = false;
     if (c === 34 || c === 39) {
       i = literalEnd(text, i, c);
-      prev = "x";
+      prev = c === 34 ? "string" : "x";
+      continue;
+    }
+    if (c === 44 /* , */ && hints.heuristics && text.charCodeAt(skipSpace(text, i + 1)) === 41 /* ) */) {
+      // `f(a, b,)`: a macro's empty variadic tail; no C call has it
+      edits.push({ start: i, end: i + 1, text: " " });
+      i++;
       continue;
     }
     if (c === 123 /* { */) {
@@ -433,17 +439,33 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
           }
           for (const semicolon of semicolons) edits.push({ start: semicolon, end: semicolon + 1, text: " " });
         }
+        if (close > 0 && prev === "string" && hints.heuristics && text.charCodeAt(skipSpace(text, close + 1)) === 34 && !/[\r\n]/.test(text.slice(i, close))) {
+          // `"buf@" __stringify(__LINE__) ": "`: a macro making a string inside a concatenation
+          // reads as one identifier there (like `KERN_ERR`), its `text` the call as written.
+          edits.push({ start: i, end: close + 1, text: text.slice(i, close + 1).replace(/[^A-Za-z0-9_]/g, "_") });
+          prev = "string";
+          i = close + 1;
+          continue;
+        }
         if (close > 0) {
-          const statementStart = depth > 0 && (prev === ";" || prev === "{" || prev === "}" || prev === ")" || prev === ":" || prev === "else");
-          if (statementStart && name.length >= 5) {
+          const statementStart =
+            depth > 0 && initializer[initializer.length - 1] !== true && (prev === ";" || prev === "{" || prev === "}" || prev === ")" || prev === ":" || prev === "else");
+          if (statementStart) {
             const known = hints.iterators.has(name);
-            if (known || hints.heuristics) {
-              const after = skipSpace(text, close + 1);
-              const next = text.charCodeAt(after);
-              // A known iterator may take any statement as its body; a guessed one a block, or a
-              // statement indented deeper on a later line (no `;` after the call: not a call).
-              if (next === 123 || (known && next !== 59 /* ; */ && after < n) || (!known && indentedBody(text, i, close, after))) {
-                edits.push({ start: i, end: j, text: "while" + " ".repeat(j - i - 5) });
+            const after = skipSpace(text, close + 1);
+            const next = text.charCodeAt(after);
+            // A known iterator may take any statement as its body; a guessed one a block, or a
+            // statement indented deeper on a later line (no `;` after the call: not a call).
+            // (`while` needs five characters: shorter names are never read as loops.)
+            if (name.length >= 5 && (known ? next !== 59 /* ; */ && after < n : hints.heuristics && (next === 123 || indentedBody(text, i, close, after)))) {
+              edits.push({ start: i, end: j, text: "while" + " ".repeat(j - i - 5) });
+            } else if (!known && hints.heuristics && prev !== ")" && (isIdentStart(next) || next === 125 /* } */) && indentation(text, after) <= indentation(text, i)) {
+              // `DBG(__func__)` then, on a later line no deeper, the next statement: a macro that
+              // is a whole statement; supply its `;`.
+              const semicolon = missingSeparator(text, close, false);
+              if (semicolon >= 0) {
+                edits.push({ start: semicolon, end: semicolon + 1, text: ";" });
+                supplied = semicolon;
               }
             }
           }
