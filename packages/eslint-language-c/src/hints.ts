@@ -9,16 +9,21 @@
  * - iterators (`list_for_each_entry(pos, head, member) {`): the name becomes `while` padded
  *   with spaces, so the call parses as a loop over a comma expression and its arguments stay
  *   visible as expressions;
- * - with `heuristics` on (the default), an unknown `NAME(args)` directly followed by `{` where
- *   a statement is expected (inside a function body, after `;`, `{`, `}`, `)`, `:` or `else`) is
- *   read as an iterator too: no C statement has that shape.
+ * - with `heuristics` on (the default), rewrites that need no names, each for a shape no C has
+ *   (an unknown `NAME(args) {` in statement position is an iterator; a type as a macro argument;
+ *   a case range; `static MACRO(args);`; a macro missing its `;` or `,`; conditionals inside an
+ *   initializer list; ...): the table in the package README lists them all, each one marked
+ *   where it is done below.
+ *
+ * The scanner skips comments, literals and directives, and tracks just enough context: brace
+ * depth, whether a brace opens an initializer list, and the previous token.
  */
 
 export interface MacroHints {
   annotations?: readonly string[];
   annotationFunctions?: readonly string[];
   iterators?: readonly string[];
-  /** The name-free rewrites (default true): `NAME(args) {` in statement position as a loop, type arguments, case ranges. */
+  /** The name-free rewrites (default true; see the README's table): unknown iterators, type arguments, case ranges, ... */
   heuristics?: boolean;
 }
 
@@ -226,14 +231,8 @@ function indentedBody(text: string, name: number, close: number, body: number): 
  * original text). Comments, string and character literals and preprocessor directives are left
  * alone.
  *
- * Besides the named hints, `heuristics` (on by default) switches on rewrites that need no names:
- * - an unknown `NAME(args) {` in statement position reads as an iterator (see the header);
- * - a type given as a macro argument (`container_of(p, struct foo, member)`,
- *   `min_t(unsigned int, a, b)`, `va_arg(ap, char *)`) becomes one identifier of the same
- *   length (`struct_foo`), as tree-sitter already reads a lone `int` argument; the node's
- *   `text` is the original type ("struct foo");
- * - a GNU case range `case A ... B:` becomes `case A +   B:`; the converter reports that
- *   binary_expression's operator as "...".
+ * `options.conditionals` (the second reading of parse.ts) also takes each conditional inside a
+ * body as its first branch.
  */
 export function applyHints(text: string, hints: HintSet, options: { conditionals?: boolean } = {}): string {
   const edits: Edit[] = [];
@@ -333,6 +332,7 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
     }
     if (c === 58 /* : */) inCase = false;
     if (c === 46 /* . */ && inCase && hints.heuristics && text.startsWith("...", i)) {
+      // GNU `case A ... B:` as `case A +   B:`; convert.ts reports the operator as "..."
       edits.push({ start: i, end: i + 3, text: "+  " });
       prev = "+";
       i += 3;
