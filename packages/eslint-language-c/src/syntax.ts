@@ -1,5 +1,7 @@
 /**
- * Generic helpers over the CNode tree (C syntax only, no kernel knowledge).
+ * Generic helpers over the CNode tree (C syntax only, no kernel knowledge). Also the package's
+ * `./syntax` entry, which loads without the grammar: import nothing here but types (the grammar
+ * module uses top-level await, which require() cannot load).
  */
 import type { CNode } from "./node.js";
 
