@@ -32,6 +32,7 @@ const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
 
 
+
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
 
@@ -1319,6 +1320,69 @@ static struct i2c_driver acc_driver = {
 	.remove = acc_remove,
 };
 module_i2c_driver(acc_driver);
+`,
+    },
+    // (a) not reported: the handler hands the unregistered adapter to dev_dbg() only in dead code (`if (debug > 2 && 0)`) (kernel: i2c-pxa)
+    {
+      filename: "good25.c",
+      code: c`
+static int qux_debug;
+
+struct qux_i2c {
+	struct i2c_adapter adap;
+	void __iomem *base;
+	struct completion done;
+};
+
+static irqreturn_t qux_i2c_isr(int irq, void *dev_id)
+{
+	struct qux_i2c *i2c = dev_id;
+	u32 status = readl(i2c->base + 0x10);
+
+	if (qux_debug > 2 && 0)
+		dev_dbg(&i2c->adap.dev, "status 0x%x\n", status);
+	writel(status, i2c->base + 0x10);
+	complete(&i2c->done);
+	return IRQ_HANDLED;
+}
+
+static int qux_i2c_probe(struct platform_device *pdev)
+{
+	struct qux_i2c *i2c;
+	int irq, ret;
+
+	i2c = devm_kzalloc(&pdev->dev, sizeof(*i2c), GFP_KERNEL);
+	if (!i2c)
+		return -ENOMEM;
+	i2c->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(i2c->base))
+		return PTR_ERR(i2c->base);
+	init_completion(&i2c->done);
+	irq = platform_get_irq(pdev, 0);
+	if (irq < 0)
+		return irq;
+	ret = devm_request_irq(&pdev->dev, irq, qux_i2c_isr, 0, dev_name(&pdev->dev), i2c);
+	if (ret)
+		return ret;
+	i2c->adap.dev.parent = &pdev->dev;
+	platform_set_drvdata(pdev, i2c);
+	return i2c_add_adapter(&i2c->adap);
+}
+
+static int qux_i2c_remove(struct platform_device *pdev)
+{
+	struct qux_i2c *i2c = platform_get_drvdata(pdev);
+
+	i2c_del_adapter(&i2c->adap);
+	return 0;
+}
+
+static struct platform_driver qux_i2c_driver = {
+	.probe = qux_i2c_probe,
+	.remove = qux_i2c_remove,
+	.driver = { .name = "qux-i2c" },
+};
+module_platform_driver(qux_i2c_driver);
 `,
     },
   ],

@@ -31,7 +31,7 @@
  *     .callbackUse(frame, accept)    the first expression a callback (and its helpers) touches
  *                                    whose place `accept` matches
  *   rootFrame(fn, bindings), placeKey(place), placeWithin(inner, outer), releaseVerbs(kind),
- *   releasedKindAt(node), callTakingArgument(node)
+ *   releasedKindAt(node), callTakingArgument(node), isConstantFalse(expr)
  */
 import type { CNode } from "@devbound/eslint-language-c";
 import { CANCEL, CONTAINER_OF, RELEASE, WORKQUEUE_DRAIN, MANAGED_ALLOCATIONS, acquireApi, isConventionalManagedRegistration, isConventionallyManaged, lookup, type ResourceKind } from "../vocabulary/index.js";
@@ -509,7 +509,9 @@ export class TeardownAnalysis {
           if (match !== undefined && !isStoreTarget(n)) return { expr: n, match };
           if (match !== undefined) continue; // `priv->buf = ...`: look no deeper into the stored place
         }
-        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+        // dead code (`if (debug > 2 && 0) dev_dbg(...)`) uses nothing
+        const dead = n.type === "if_statement" && isConstantFalse(child(n, "condition")) ? child(n, "consequence") : undefined;
+        for (let i = n.children.length - 1; i >= 0; i--) if (n.children[i] !== dead) stack.push(n.children[i]!);
       }
     }
     return undefined;
@@ -533,6 +535,16 @@ export function callTakingArgument(node: CNode): CNode | undefined {
   let n: CNode = node;
   while (n.parent && (n.parent.type === "parenthesized_expression" || n.parent.type === "cast_expression" || (n.parent.type === "pointer_expression" && n.parent.operator === "&"))) n = n.parent;
   return n.parent?.type === "argument_list" && n.parent.parent?.type === "call_expression" ? n.parent.parent : undefined;
+}
+
+/** A condition that is always false: `0`, `false`, `(...)`, `!1`, an `&&` chain with such an operand. */
+export function isConstantFalse(expr: CNode | undefined): boolean {
+  if (!expr) return false;
+  const e = stripParens(expr.type === "condition_clause" ? (child(expr, "value") ?? expr.children[0] ?? expr) : expr);
+  if (e.type === "number_literal") return /^0+[uUlL]*$/.test(e.text ?? "");
+  if (e.type === "false") return true;
+  if (e.type === "binary_expression" && e.operator === "&&") return e.children.some((c) => isConstantFalse(c));
+  return false;
 }
 
 /** `x->f = ...`: the node is the left side of a plain assignment. */
