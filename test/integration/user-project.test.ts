@@ -2,7 +2,8 @@
 // 14): every Install route runs its README command in a fresh project in a temporary folder:
 //
 // - tarballs (`pnpm release` of this working tree) with npm, in an `npm init -y` project
-//   (`"type": "commonjs"`): the bad drivers' findings; a rule override in the user's own config
+//   (`"type": "commonjs"`): the bad drivers' findings (TypeScript, and a kernel C driver through
+//   the installed C language's WebAssembly grammar); a rule override in the user's own config
 //   object; the README's CommonJS config (`require`); the runtime-missing message in a project
 //   without @devbound/runtime; every suggestion applied, then the project type-checks and
 //   re-lints without those findings; the hooks refusing a commit whose bug is in a file the
@@ -11,7 +12,7 @@
 //   repository's hook and with the README's local hook on the tarballs; what `eslint --cache`
 //   misses there.
 // - git dependencies with pnpm (this checkout at HEAD, `#<commit>&path:/packages/<name>`): the
-//   bad drivers' findings.
+//   bad drivers' findings (TypeScript and C).
 //
 // Nothing is published: devbound comes from this checkout; eslint, typescript, the parser,
 // husky and lint-staged come from the npm registry at the README's pinned versions, through the
@@ -31,6 +32,9 @@ const STEP_MS = 600_000;
 /** The example drivers the user's project gets (with their helper modules): findings, suggestions, a warn-level rule. */
 const DRIVERS = ["no-devres-to-kobject", "no-manual-free-of-devres", "no-bound-device-escape", "no-try-access-in-bound-scope"];
 const PRE_COMMIT = "pre-commit==4.6.2";
+/** A kernel C driver for the README config's `configs.kernel` (the C language's WebAssembly grammar, as installed). */
+const C_FIXTURE = "fixtures/no-manual-free-of-devres/bad.c";
+const C_FILE = "src/kernel/foo-adc.c";
 
 // A user's shell: none of this repository's pnpm/npm script variables, git or husky state.
 const env: NodeJS.ProcessEnv = Object.fromEntries(
@@ -153,11 +157,14 @@ function writeProject(dir: string): void {
   mkdirSync(path.join(dir, "src/ring"), { recursive: true });
   writeFileSync(path.join(dir, "src/ring/helper.ts"), HELPER_MANUAL);
   writeFileSync(path.join(dir, "src/ring/user.ts"), USER);
+  mkdirSync(path.join(dir, "src/kernel"), { recursive: true });
+  cpSync(path.join(ROOT, C_FIXTURE), path.join(dir, C_FILE));
   writeFileSync(path.join(dir, ".gitignore"), "node_modules\n");
 }
 
 /** The bad drivers' expected findings, by project path. */
 const expectedByFile = new Map(DRIVERS.map((rule) => [`src/${rule}/bad.ts`, expectedFindings(readFileSync(path.join(ROOT, "fixtures", rule, "bad.ts"), "utf8"))]));
+const expectedC = expectedFindings(readFileSync(path.join(ROOT, C_FIXTURE), "utf8"));
 
 let tmp: string;
 let release: string;
@@ -174,6 +181,7 @@ beforeAll(() => {
   ok(`pnpm release --out ${JSON.stringify(release)}`, ROOT);
   head = ok("git rev-parse HEAD", ROOT).trim();
   for (const [file, expected] of expectedByFile) expect(expected.length, `${file} has // expect: comments`).toBeGreaterThan(0);
+  expect(expectedC.length, `${C_FIXTURE} has // expect: comments`).toBeGreaterThan(0);
 
   // The git route (pnpm builds each git dependency in a clone of the workspace: the slowest
   // step) starts now and runs beside the npm route; its test waits for it.
@@ -220,9 +228,10 @@ describe.sequential("tarball route with npm, in an `npm init -y` (CommonJS) proj
     ok("git init -q -b main && git config user.name user && git config user.email user@devbound.invalid && git config commit.gpgsign false && git config core.hooksPath .git/hooks", project);
   }, STEP_MS);
 
-  it("the README's eslint.config.mjs finds the bad drivers' bugs; the project type-checks", () => {
-    baseline = lint(project, DRIVERS.map((r) => `src/${r}/bad.ts`).join(" "));
+  it("the README's eslint.config.mjs finds the bad drivers' bugs, TypeScript and kernel C; the project type-checks", () => {
+    baseline = lint(project, `${DRIVERS.map((r) => `src/${r}/bad.ts`).join(" ")} ${C_FILE}`);
     for (const [file, expected] of expectedByFile) expect(findings(baseline.get(file)), file).toEqual(expected);
+    expect(findings(baseline.get(C_FILE)), C_FILE).toEqual(expectedC);
     ok("npx --no-install tsc -p .", project);
   }, STEP_MS);
 
@@ -407,14 +416,15 @@ describe.sequential("tarball route with npm, in an `npm init -y` (CommonJS) proj
 });
 
 describe.sequential("git route with pnpm (this checkout at HEAD)", () => {
-  it("the README's onlyBuiltDependencies and `pnpm add` of the three packages install built packages that find the bad drivers' bugs", async () => {
+  it("the README's onlyBuiltDependencies and `pnpm add` of the three packages install built packages that find the bad drivers' bugs, TypeScript and kernel C", async () => {
     const project = pnpmProject;
     const status = await pnpmInstall;
     expect(status, readFileSync(path.join(tmp, "pnpm-install.log"), "utf8")).toBe(0);
     for (const name of ["runtime", "eslint-language-c", "eslint-plugin"]) {
       expect(existsSync(path.join(project, "node_modules/@devbound", name, "dist/index.js")), `${name} built on install`).toBe(true);
     }
-    const results = lint(project, DRIVERS.map((r) => `src/${r}/bad.ts`).join(" "));
+    const results = lint(project, `${DRIVERS.map((r) => `src/${r}/bad.ts`).join(" ")} ${C_FILE}`);
     for (const [file, expected] of expectedByFile) expect(findings(results.get(file)), file).toEqual(expected);
+    expect(findings(results.get(C_FILE)), C_FILE).toEqual(expectedC);
   }, STEP_MS);
 });
