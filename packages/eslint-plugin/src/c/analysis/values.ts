@@ -21,7 +21,9 @@
  * Resources identified by an argument (the IRQ number of devm_request_irq, the controller of
  * devm_spi_register_controller): `marks()` maps the source keys of each such argument to the
  * acquisitions that took it, so `free_irq(priv->irq, priv)` finds the devm_request_irq that
- * took the same number.
+ * took the same number. The data of a devm action whose callback releases it
+ * (`devm_add_action_or_reset(dev, foo_disable, priv->vdd)`, foo_disable calling
+ * regulator_disable(data), or a release cast to the action type) is marked too (`action`).
  *
  * Invariant: memoised per node and per member key; cycles (`p = p->next`) and depth (>24) end
  * in an `unknown` source; a set larger than 64 sources collapses to `unknown`. Never throws.
@@ -31,7 +33,8 @@
  *   Values.sourcesOf(expr)          Source[] (deduplicated by key)
  *   Values.typeOf(expr)             TypeInfo | undefined (declared types, casts, struct fields)
  *   Values.memberKey(expr)          "foo_priv.res.base" for a member place of a known struct type
- *   Values.marks()                  source key -> Mark[] (acquisitions whose resource is an argument)
+ *   Values.marks()                  source key -> Mark[] (acquisitions whose resource is an argument;
+ *                                   devm actions that release their data: `action: true`)
  *   Values.memberSourcesAt(ptr, path) sources of a member of what `ptr` points at
  *   Values.objectsOfType(tag)       sources of the objects of a struct type the file stores in typed pointers
  *   Source { key, type, node, api?, acquire?, managed }
