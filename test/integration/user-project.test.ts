@@ -427,4 +427,13 @@ describe.sequential("git route with pnpm (this checkout at HEAD)", () => {
     for (const [file, expected] of expectedByFile) expect(findings(results.get(file)), file).toEqual(expected);
     expect(findings(results.get(C_FILE)), C_FILE).toEqual(expectedC);
   }, STEP_MS);
+
+  it("npm has no git route (as the README says): it installs the repository root, a pnpm workspace, and fails on workspace:", () => {
+    const project = path.join(tmp, "npm-git-project");
+    mkdirSync(project);
+    ok("npm init -y", project);
+    const r = sh(`npm i -D "git+file://${ROOT}#${head}"`, project);
+    expect(r.status, show(r)).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/EUNSUPPORTEDPROTOCOL[\s\S]*Unsupported URL Type "workspace:"/);
+  }, STEP_MS);
 });
