@@ -1676,6 +1676,14 @@ describe("C dispatch: every devbound rule on a C file", () => {
     expect(messages.map((m) => `${m.ruleId}@${m.line}`)).toEqual([`devbound/no-manual-free-of-devres@${lineOf(irqDrvdata, "free_irq(priv->irq, priv)")}`]);
   });
 
+  it("an inline directive in a C comment disables it on the next line (the page's advice)", () => {
+    const linter = new Linter({ configType: "flat" });
+    const code = irqDrvdata.replace("\tfree_irq(priv->irq, priv);", "\t/* eslint-disable-next-line devbound/no-manual-free-of-devres -- taken by hand in resume */\n\tfree_irq(priv->irq, priv);");
+    const config = [{ files: ["**/*.c"], plugins: { devbound: devbound as never }, language: "devbound/c", rules: { "devbound/no-manual-free-of-devres": "error" } }] as never;
+    expect(linter.verify(code, config, "irq.c")).toEqual([]);
+    expect(linter.verify(irqDrvdata, config, "irq.c").map((m) => m.line)).toEqual([lineOf(irqDrvdata, "free_irq(priv->irq, priv)")]);
+  });
+
   it("every rule declares both languages", () => {
     for (const r of Object.values(devbound.rules)) expect((r.meta as { languages?: string[] }).languages).toEqual(["js/js", "devbound/c"]);
   });
