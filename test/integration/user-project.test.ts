@@ -428,6 +428,17 @@ describe.sequential("git route with pnpm (this checkout at HEAD)", () => {
     expect(findings(results.get(C_FILE)), C_FILE).toEqual(expectedC);
   }, STEP_MS);
 
+  it("without the README's onlyBuiltDependencies, pnpm 10 refuses to build the git dependency and prints the entry to add", () => {
+    const project = path.join(tmp, "pnpm-no-allowlist");
+    mkdirSync(project);
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "p", private: true }));
+    const spec = `git+file://${ROOT}#${head}&path:/packages/runtime`;
+    const r = sh(`pnpm add ${JSON.stringify(spec)}`, project);
+    expect(r.status, show(r)).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain("ERR_PNPM_GIT_DEP_PREPARE_NOT_ALLOWED");
+    expect(r.stdout + r.stderr).toContain(`- "@devbound/runtime@${spec}"`);
+  }, STEP_MS);
+
   it("npm has no git route (as the README says): it installs the repository root, a pnpm workspace, and fails on workspace:", () => {
     const project = path.join(tmp, "npm-git-project");
     mkdirSync(project);
