@@ -7,7 +7,7 @@
  * MISSING node and on every ancestor of one; leaf named nodes carry their source text.
  */
 import type { Tree, TreeCursor } from "web-tree-sitter";
-import { COMMENT_TYPE_ID, ERROR_TYPE_ID, fieldNames, namedType, typeNames, wasmModule } from "./grammar.js";
+import { COMMENT_TYPE_ID, ERROR_TYPE_ID, fieldNames, namedType, operatorType, typeNames, wasmModule } from "./grammar.js";
 import { CNodeImpl, type CNode, type Comment, LineTable } from "./node.js";
 
 export interface Converted {
@@ -32,45 +32,64 @@ export function convert(tree: Tree, text: string, fast?: boolean): Converted {
     const stack: (CNodeImpl | null)[] = [root];
     let parent: CNodeImpl | null = root;
     if (!cursor.firstChild()) return { ast: root, comments, lines };
+    /** Moves to the next node after a finished subtree (climbing as needed); false at the end. */
+    const nextNode = (): boolean => {
+      while (!cursor.nextSibling()) {
+        if (!cursor.parent()) return false;
+        // a named node whose children were all anonymous is a leaf of the CNode tree
+        if (parent && parent.children.length === 0 && parent !== root) parent.text = text.slice(parent.range[0], parent.range[1]);
+        parent = stack.pop() ?? null;
+        if (stack.length === 0) return false;
+      }
+      return true;
+    };
     for (;;) {
       const typeId = cursor.typeId();
-      const start = cursor.start();
-      const end = cursor.end();
       let node: CNodeImpl | null = null;
-      if (typeId === COMMENT_TYPE_ID) {
-        comments.push(comment(text, start, end, lines));
-      } else if (typeId === ERROR_TYPE_ID || namedType[typeId] === 1) {
-        const field = fieldNames[cursor.fieldId()] ?? null;
-        node = new CNodeImpl(typeId === ERROR_TYPE_ID ? "ERROR" : typeNames[typeId]!, start, end, parent, field, lines);
-        if (parent) parent.adopt(node);
-        if (typeId === ERROR_TYPE_ID) markError(node);
-        else if (start === end && cursor.missing()) {
-          node.missing = true;
-          markError(node);
+      if (typeId === ERROR_TYPE_ID || namedType[typeId] === 1) {
+        const start = cursor.start();
+        const end = cursor.end();
+        if (typeId === COMMENT_TYPE_ID) {
+          comments.push(comment(text, start, end, lines));
+        } else {
+          const field = fieldNames[cursor.fieldId()] ?? null;
+          node = new CNodeImpl(typeId === ERROR_TYPE_ID ? "ERROR" : typeNames[typeId]!, start, end, parent, field, lines);
+          if (parent) parent.adopt(node);
+          if (typeId === ERROR_TYPE_ID) markError(node);
+          else if (start === end && cursor.missing()) {
+            node.missing = true;
+            markError(node);
+          }
         }
-      } else if (parent) {
-        // An anonymous token: an operator, or a MISSING token (`;`, `)`) inserted by error recovery.
-        if (start === end && cursor.missing()) {
-          // `out: }`: a label closing a block is C23 (and GCC's C); tree-sitter repairs it with an
-          // empty statement whose `;` is MISSING. Not an error.
-          if (!completeWithoutSemicolon(parent)) markError(parent);
-        } else if (cursor.fieldId() === OPERATOR_FIELD) {
-          // A GNU case range `case A ... B:` was parsed as `A + B` (see hints.ts): say what it is.
-          parent.operator = text.charCodeAt(start) === 46 && text.startsWith("...", start) ? "..." : text.slice(start, end);
+      } else {
+        // An anonymous token (always a leaf): an operator, or a MISSING token (`;`, `)`)
+        // inserted by error recovery; punctuation and keywords need one call, not four.
+        if (parent) {
+          let start = -1;
+          let end = -1;
+          const isOperator = operatorType[typeId] === 1;
+          if (isOperator) {
+            start = cursor.start();
+            end = cursor.end();
+          }
+          if (isOperator ? start === end && cursor.missing() : cursor.missing()) {
+            // `out: }`, a file-scope macro call without `;`: see completeWithoutSemicolon.
+            if (!completeWithoutSemicolon(parent)) markError(parent);
+          } else if (isOperator && cursor.fieldId() === OPERATOR_FIELD) {
+            // A GNU case range `case A ... B:` was parsed as `A + B` (see hints.ts): say what it is.
+            parent.operator = text.charCodeAt(start) === 46 && text.startsWith("...", start) ? "..." : text.slice(start, end);
+          }
         }
+        if (nextNode()) continue;
+        return { ast: root, comments, lines };
       }
       if (cursor.firstChild()) {
         stack.push(parent);
         parent = node;
         continue;
       }
-      if (node && node.children.length === 0) node.text = text.slice(start, end);
-      while (!cursor.nextSibling()) {
-        if (!cursor.parent()) return { ast: root, comments, lines };
-        if (parent && parent.children.length === 0 && parent !== root) parent.text = text.slice(parent.range[0], parent.range[1]);
-        parent = stack.pop() ?? null;
-        if (stack.length === 0) return { ast: root, comments, lines };
-      }
+      if (node) node.text = text.slice(node.range[0], node.range[1]);
+      if (!nextNode()) return { ast: root, comments, lines };
     }
   } finally {
     cursor.close();

@@ -32,6 +32,17 @@ export const namedType: Uint8Array = Uint8Array.from({ length: language.nodeType
   language.nodeTypeIsNamed(id) && language.nodeTypeIsVisible(id) ? 1 : 0,
 );
 
+/**
+ * Anonymous tokens that can be an `operator` field (`->`, `+=`, `!`, ...), per type id, read from
+ * the grammar's node-types.json: other anonymous tokens (`;`, `(`, keywords) need no field lookup.
+ */
+export const operatorType: Uint8Array = (() => {
+  const nodeTypes = require("tree-sitter-c/src/node-types.json") as { fields?: Record<string, { types: { type: string; named: boolean }[] }> }[];
+  const names = new Set<string>();
+  for (const t of nodeTypes) for (const x of t.fields?.operator?.types ?? []) if (!x.named) names.add(x.type);
+  return Uint8Array.from({ length: language.nodeTypeCount }, (_, id) => (namedType[id] === 0 && names.has(typeNames[id]!) ? 1 : 0));
+})();
+
 /** Field names by id (id 0 is "no field"). */
 export const fieldNames: readonly (string | null)[] = Array.from({ length: language.fields.length }, (_, id) => language.fields[id] ?? null);
 
