@@ -32,10 +32,10 @@ interface SarifLog {
   }[];
 }
 
-/** All .ts files under fixtures/, relative to ROOT. */
+/** All .ts and .c (kernel-style, configs.kernel) files under fixtures/, relative to ROOT. */
 function fixtureFiles(dir = join(ROOT, "fixtures")): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? fixtureFiles(join(dir, d.name)) : d.name.endsWith(".ts") ? [relative(ROOT, join(dir, d.name))] : [],
+    d.isDirectory() ? fixtureFiles(join(dir, d.name)) : d.name.endsWith(".ts") || d.name.endsWith(".c") ? [relative(ROOT, join(dir, d.name))] : [],
   );
 }
 
