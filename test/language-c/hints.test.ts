@@ -282,6 +282,17 @@ describe("file-scope and initializer heuristics", () => {
     }
   });
 
+  it("a macro declaring a struct member reads as a member of the macro's type", () => {
+    const root = parse("struct foo_priv {\n\tint irq;\n\tDECLARE_BITMAP(pending, 32);\n\tstruct clk *clk;\n};\n");
+    expect(root.hasError).toBeUndefined();
+    expect(all(root, "field_declaration").map((f) => [child(f, "type")!.text ?? child(f, "type")!.type, find(f, "field_identifier").text])).toEqual([
+      ["int", "irq"],
+      ["DECLARE_BITMAP", "pending"],
+      ["struct_specifier", "clk"],
+    ]);
+    expect(find(root, "field_identifier", "pending").loc.start).toEqual({ line: 3, column: 16 });
+  });
+
   it("a named variadic macro parameter (`args...`) reads as a parameter", () => {
     const root = parse("#define foo_dbg(fmt, args...) pr_debug(fmt, ##args)\n");
     expect(root.hasError).toBeUndefined();

@@ -241,6 +241,8 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
   let prev = ";"; // the previous token: "x" for an identifier/literal/type word, else the punctuation or keyword
   let inCase = false; // between `case` and its `:`
   const initializer: boolean[] = []; // per open brace: is it an initializer list?
+  const record: boolean[] = []; // per open brace: is it a struct/union body?
+  let tag = 0; // 1 after `struct`/`union`, 2 after its name: a `{` now opens a record body
   let supplied = -1; // where a `;` was supplied: the scanner sees it there
   let i = 0;
   let lineStart = true; // only whitespace since the last newline
@@ -319,6 +321,8 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
       depth++;
       const inInitializer = initializer[initializer.length - 1] === true;
       initializer.push(prev === "=" || (inInitializer && (prev === "," || prev === "{")));
+      record.push(tag > 0);
+      tag = 0;
       prev = "{";
       i++;
       continue;
@@ -326,6 +330,8 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
     if (c === 125 /* } */) {
       if (depth > 0) depth--;
       initializer.pop();
+      record.pop();
+      tag = 0;
       prev = "}";
       i++;
       continue;
@@ -385,6 +391,7 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
           continue;
         }
       }
+      tag = name === "struct" || name === "union" ? 1 : tag === 1 ? 2 : 0;
       if (C_KEYWORDS.has(name) || TYPE_WORDS.has(name) || TAG_WORDS.has(name)) {
         prev = EXPRESSION_KEYWORDS.has(name) || name === "else" ? name : "x";
         i = j;
@@ -438,6 +445,17 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
             continue;
           }
           for (const semicolon of semicolons) edits.push({ start: semicolon, end: semicolon + 1, text: " " });
+        }
+        if (close > 0 && hints.heuristics && record[record.length - 1] === true && (prev === "{" || prev === ";")) {
+          // `DECLARE_BITMAP(map, 32);` as a struct member: no member has that shape; read it as
+          // a member `map` of type DECLARE_BITMAP (`DECLARE_BITMAP map     ;`).
+          const member = memberMacro(text, open, close);
+          if (member) {
+            edits.push({ start: open, end: open + 1, text: " " }, { start: member, end: close + 1, text: blank(text.slice(member, close + 1)) });
+            prev = "x";
+            i = close + 1;
+            continue;
+          }
         }
         if (close > 0 && prev === "string" && hints.heuristics && text.charCodeAt(skipSpace(text, close + 1)) === 34 && !/[\r\n]/.test(text.slice(i, close))) {
           // `"buf@" __stringify(__LINE__) ": "`: a macro making a string inside a concatenation
@@ -494,6 +512,7 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
       i = j;
       continue;
     }
+    tag = 0;
     prev = text[i]!;
     i++;
   }
@@ -601,6 +620,19 @@ function literalEnd(text: string, i: number, quote: number): number {
     else j++;
   }
   return n;
+}
+
+/**
+ * For `NAME(first, ...);` as a struct member: where the text after `first` starts (to blank), or
+ * 0 when the first argument is not a plain name or no `;` follows.
+ */
+function memberMacro(text: string, open: number, close: number): number {
+  if (text.charCodeAt(skipSpace(text, close + 1)) !== 59 /* ; */) return 0;
+  const m = /^\s*[A-Za-z_]\w*/.exec(text.slice(open + 1, close));
+  if (!m) return 0;
+  const end = open + 1 + m[0].length;
+  const rest = text.slice(end, close).trim();
+  return rest === "" || rest.startsWith(",") ? end : 0;
 }
 
 /** The `;` directly inside the parentheses `open`..`close` (not in nested ones). */
