@@ -9,11 +9,14 @@
  * every source (NULL aside) is a managed acquisition of the release's kind: returned by a
  * devm call (`devm_kzalloc`, a `devm_` function not in the vocabulary by the naming
  * convention), or taken as the resource argument of devm calls only (the IRQ number of
- * `devm_request_irq`, `&priv->adap` of `devm_i2c_add_adapter`). A source that might be
- * manual, or unknown, keeps the rule quiet. A release of a helper's parameter is judged at the
- * helper's callers (`foo_put_buf(priv->buf)`: "(through kfree())"). An acquisition in the
- * same function that the release cannot follow (a goto-unwinding label reached only from
- * gotos placed before it, paths.ts) is not a double free.
+ * `devm_request_irq`, `&priv->adap` of `devm_i2c_add_adapter`), or handed to a devm action
+ * that releases it (`devm_add_action_or_reset(dev, foo_disable, reg)`). A source that might be
+ * manual (also taken by hand elsewhere: runtime PM), or unknown, keeps the rule quiet. A
+ * release of a helper's parameter is judged at the helper's callers (`foo_put_buf(priv->buf)`:
+ * "(through kfree())"). An acquisition the release cannot follow is not a double free: one in
+ * the same function behind it (a goto-unwinding label reached only from gotos placed before
+ * it, paths.ts), a registration whose failure branch holds the release (`_or_reset` aside),
+ * one in another function than the value's creator when the release is in the creator.
  *
  * Invariant: never throws (a file the analysis cannot follow gets no findings); files that
  * name no managed API at all (`devm_`, `dmam_`, `pcim_`) cost one text scan.
