@@ -62,8 +62,10 @@ export class HintSet {
 
 const cache = new WeakMap<MacroHints, HintSet>();
 
+const DEFAULT_HINTS = new HintSet({ heuristics: true });
+
 export function compileHints(hints: MacroHints | undefined): HintSet {
-  if (!hints) return new HintSet({ heuristics: true });
+  if (!hints) return DEFAULT_HINTS;
   let set = cache.get(hints);
   if (!set) cache.set(hints, (set = new HintSet(hints)));
   return set;
@@ -85,13 +87,13 @@ const DECLARATION_STARTS = new Set([
 ]);
 
 /**
- * A macro invocation ending its line without its separator: at file scope a `;`
- * (`module_init(foo_init)`), in an initializer list a `,` (`SET_RUNTIME_PM_OPS(s, r, i)`);
- * tree-sitter would run it into the next line. (A file ending right after the `)` has no room
- * for one.) Returns where to supply the separator (a blank
- * after the `)`, the `\r` of a CRLF, or the line break itself when the next line is no
- * directive), or -1 when the line goes on, or the next line continues it (`{` opening a body as
- * after `SYSCALL_DEFINE1(...)`, an operator, a separator, or the list's end).
+ * A macro invocation ending its line without its separator: a `;` (`module_init(foo_init)` at
+ * file scope, `DBG(__func__)` in a body), or in an initializer list a `,`
+ * (`SET_RUNTIME_PM_OPS(s, r, i)`); tree-sitter would run it into the next line. Returns where
+ * to supply the separator (a blank after the `)`, the `\r` of a CRLF, or the line break itself
+ * when the next line is no directive), or -1 when the line goes on, or the next line continues
+ * it (`{` opening a body as after `SYSCALL_DEFINE1(...)`, an operator, a separator, or the list's
+ * end). A file ending right after the `)` has no room for one.
  */
 function missingSeparator(text: string, close: number, inList: boolean): number {
   let k = close + 1;
