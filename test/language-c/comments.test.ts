@@ -47,6 +47,7 @@ describe("comments", () => {
     expect(sc.getLoc(one)).toEqual(one.loc);
     expect(sc.getRange(one)).toEqual(one.range);
     expect(sc.getLocFromIndex(one.range[0])).toEqual(one.loc.start);
+    expect(sc.locOfRange(one.range[0], one.parent!.range[1])).toEqual({ start: one.loc.start, end: one.parent!.loc.end });
   });
 
   it("traverses every node once on enter and once on exit, parents first", () => {
