@@ -4,6 +4,7 @@
 import { Linter, RuleTester } from "eslint";
 import { afterAll, describe, expect, it } from "vitest";
 import devbound from "../../packages/eslint-plugin/src/index.js";
+import { ACQUIRE, MANAGED_RELEASE_TOLERATED, RELEASE } from "../../packages/eslint-plugin/src/c/vocabulary/index.js";
 
 (RuleTester as unknown as { afterAll: unknown }).afterAll = afterAll;
 RuleTester.describe = describe;
@@ -1703,5 +1704,58 @@ describe("devbound.configs.kernel", () => {
     expect(kernel.languageOptions.macroHints.annotations).toContain("__iomem");
     expect(kernel.rules["devbound/no-manual-free-of-devres"]).toBe("error");
     expect(kernel.rules["devbound/no-devres-to-kobject"]).toBeUndefined();
+  });
+});
+
+describe("every resource kind of the vocabulary", () => {
+  // One driver per (managed acquisition, manual release of one of its kinds) pair of
+  // vocabulary/apis.ts, generated from the tables: each manual release is reported, with the
+  // acquisition named. A kind whose subsystem tolerates the manual release is not.
+  const linter = new Linter({ configType: "flat" });
+  const config = [{ files: ["**/*.c"], plugins: { devbound: devbound as never }, language: "devbound/c", rules: { "devbound/no-manual-free-of-devres": "error" } }] as never;
+  const args = (n: number, at: Record<number, string>) => Array.from({ length: n }, (_, i) => at[i] ?? "0").join(", ");
+  const pairs: { acquire: string; release: string; code: string }[] = [];
+  for (const [acquire, a] of Object.entries(ACQUIRE)) {
+    if (!a.managed || a.member) continue;
+    for (const kind of a.kinds) {
+      if (MANAGED_RELEASE_TOLERATED.has(kind)) continue;
+      for (const [release, r] of Object.entries(RELEASE)) {
+        if (r.kind !== kind || r.managedRelease) continue;
+        const at: Record<number, string> = a.device !== undefined ? { [a.device]: "&pdev->dev" } : {};
+        const acq =
+          a.resource === "return"
+            ? `\tres = ${acquire}(${args(Math.max(a.device ?? 0, 3) + 1, at)});`
+            : `\t${acquire}(${args(Math.max(a.resource, a.device ?? 0) + 2, { ...at, [a.resource]: "res" })});`;
+        const code = c(
+          "static int foo_probe(struct platform_device *pdev)",
+          "{",
+          "\tvoid *res = foo_lookup(pdev);",
+          acq,
+          `\t${release}(${args(r.resource + 2, { [r.resource]: "res" })});`,
+          "\treturn 0;",
+          "}",
+        );
+        pairs.push({ acquire, release, code });
+      }
+    }
+  }
+
+  it("covers every kind that has a devm acquisition and a manual release", () => {
+    const kinds = new Set(pairs.map((p) => RELEASE[p.release]!.kind));
+    expect(kinds.size).toBeGreaterThanOrEqual(30);
+    expect(kinds).toContain("irq");
+    expect(kinds).toContain("clock-enable");
+  });
+
+  it.each(pairs.map((p) => [`${p.acquire} then ${p.release}`, p] as const))("%s", (_name, p) => {
+    const messages = linter.verify(p.code, config, "kind.c");
+    expect(messages.map((m) => `${m.line}:${m.column} ${m.message}`)).toEqual([
+      `5:2 \`res\` is devres-managed (from ${p.acquire}() at line 4) and is released when its device unbinds; ${p.release}() here releases it a second time (double free).`,
+    ]);
+  });
+
+  it("tolerated kinds are not reported (the input core releases a managed input device itself)", () => {
+    const code = c("static int foo_probe(struct platform_device *pdev)", "{", "\tstruct input_dev *res = devm_input_allocate_device(&pdev->dev);", "", "\tinput_free_device(res);", "\treturn 0;", "}");
+    expect(linter.verify(code, config, "kind.c")).toEqual([]);
   });
 });
