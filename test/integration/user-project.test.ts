@@ -433,7 +433,9 @@ describe.sequential("git route with pnpm (this checkout at HEAD)", () => {
     mkdirSync(project);
     writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "p", private: true }));
     const spec = `git+file://${ROOT}#${head}&path:/packages/runtime`;
-    const r = sh(`pnpm add ${JSON.stringify(spec)}`, project);
+    // a store of its own: the shared one has this commit's runtime built by the test above, and
+    // pnpm reuses a git dependency it already built without asking again
+    const r = sh(`pnpm add --store-dir ${JSON.stringify(path.join(tmp, "empty-store"))} ${JSON.stringify(spec)}`, project);
     expect(r.status, show(r)).not.toBe(0);
     expect(r.stdout + r.stderr).toContain("ERR_PNPM_GIT_DEP_PREPARE_NOT_ALLOWED");
     expect(r.stdout + r.stderr).toContain(`- "@devbound/runtime@${spec}"`);
