@@ -6,6 +6,17 @@ import { describe, expect, it } from "vitest";
 import { language, validateLanguageOptions } from "../../packages/eslint-language-c/src/index.js";
 import { testPlugin } from "./helpers.js";
 
+describe("the language object", () => {
+  it("has ESLint's language shape: text files, 1-based lines, 0-based columns, visitor keys for every node type", () => {
+    expect([language.fileType, language.lineStart, language.columnStart, language.nodeTypeKey]).toEqual(["text", 1, 0, "type"]);
+    for (const type of ["translation_unit", "function_definition", "call_expression", "field_expression", "identifier", "ERROR"]) {
+      expect(language.visitorKeys[type]).toEqual(["children"]);
+    }
+    expect(language.visitorKeys).not.toHaveProperty(";");
+    expect(language.defaultLanguageOptions).toEqual({ macroHints: {} });
+  });
+});
+
 describe("language options", () => {
   it("accepts the defaults and complete macro hints", () => {
     expect(() => validateLanguageOptions(language.defaultLanguageOptions)).not.toThrow();
