@@ -32,7 +32,11 @@ export const kernelAnnotations: readonly string[] = [
   "__nostackprotector", "__no_kasan_or_inline", "__no_sanitize_undefined", "__noscs", "__iomem_or_user",
 ];
 
-/** Annotation macros with an argument list: blanked together with their arguments. */
+/**
+ * Annotation macros with an argument list: blanked together with their arguments. `__free(f)`
+ * (scope-based cleanup, <linux/cleanup.h>) is among them: the declaration then parses, and
+ * the analysis finds the cleanup in the declaration's source text (`getText`), not the tree.
+ */
 export const kernelAnnotationFunctions: readonly string[] = [
   "__acquires", "__releases", "__must_hold", "__acquire", "__release", "__cond_lock",
   "__printf", "__scanf", "__aligned", "__section", "__alloc_size", "__attribute",
