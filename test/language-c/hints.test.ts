@@ -102,6 +102,13 @@ describe("applyHints", () => {
       expect(all(root, "identifier").map((n) => n.text)).toEqual(["f", "a", "__typeof__", "p"]); // __typeof__: tree-sitter's macro_type_specifier
     });
 
+    it("typeof of an expression in a declaration reads as one type name", () => {
+      const root = parse("void f(void)\n{\n\ttypeof(clk->set_next_event) sne;\n\tconst typeof(p->m) *m = NULL;\n\ttypeof(x) y;\n}\n");
+      expect(root.hasError).toBeUndefined();
+      expect(all(root, "type_identifier").map((n) => n.text)).toEqual(["typeof(clk->set_next_event)", "typeof(p->m)", "x"]);
+      expect(find(root, "macro_type_specifier").children[0]!.text).toBe("typeof"); // `typeof(x)`: tree-sitter's own
+    });
+
     it("does not touch prototypes' parameter types", () => {
       const text = "int foo(struct bar *, unsigned int);\nstatic void baz(const char *s);\n";
       expect(rewrite(text)).toBe(text);

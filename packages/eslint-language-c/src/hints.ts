@@ -394,6 +394,23 @@ export function applyHints(text: string, hints: HintSet, options: { conditionals
         }
       }
       tag = name === "struct" || name === "union" ? 1 : tag === 1 ? 2 : 0;
+      if (hints.heuristics && (name === "typeof" || name === "__typeof__" || name === "__typeof")) {
+        // `typeof(clk->set_next_event) sne;`: tree-sitter-c's typeof takes a type or a name only;
+        // of an expression, it reads as one type name (`text` the typeof as written).
+        const open = skipSpace(text, j);
+        const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
+        if (close > 0) {
+          const inner = text.slice(open + 1, close).trim();
+          const after = skipSpace(text, close + 1);
+          const declares = isIdentStart(text.charCodeAt(after)) || text.charCodeAt(after) === 42; /* * */
+          if (declares && !/^[A-Za-z_]\w*$/.test(inner) && !TYPE_ARGUMENT.test(inner) && !/[\r\n]/.test(text.slice(i, close))) {
+            edits.push({ start: i, end: close + 1, text: text.slice(i, close + 1).replace(/[^A-Za-z0-9_]/g, "_") });
+            prev = "x";
+            i = close + 1;
+            continue;
+          }
+        }
+      }
       if (C_KEYWORDS.has(name) || TYPE_WORDS.has(name) || TAG_WORDS.has(name)) {
         prev = EXPRESSION_KEYWORDS.has(name) || name === "else" ? name : "x";
         i = j;
