@@ -27,7 +27,7 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { fileCache, filesOf } from "./program-delta.js";
+import { deltaOf, fileCache, filesOf, generationOf, lineageSlot } from "./program-delta.js";
 import { deviceContextOf } from "./brands.js";
 import { functionDeclarationOf, functionOfSymbol, isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
 
@@ -233,15 +233,38 @@ function fileDrivers(sf: ts.SourceFile): FileDrivers {
   return fd;
 }
 
-/** The files whose candidates count: the program's own sources. */
-function driverFiles(an: Analysis): ts.SourceFile[] {
-  const memo = an.memo<"files", ts.SourceFile[]>("drivers");
-  let files = memo.get("files");
-  if (!files) {
-    files = filesOf(an.program).all.filter((sf) => !sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf) && fileDrivers(sf).candidates.length > 0);
-    memo.set("files", files);
+/** The files whose candidates count (the program's own sources), kept up to date by file delta. */
+interface DriverFiles {
+  owner: ts.Program | undefined;
+  generation: number;
+  withCandidates: Set<ts.SourceFile>;
+  /** Those with a member given by reference. */
+  withReferences: Set<ts.SourceFile>;
+}
+
+function driverFiles(an: Analysis): DriverFiles {
+  const program = an.program;
+  const d = lineageSlot<DriverFiles>(program, "driver-files", () => ({ owner: undefined, generation: 0, withCandidates: new Set(), withReferences: new Set() }));
+  if (d.owner === program) return d;
+  const place = (sf: ts.SourceFile) => {
+    const fd = !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf) ? fileDrivers(sf) : NO_DRIVERS;
+    if (fd.candidates.length > 0) d.withCandidates.add(sf);
+    else d.withCandidates.delete(sf);
+    if (fd.references.length > 0) d.withReferences.add(sf);
+    else d.withReferences.delete(sf);
+  };
+  const delta = deltaOf(program);
+  if (d.owner && delta && d.generation === delta.generation - 1) {
+    for (const sf of delta.removed) d.withCandidates.delete(sf), d.withReferences.delete(sf);
+    for (const sf of delta.stale) place(sf);
+  } else {
+    d.withCandidates.clear();
+    d.withReferences.clear();
+    for (const sf of filesOf(program).all) place(sf);
   }
-  return files;
+  d.owner = program;
+  d.generation = generationOf(program);
+  return d;
 }
 
 /** A member's function: from its syntax, or resolved (cached per file while its imports do not change). */
@@ -291,7 +314,7 @@ function referenceRoles(an: Analysis): Map<ts.Node, CandidateRole[]> {
   let roles = memo.get("references");
   if (roles) return roles;
   roles = new Map();
-  for (const sf of driverFiles(an)) {
+  for (const sf of driverFiles(an).withReferences) {
     for (const r of fileDrivers(sf).references) {
       const fn = memberFunction(an, r.candidate, r.member);
       if (!fn) continue;
@@ -331,7 +354,9 @@ function fileOrder(an: Analysis): Map<ts.SourceFile, number> {
 }
 
 export function driversOf(an: Analysis): readonly DriverInfo[] {
-  return driverFiles(an).flatMap((sf) => fileDrivers(sf).candidates.map((c) => confirm(an, c)).filter((d): d is DriverInfo => d !== undefined));
+  const order = fileOrder(an);
+  const files = [...driverFiles(an).withCandidates].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  return files.flatMap((sf) => fileDrivers(sf).candidates.map((c) => confirm(an, c)).filter((d): d is DriverInfo => d !== undefined));
 }
 
 export function driversInFile(an: Analysis, sf: ts.SourceFile = an.sourceFile): readonly DriverInfo[] {

@@ -29,6 +29,12 @@
  *                  instantiated by the receiver (`Ring<number>.push`).
  *   deviceResult   names of the same kinds whose call may return a bound device (declared return
  *                  type, awaited; no annotation or an own type parameter in it counts as may).
+ *   sectionResult  ... whose call may return an AccessSection-branded value (a `tryAccess()` guard).
+ *   deviceParam    ... with a parameter that may take a bound device (`access(dev: Device<Bound>)`).
+ *   reachesBranded (name, parameter) pairs: a function with a body by that name passes the parameter
+ *                  (read directly or through a local initialised from it) to a call by a `branded`
+ *                  name, a call without a name, or a pair that does (transitively); a default or
+ *                  `import =` import name always may.
  *   functions      names under which a function with a body in the program's own sources can be
  *                  called: function declarations, methods and accessors with bodies, variables
  *                  and properties initialised with a function, classes (constructors), default
@@ -42,14 +48,21 @@
  *   mayNameFunction(checker, name)       false: no function with a body is known by this name
  *   mayBeDeviceValue(checker, expr)      false: `expr` cannot evaluate to a bound device (a literal,
  *                                        a function, a `new`, a call of nothing declared to return one)
+ *   mayReturnSection(checker, call)      false: `call` returns no AccessSection-branded value
+ *   mayTakeDevice(checker, call)         false: no parameter of the callee takes a bound device
+ *   mayReachBranded(checker, call, i)    false: following argument i into the program's own functions
+ *                                        reaches no call with a branded parameter (no sink behind it)
  */
 import ts from "typescript";
 import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, mentionsName, signatureMayBrand } from "./brands.js";
-import { calleeName, skipOuter, skipParens } from "./ast.js";
-import { changedSince, fileCache, filesOf, generationOf, importersOf, lineageSlot, mentionsBrand } from "./program-delta.js";
+import { calleeName, skipOuter, skipParens, type FunctionNode } from "./ast.js";
+import { changedSince, deltaOf, fileCache, filesOf, generationOf, importersOf, importsOf, lineageSlot, mentionsBrand } from "./program-delta.js";
 
-const BRANDED = 1;
-const DEVICE = 2;
+const BRANDED = 1; // a parameter may carry a brand
+const DEVICE = 2; // may return a bound device
+const SECTION = 4; // may return an AccessSection-branded value (opens a read-side section)
+const DEVICE_ARG = 8; // a parameter may take a bound device
+const ALL = BRANDED | DEVICE | SECTION | DEVICE_ARG;
 
 const programOf = new WeakMap<ts.TypeChecker, ts.Program>();
 
@@ -85,6 +98,31 @@ export function mayNameFunction(checker: ts.TypeChecker, name: string): boolean 
   return !index || index.namesFunction(name);
 }
 
+/** false: `call` cannot return an AccessSection-branded value (it opens no read-side section by its result). */
+export function mayReturnSection(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): boolean {
+  const name = calleeName(call);
+  const index = name === undefined ? undefined : indexFor(checker);
+  return !index || (index.facts(name!) & SECTION) !== 0;
+}
+
+/** false: no parameter of `call`'s callee can take a bound device (`r.access(dev)` needs one). */
+export function mayTakeDevice(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): boolean {
+  const name = calleeName(call);
+  const index = name === undefined ? undefined : indexFor(checker);
+  return !index || (index.facts(name!) & DEVICE_ARG) !== 0;
+}
+
+/**
+ * false: no function with a body that `call` can run (looked up by the callee's name) passes its
+ * parameter `argument` on to a call that may take a branded argument, directly or through the
+ * functions it calls by name: following the argument into the program's own code reaches no sink.
+ */
+export function mayReachBranded(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression, argument: number): boolean {
+  const name = calleeName(call);
+  const index = name === undefined ? undefined : indexFor(checker);
+  return !index || index.reachesBranded(name!, argument);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Per file: syntax only, cached per SourceFile object.
 
@@ -95,6 +133,10 @@ type FileDecls = Map<string, ts.Node[]>;
 interface FileFunctions {
   functions: Set<string>;
   renames: Array<[alias: string, original: string]>;
+  /** The functions with bodies by name, as ast.ts's functionOfSymbol finds them. */
+  bodies: Map<string, FunctionNode[]>;
+  /** Names that import a function under a name of the importer's choosing (default, `import =`). */
+  opaque: Set<string>;
 }
 
 const declsMemo = new WeakMap<ts.SourceFile, FileDecls>();
@@ -174,10 +216,15 @@ function declsOf(sf: ts.SourceFile): FileDecls {
 function functionsOf(sf: ts.SourceFile): FileFunctions {
   let own = functionsMemo.get(sf);
   if (own) return own;
-  const out: FileFunctions = { functions: new Set(), renames: [] };
-  const addFunction = (n: ts.Node | undefined) => {
+  const out: FileFunctions = { functions: new Set(), renames: [], bodies: new Map(), opaque: new Set() };
+  const addFunction = (n: ts.Node | undefined, body?: FunctionNode) => {
     const t = nameText(n);
-    if (t !== undefined) out.functions.add(t);
+    if (t === undefined) return;
+    out.functions.add(t);
+    if (!body) return;
+    const list = out.bodies.get(t);
+    if (list) list.push(body);
+    else out.bodies.set(t, [body]);
   };
   const visit = (n: ts.Node): void => {
     switch (n.kind) {
@@ -185,14 +232,14 @@ function functionsOf(sf: ts.SourceFile): FileFunctions {
       case ts.SyntaxKind.MethodDeclaration:
       case ts.SyntaxKind.GetAccessor:
       case ts.SyntaxKind.SetAccessor:
-        if ((n as ts.FunctionLikeDeclaration).body) addFunction((n as ts.FunctionLikeDeclaration).name);
+        if ((n as ts.FunctionLikeDeclaration).body) addFunction((n as ts.FunctionLikeDeclaration).name, n as FunctionNode);
         break;
       case ts.SyntaxKind.VariableDeclaration:
       case ts.SyntaxKind.PropertyDeclaration:
       case ts.SyntaxKind.PropertyAssignment: {
         const init = (n as ts.VariableDeclaration).initializer;
         const e = init && skipOuter(init);
-        if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) addFunction((n as ts.VariableDeclaration).name);
+        if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) addFunction((n as ts.VariableDeclaration).name, e);
         break;
       }
       case ts.SyntaxKind.ClassDeclaration:
@@ -208,9 +255,11 @@ function functionsOf(sf: ts.SourceFile): FileFunctions {
         break;
       }
       case ts.SyntaxKind.ImportClause:
-      case ts.SyntaxKind.ImportEqualsDeclaration:
-        addFunction((n as ts.NamedDeclaration).name);
+      case ts.SyntaxKind.ImportEqualsDeclaration: {
+        const name = nameText((n as ts.NamedDeclaration).name);
+        if (name !== undefined) out.functions.add(name), out.opaque.add(name);
         break;
+      }
     }
     ts.forEachChild(n, visit);
   };
@@ -228,9 +277,13 @@ const USER = 2; // the file's functions and renames count for `functions`
 interface MergedNames {
   /** The program the sets describe; another program of the tsconfig takes them over by file delta. */
   owner: ts.Program | undefined;
+  generation: number;
   roles: Map<ts.SourceFile, number>;
   declFiles: Map<string, Set<ts.SourceFile>>;
   functionFiles: Map<string, number>;
+  /** Files with a function body by this name (for reachesBranded). */
+  bodyFiles: Map<string, Set<ts.SourceFile>>;
+  opaque: Map<string, number>;
   /** alias -> original -> number of files renaming so */
   renames: Map<string, Map<string, number>>;
 }
@@ -284,6 +337,21 @@ function contribute(m: MergedNames, sf: ts.SourceFile, role: number, sign: 1 | -
       if (n > 0) m.functionFiles.set(name, n);
       else m.functionFiles.delete(name);
     }
+    for (const name of own.opaque) {
+      const n = (m.opaque.get(name) ?? 0) + sign;
+      if (n > 0) m.opaque.set(name, n);
+      else m.opaque.delete(name);
+    }
+    for (const name of own.bodies.keys()) {
+      let set = m.bodyFiles.get(name);
+      if (sign > 0) {
+        if (!set) m.bodyFiles.set(name, (set = new Set()));
+        set.add(sf);
+      } else if (set) {
+        set.delete(sf);
+        if (set.size === 0) m.bodyFiles.delete(name);
+      }
+    }
     for (const [alias, original] of own.renames) {
       let originals = m.renames.get(alias);
       if (!originals) m.renames.set(alias, (originals = new Map()));
@@ -295,25 +363,140 @@ function contribute(m: MergedNames, sf: ts.SourceFile, role: number, sign: 1 | -
   }
 }
 
-/** The merged sets for `program`: taken over from the previous program by adding/removing changed files. */
+/**
+ * The merged sets for `program`, taken over from the program before it: only the files that
+ * changed, or that import a changed file, can change what they contribute (a file's CAPABLE role
+ * depends on what it imports); otherwise from the file roles of the whole program.
+ */
 function mergedFor(program: ts.Program): MergedNames {
-  const m = lineageSlot<MergedNames>(program, "name-index", () => ({ owner: undefined, roles: new Map(), declFiles: new Map(), functionFiles: new Map(), renames: new Map() }));
+  const m = lineageSlot<MergedNames>(program, "name-index", () => ({ owner: undefined, generation: 0, roles: new Map(), declFiles: new Map(), functionFiles: new Map(), bodyFiles: new Map(), opaque: new Map(), renames: new Map() }));
   if (m.owner === program) return m;
-  const roles = rolesOf(program);
-  for (const [sf, old] of m.roles) if ((roles.get(sf) ?? 0) !== old) contribute(m, sf, old, -1);
-  for (const [sf, role] of roles) if ((m.roles.get(sf) ?? 0) !== role) contribute(m, sf, role, 1);
-  m.roles = roles;
+  const delta = deltaOf(program);
+  if (m.owner && delta && m.generation === delta.generation - 1) {
+    for (const sf of delta.removed) {
+      contribute(m, sf, m.roles.get(sf) ?? 0, -1);
+      m.roles.delete(sf);
+    }
+    const roles = staleRoles(program, m, delta.stale);
+    for (const [sf, role] of roles) {
+      const old = m.roles.get(sf) ?? 0;
+      if (old === role) continue;
+      contribute(m, sf, old, -1);
+      contribute(m, sf, role, 1);
+      if (role) m.roles.set(sf, role);
+      else m.roles.delete(sf);
+    }
+  } else {
+    const roles = rolesOf(program);
+    for (const [sf, old] of m.roles) if ((roles.get(sf) ?? 0) !== old) contribute(m, sf, old, -1);
+    for (const [sf, role] of roles) if ((m.roles.get(sf) ?? 0) !== role) contribute(m, sf, role, 1);
+    m.roles = roles;
+  }
   m.owner = program;
+  m.generation = generationOf(program);
   return m;
+}
+
+/**
+ * Roles of the stale files of `program`, the other files keeping theirs in `m` (what they import did
+ * not change): CAPABLE when the file mentions a brand or imports a CAPABLE file (to a fixpoint over
+ * imports among the stale files).
+ */
+function staleRoles(program: ts.Program, m: MergedNames, stale: ReadonlySet<ts.SourceFile>): Map<ts.SourceFile, number> {
+  const { byName } = filesOf(program);
+  const roles = new Map<ts.SourceFile, number>();
+  for (const sf of stale) {
+    if (program.isSourceFileDefaultLibrary(sf)) continue;
+    roles.set(sf, (sf.isDeclarationFile ? 0 : USER) | (mentionsBrand(sf) ? CAPABLE : 0));
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [sf, role] of roles) {
+      if (role & CAPABLE) continue;
+      for (const name of importsOf(program, sf) ?? []) {
+        const target = byName.get(name);
+        if (!target || program.isSourceFileDefaultLibrary(target)) continue;
+        if (((roles.has(target) ? roles.get(target)! : (m.roles.get(target) ?? 0)) & CAPABLE) !== 0) {
+          roles.set(sf, role | CAPABLE);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  return roles;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Per program: facts of names, read through the checker on first ask.
 
 interface NameIndex {
-  /** BRANDED | DEVICE facts of a name, evaluated on first ask (most names are never called). */
+  /** BRANDED | DEVICE | SECTION | DEVICE_ARG facts of a name, evaluated on first ask (most names are never called). */
   facts(name: string): number;
   namesFunction(name: string): boolean;
+  reachesBranded(name: string, index: number): boolean;
+}
+
+/**
+ * Where each parameter of a function goes, syntax only: the calls (callee name, or undefined for a
+ * callee without one, and argument position) given an argument rooted at the parameter, read
+ * directly (`p`, `p.a`, `p[0]`) or through a local variable initialised from one (destructuring
+ * too), anywhere in the body. A superset of what provenance.ts's parameterSinks follows.
+ */
+type ParamFlows = Array<Array<[callee: string | undefined, arg: number]>>;
+
+const paramFlowsMemo = new WeakMap<ts.Node, ParamFlows>();
+
+function rootName(expr: ts.Expression): string | undefined {
+  let e = skipOuter(expr);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = skipOuter(e.expression);
+  return ts.isIdentifier(e) ? e.text : undefined;
+}
+
+function paramFlowsOf(fn: FunctionNode): ParamFlows {
+  let flows = paramFlowsMemo.get(fn);
+  if (flows) return flows;
+  const out: ParamFlows = fn.parameters.map(() => []);
+  paramFlowsMemo.set(fn, out);
+  if (!fn.body) return out;
+  /** local name -> the parameters it may hold (part of) */
+  const origin = new Map<string, Set<number>>();
+  const bind = (b: ts.BindingName, from: ReadonlySet<number>): boolean => {
+    if (ts.isIdentifier(b)) {
+      let set = origin.get(b.text);
+      if (!set) origin.set(b.text, (set = new Set()));
+      const before = set.size;
+      for (const i of from) set.add(i);
+      return set.size > before;
+    }
+    let grew = false;
+    for (const el of b.elements) if (ts.isBindingElement(el)) grew = bind(el.name, from) || grew;
+    return grew;
+  };
+  fn.parameters.forEach((p, i) => bind(p.name, new Set([i])));
+  const decls: ts.VariableDeclaration[] = [];
+  const calls: Array<ts.CallExpression | ts.NewExpression> = [];
+  const collect = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && n.initializer) decls.push(n);
+    else if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && n.arguments?.length) calls.push(n);
+    ts.forEachChild(n, collect);
+  };
+  collect(fn.body);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of decls) {
+      const from = origin.get(rootName(d.initializer!) ?? "");
+      if (from && bind(d.name, from)) grew = true;
+    }
+  }
+  for (const call of calls) {
+    const callee = calleeName(call);
+    call.arguments!.forEach((arg, j) => {
+      const from = origin.get(rootName(arg) ?? "");
+      for (const i of from ?? []) out[i]!.push([callee, j]);
+    });
+  }
+  return out;
 }
 
 const indexOf = new WeakMap<ts.Program, NameIndex>();
@@ -381,13 +564,32 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     const elem = p.dotDotDotToken ? checker.getIndexTypeOfType(t, ts.IndexKind.Number) : undefined;
     return !!elem && hasAnyBrand(brandsOfType(checker, elem));
   };
+  /** A parameter annotation that may be a bound device (`access(dev: Device<Bound>)`). */
+  const parameterMayTakeDevice = (p: ts.ParameterDeclaration, own: ReadonlySet<string>): boolean => {
+    if (!p.type || NOT_CALLABLE_TYPE.has(p.type.kind)) return false;
+    if (own.size > 0 && mentionsName(p.type, own)) return true;
+    const t = checker.getTypeFromTypeNode(p.type);
+    if (isBoundContext(deviceContextOf(checker, t))) return true;
+    const elem = p.dotDotDotToken ? checker.getIndexTypeOfType(t, ts.IndexKind.Number) : undefined;
+    return !!elem && isBoundContext(deviceContextOf(checker, elem));
+  };
   const mayBeDevice = (t: ts.Type) => isBoundContext(deviceContextOf(checker, t)) || isBoundContext(deviceContextOf(checker, checker.getAwaitedType(t) ?? t));
-  /** What calling a declared signature can do: pass a branded argument, return a device. */
+  const mayBeSection = (t: ts.Type) => !!brandsOfType(checker, t).accessSection;
+  /** What calling a declared signature can do: pass a branded argument or a device, return a device or a section. */
   const signatureFacts = (fn: ts.SignatureDeclaration): number => {
     const own = new Set((fn.typeParameters ?? []).map((tp) => tp.name.text));
-    let facts = fn.parameters.some((p) => parameterMayBrand(p, own)) ? BRANDED : 0;
+    let facts = 0;
+    for (const p of fn.parameters) {
+      if (!(facts & BRANDED) && parameterMayBrand(p, own)) facts |= BRANDED;
+      if (!(facts & DEVICE_ARG) && parameterMayTakeDevice(p, own)) facts |= DEVICE_ARG;
+    }
     const ret = fn.type;
-    if (!ret || (own.size > 0 && mentionsName(ret, own)) || (!NOT_CALLABLE_TYPE.has(ret.kind) && mayBeDevice(checker.getTypeFromTypeNode(ret)))) facts |= DEVICE;
+    if (!ret || (own.size > 0 && mentionsName(ret, own))) facts |= DEVICE | SECTION;
+    else if (!NOT_CALLABLE_TYPE.has(ret.kind)) {
+      const t = checker.getTypeFromTypeNode(ret);
+      if (mayBeDevice(t)) facts |= DEVICE;
+      if (mayBeSection(t)) facts |= SECTION;
+    }
     return facts;
   };
   /** An annotated value (variable, property, parameter): what calling it can do. */
@@ -399,7 +601,14 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     for (const part of t.isUnionOrIntersection() ? t.types : [t]) {
       for (const sig of [...part.getCallSignatures(), ...part.getConstructSignatures()]) {
         if (signatureMayBrand(checker, sig)) facts |= BRANDED;
-        if (sig.typeParameters?.length || mayBeDevice(checker.getReturnTypeOfSignature(sig))) facts |= DEVICE;
+        if (sig.typeParameters?.length) {
+          facts |= DEVICE | SECTION | DEVICE_ARG;
+          continue;
+        }
+        const ret = checker.getReturnTypeOfSignature(sig);
+        if (mayBeDevice(ret)) facts |= DEVICE;
+        if (mayBeSection(ret)) facts |= SECTION;
+        if (sig.getParameters().some((p) => isBoundContext(deviceContextOf(checker, checker.getTypeOfSymbol(p))))) facts |= DEVICE_ARG;
       }
     }
     return facts;
@@ -407,7 +616,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
   const valueFacts = (type: ts.TypeNode | undefined, init: ts.Expression | undefined): number => {
     if (type) return typeFacts(type);
     if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return signatureFacts(init);
-    return init && isPlainValue(init) ? 0 : BRANDED | DEVICE;
+    return init && isPlainValue(init) ? 0 : ALL;
   };
   /** Facts of one declaration read through the checker (they depend on its file and what it imports only). */
   const typedFacts = (decl: ts.Node): number => {
@@ -441,7 +650,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
       case ts.SyntaxKind.ImportClause:
       case ts.SyntaxKind.ImportEqualsDeclaration:
       case ts.SyntaxKind.GetAccessor:
-        return BRANDED | DEVICE;
+        return ALL;
       case ts.SyntaxKind.Parameter: {
         const p = decl as ts.ParameterDeclaration;
         if (!p.type) {
@@ -449,7 +658,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
           // arrow or object method it takes the contextual type, which may be branded.
           const fn = p.parent;
           const contextual = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent));
-          return contextual || p.initializer ? BRANDED | DEVICE : 0;
+          return contextual || p.initializer ? ALL : 0;
         }
         break;
       }
@@ -484,11 +693,11 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
       for (const decl of declsOf(sf).get(name)!) {
         renamed ||= ts.isImportSpecifier(decl) || ts.isExportSpecifier(decl);
         f |= declFacts(sf, decl, visiting);
-        if (f === (BRANDED | DEVICE)) break outer;
+        if (f === ALL) break outer;
       }
     }
     visiting.delete(name);
-    if (!cutShort || visiting.size === 0 || f === (BRANDED | DEVICE)) memo.set(name, f);
+    if (!cutShort || visiting.size === 0 || f === ALL) memo.set(name, f);
     if (!renamed && shared) shared.set(name, f);
     cutShort ||= outerCut;
     return f;
@@ -520,8 +729,51 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     return found;
   };
 
+  const reachMemo = new Map<string, boolean>();
+  let reachCut = false;
+  /** Parameter `index` of `fn` flows into a call that may be branded, or that reaches one. */
+  const flowReaches = (fn: FunctionNode, index: number, visiting: Set<string>): boolean => {
+    const p = fn.parameters[index];
+    if (!p || p.dotDotDotToken) return false; // provenance follows no rest parameter
+    const flows = paramFlowsOf(fn)[index]!;
+    for (const [callee] of flows) if (callee === undefined || namedFacts(callee, new Set()) & BRANDED) return true;
+    for (const [callee, arg] of flows) if (reachesBranded(callee!, arg, visiting)) return true;
+    return false;
+  };
+  /**
+   * Some function by this name (or a rename of one, or one imported under a name of the importer's
+   * choosing) passes its parameter `index` on to a branded call, directly or through others.
+   */
+  const reachesBranded = (name: string, index: number, visiting: Set<string>): boolean => {
+    const key = `${index}:${name}`;
+    const known = reachMemo.get(key);
+    if (known !== undefined) return known;
+    const m = mergedFor(program);
+    if (m.opaque.has(name)) {
+      reachMemo.set(key, true);
+      return true;
+    }
+    if (visiting.has(key)) {
+      reachCut = true;
+      return false;
+    }
+    visiting.add(key);
+    const outerCut = reachCut;
+    reachCut = false;
+    let found = false;
+    outer: for (const sf of m.bodyFiles.get(name) ?? []) {
+      for (const fn of functionsOf(sf).bodies.get(name)!) if ((found = flowReaches(fn, index, visiting))) break outer;
+    }
+    if (!found) for (const original of m.renames.get(name)?.keys() ?? []) if ((found = reachesBranded(original, index, visiting))) break;
+    visiting.delete(key);
+    if (found || !reachCut || visiting.size === 0) reachMemo.set(key, found);
+    reachCut ||= outerCut;
+    return found;
+  };
+
   return {
     facts: (name) => namedFacts(name, new Set()),
     namesFunction: (name) => namesFunction(name, new Set()),
+    reachesBranded: (name, index) => reachesBranded(name, index, new Set()),
   };
 }

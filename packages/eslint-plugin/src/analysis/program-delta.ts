@@ -17,6 +17,9 @@
  *   filesOf(program)             { all, byName } the program's files (cached per program)
  *   importersOf(program)         Map<fileName, fileName[]>: who imports a file (the reverse graph);
  *                                undefined when ts offers no way to read resolutions
+ *   importsOf(program, sf)       the file names `sf` imports (resolved)
+ *   deltaOf(program)             { generation, added, removed, stale } against the previous program
+ *                                of the tsconfig, or undefined (none, or everything changed)
  *   fileCache<V>(program, key)   { get(sf), set(sf, v) } a per-file cache for checker-derived values
  *   generationOf(program)        the program's place among its tsconfig's programs (0: none)
  *   changedSince(program, gen)   files whose derived values may differ from generation gen's, or "all"
@@ -54,8 +57,19 @@ interface Lineage {
   log: Map<number, ReadonlySet<ts.SourceFile> | "all">;
 }
 
+/** From the program before (generation - 1) to this one, when known file by file. */
+export interface ProgramDelta {
+  generation: number;
+  /** SourceFile objects new in this program, and the ones they replace (same file names). */
+  added: readonly ts.SourceFile[];
+  removed: readonly ts.SourceFile[];
+  /** Files of this program whose derived values may have changed (added ones and their importers). */
+  stale: ReadonlySet<ts.SourceFile>;
+}
+
 interface ProgramState {
   files: ProgramFiles;
+  delta: ProgramDelta | undefined;
   lineage: Lineage | undefined;
   generation: number;
   graph: Graph | undefined;
@@ -70,6 +84,21 @@ const states = new WeakMap<ts.Program, ProgramState>();
 
 export function filesOf(program: ts.Program): ProgramFiles {
   return stateOf(program).files;
+}
+
+/** Resolved import targets of a file (file names); undefined when resolutions cannot be read. */
+export function importsOf(program: ts.Program, sf: ts.SourceFile): readonly string[] | undefined {
+  const state = stateOf(program);
+  const graph = (state.graph ??= buildGraph(program, state.files));
+  return graph.complete ? (graph.forward.get(sf.fileName) ?? []) : undefined;
+}
+
+/**
+ * What changed from the previous program of the tsconfig to this one, file by file; undefined when
+ * there is none or the change can reach every file (then rebuild from the program).
+ */
+export function deltaOf(program: ts.Program): ProgramDelta | undefined {
+  return stateOf(program).delta;
 }
 
 /** undefined: resolutions cannot be read (take every file as importing every other). */
@@ -151,12 +180,13 @@ function register(program: ts.Program): ProgramState {
   const files: ProgramFiles = { all, byName };
   const options = program.getCompilerOptions();
   const key = typeof options.configFilePath === "string" ? options.configFilePath : undefined;
-  if (key === undefined) return { files, lineage: undefined, generation: 0, graph: undefined, local: new Map() };
+  if (key === undefined) return { files, delta: undefined, lineage: undefined, generation: 0, graph: undefined, local: new Map() };
   let lineage = lineages.get(key);
   if (!lineage) lineages.set(key, (lineage = { generation: 0, last: undefined, staleAt: new WeakMap(), allStaleAt: 0, caches: new Map(), log: new Map() }));
   const generation = ++lineage.generation;
   const last = lineage.last;
   let graph: Graph | undefined;
+  let delta: ProgramDelta | undefined;
   lineage.log.delete(generation - LOG_LENGTH);
   if (!last || last.options !== options || last.byName.size !== byName.size) {
     lineage.allStaleAt = generation;
@@ -189,13 +219,15 @@ function register(program: ts.Program): ProgramState {
         for (const importer of graph.importers.get(name) ?? []) if (!stale.has(importer)) stale.add(importer), queue.push(importer);
       }
       const logged = new Set<ts.SourceFile>();
+      const staleNow = new Set<ts.SourceFile>();
       for (const name of stale) {
         const sf = byName.get(name);
-        if (sf) lineage.staleAt.set(sf, generation), logged.add(sf);
+        if (sf) lineage.staleAt.set(sf, generation), logged.add(sf), staleNow.add(sf);
         const before = last.byName.get(name);
         if (before) logged.add(before);
       }
       lineage.log.set(generation, logged);
+      delta = { generation, added: changed, removed: changed.map((sf) => last.byName.get(sf.fileName)!), stale: staleNow };
     } else {
       lineage.allStaleAt = generation;
       lineage.log.set(generation, "all");
@@ -203,7 +235,7 @@ function register(program: ts.Program): ProgramState {
   }
   graph ??= buildGraph(program, files);
   lineage.last = { files: new Set(all), byName, options, graph };
-  return { files, lineage, generation, graph, local: new Map() };
+  return { files, delta, lineage, generation, graph, local: new Map() };
 }
 
 /** A file whose change can alter names or types in files that do not import it. */
@@ -257,11 +289,11 @@ function buildGraph(program: ts.Program, files: ProgramFiles): Graph {
     for (const ref of sf.referencedFiles) push(sf.fileName, ts.resolveTripleslashReference(ref.fileName, sf.fileName));
   }
   const importers = new Map<string, string[]>();
-  for (const [from, targets] of forward) {
-    targets.sort();
-    for (const to of new Set(targets)) {
-      // a target is known by the name its SourceFile has in the program (a symlink resolves to its real path)
-      const name = files.byName.get(to)?.fileName ?? program.getSourceFile(to)?.fileName ?? to;
+  for (const [from, raw] of forward) {
+    // a target is known by the name its SourceFile has in the program (a symlink resolves to its real path)
+    const targets = [...new Set(raw.map((to) => files.byName.get(to)?.fileName ?? program.getSourceFile(to)?.fileName ?? to))].sort();
+    forward.set(from, targets);
+    for (const name of targets) {
       const list = importers.get(name);
       if (list) list.push(from);
       else importers.set(name, [from]);

@@ -42,6 +42,7 @@ import {
   type FunctionNode,
 } from "./ast.js";
 import { driverRoleOf } from "./drivers.js";
+import { mayReachBranded } from "./name-index.js";
 import { isAfterAwait, isAsync, isAwaited } from "./deferral.js";
 
 const MAX_DEPTH = 6;
@@ -410,6 +411,8 @@ function directSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, i
 export function argumentSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, index: number, depth = 0): Sink[] {
   const direct = directSinks(an, call, index);
   if (direct.length > 0 || depth > MAX_DEPTH) return direct;
+  // No function by the callee's name reaches a branded call: no symbol lookup (name-index.ts).
+  if (!mayReachBranded(an.checker, call, index)) return [];
   const fn = functionDeclarationOf(an.checker, call.expression);
   if (!userFunction(an, fn)) return [];
   const param = fn.parameters[index];

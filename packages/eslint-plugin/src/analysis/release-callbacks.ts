@@ -22,6 +22,7 @@ import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { argumentBrands, brandsOfType, expectedTypeAt, functionBrands, type TypeBrands } from "./brands.js";
 import { functionDeclarationOf, isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
+import { mayCallBranded } from "./name-index.js";
 
 export type ReleaseContext = "kobject" | "file";
 
@@ -85,8 +86,14 @@ function scan(an: Analysis): ReleaseCallback[] {
           (ts.isVariableDeclaration(parent) && parent.initializer === n) ||
           (ts.isBinaryExpression(parent) && parent.right === n));
       // Only a reference to a function can be a release callback: ask that (a symbol lookup)
-      // before resolving the call's signature for the expected type.
-      const fn = isValuePosition ? functionDeclarationOf(an.checker, skipOuter(n)) : undefined;
+      // before resolving the call's signature for the expected type; and before both, what the
+      // syntax says: an argument of a callee no branded parameter is declared for, or an
+      // unannotated variable, expects no brand (expectedBrands).
+      const mayExpectBrand =
+        isValuePosition &&
+        !(((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(n)) && !mayCallBranded(an.checker, parent)) &&
+        !(ts.isVariableDeclaration(parent) && !parent.type);
+      const fn = mayExpectBrand ? functionDeclarationOf(an.checker, skipOuter(n)) : undefined;
       if (fn) {
         const b = expectedBrands(an, n);
         const ctx = b && contextOf(b);

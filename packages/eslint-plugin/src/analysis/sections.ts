@@ -30,6 +30,7 @@ import type { Analysis } from "./services.js";
 import { argumentBrands, brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
 import { calleeName, enclosingFunction, functionDeclarationOf, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { classifyCallback, mayRunAfterUnbind } from "./deferral.js";
+import { mayCallBranded, mayReturnSection, mayTakeDevice } from "./name-index.js";
 
 export type SectionKind = "guard" | "callback" | "access";
 
@@ -64,7 +65,8 @@ export function sectionOpenedBy(an: Analysis, call: ts.CallExpression): AccessSe
   const resource = receiverOf(call);
   if (!resource) return undefined;
   const { checker } = an;
-  if (call.arguments.length === 0 && brandsOfType(checker, checker.getTypeAtLocation(call)).accessSection) {
+  // Each form is asked of the checker only when the callee's name allows it (name-index.ts).
+  if (call.arguments.length === 0 && mayReturnSection(checker, call) && brandsOfType(checker, checker.getTypeAtLocation(call)).accessSection) {
     let n: ts.Node = call;
     while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent))) n = n.parent;
     const decl = n.parent;
@@ -75,14 +77,14 @@ export function sectionOpenedBy(an: Analysis, call: ts.CallExpression): AccessSe
     }
     return { kind: "guard", opener: call, resource, home: enclosingStatement(call), guard: undefined, callback: undefined, device: undefined };
   }
-  for (const [i, arg] of call.arguments.entries()) {
+  for (const [i, arg] of mayCallBranded(checker, call) ? call.arguments.entries() : []) {
     // Inline, or a function passed by reference (`tryAccessWith(readRegs)`, any file).
     const fn = functionDeclarationOf(checker, arg);
     if (!fn || !fn.body || fn.getSourceFile().isDeclarationFile) continue;
     if (!argumentBrands(checker, call, i).accessSection) continue;
     return { kind: "callback", opener: call, resource, home: fn, guard: undefined, callback: fn, device: undefined };
   }
-  if (call.arguments.length === 1 && isDevresType(checker, checker.getTypeAtLocation(resource))) {
+  if (call.arguments.length === 1 && mayTakeDevice(checker, call) && isDevresType(checker, checker.getTypeAtLocation(resource))) {
     const sig = checker.getResolvedSignature(call);
     const p = sig?.getParameters()[0];
     const dev = call.arguments[0]!;

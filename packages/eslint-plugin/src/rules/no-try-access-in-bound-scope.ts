@@ -19,7 +19,7 @@
 import ts from "typescript";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
-import { argumentBrands, boundDeviceFor, brandsOfType, getAnalysis, isDevresType, ownerName, typeInfoMessages } from "../analysis/index.js";
+import { argumentBrands, boundDeviceFor, brandsOfType, getAnalysis, isDevresType, mayReturnSection, ownerName, typeInfoMessages } from "../analysis/index.js";
 
 type MessageIds = "tryAccessInBoundScope" | "useAccess" | keyof typeof typeInfoMessages;
 
@@ -84,9 +84,11 @@ export default createRule<[], MessageIds>({
         const call = an.tsNode(node) as ts.CallExpression;
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return;
+        // The call's type (a resolved signature) only where the callee's name may return a section
+        // guard; most argument-less member calls are getters and queues (name-index.ts).
         const form =
           node.arguments.length === 0
-            ? brandsOfType(an.checker, an.checker.getTypeAtLocation(call)).accessSection && "guard"
+            ? mayReturnSection(an.checker, call) && brandsOfType(an.checker, an.checker.getTypeAtLocation(call)).accessSection && "guard"
             : argumentBrands(an.checker, call, 0).accessSection && "with";
         if (!form) return;
         if (!isDevresType(an.checker, an.checker.getTypeAtLocation(callee.expression))) return;
