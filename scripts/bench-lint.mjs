@@ -1,7 +1,10 @@
 // One measured lint run, in its own process so every run builds its TypeScript program from
 // scratch and its peak memory is its own. Used by scripts/bench.mjs; also runnable by hand:
 //
-//   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict|typecheck> [--parser service|project] [--glob <pattern>]
+//   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict|typecheck|tseslint|tseslint+recommended> [--parser service|project] [--glob <pattern>]
+//
+// tseslint: typescript-eslint's `recommendedTypeChecked` (the typed rule set teams already run);
+// tseslint+recommended: the same plus devbound `recommended` (what devbound adds on top of it).
 //
 // Prints one line `BENCH_RESULT {json}` (wall and CPU time of lintFiles, file and message counts,
 // maxRSS). With TIMING=all in the environment ESLint prints its per-rule table at exit.
@@ -11,8 +14,9 @@ import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 
 const [dirArg, mode = "recommended", ...rest] = process.argv.slice(2);
-if (!dirArg || !["baseline", "recommended", "strict", "typecheck"].includes(mode)) {
-  process.stderr.write("usage: node scripts/bench-lint.mjs <dir> <baseline|recommended|strict|typecheck> [--parser service|project]\n");
+const MODES = ["baseline", "recommended", "strict", "typecheck", "tseslint", "tseslint+recommended"];
+if (!dirArg || !MODES.includes(mode)) {
+  process.stderr.write(`usage: node scripts/bench-lint.mjs <dir> <${MODES.join("|")}> [--parser service|project]\n`);
   process.exit(2);
 }
 const parserKind = rest.includes("--parser") ? rest[rest.indexOf("--parser") + 1] : "service";
@@ -39,16 +43,23 @@ if (mode === "typecheck") {
     },
   };
   config.push({ files: ["**/*.ts"], plugins: { reference: { rules: { "full-check": fullCheck } } }, rules: { "reference/full-check": "error" } });
-} else if (mode !== "baseline") {
+} else if (mode.startsWith("tseslint")) {
+  for (const c of tseslint.configs.recommendedTypeChecked) config.push({ ...c, files: c.files ?? ["**/*.ts"] });
+  // its base config may set parserOptions of its own: keep the benchmark's
+  config.push({ files: ["**/*.ts"], languageOptions: { parserOptions } });
+}
+if (mode === "recommended" || mode === "strict" || mode === "tseslint+recommended") {
+  const presetName = mode === "strict" ? "strict" : "recommended";
   // DEVBOUND_PLUGIN: another build of the plugin (a directory with dist/ and package.json), for before/after runs
   const spec = process.env.DEVBOUND_PLUGIN ? pathToFileURL(path.join(path.resolve(process.env.DEVBOUND_PLUGIN), "dist/index.js")).href : "@devbound/eslint-plugin";
   const { default: devbound } = await import(spec);
-  const preset = devbound?.configs?.[mode];
+  const preset = devbound?.configs?.[presetName];
   if (!preset) {
-    process.stderr.write(`bench-lint: @devbound/eslint-plugin has no configs.${mode} (is the plugin built? run pnpm build)\n`);
+    process.stderr.write(`bench-lint: @devbound/eslint-plugin has no configs.${presetName} (is the plugin built? run pnpm build)\n`);
     process.exit(2);
   }
   config.push(...(Array.isArray(preset) ? preset : [preset]));
+  config.push({ files: ["**/*.ts"], languageOptions: { parserOptions } });
 }
 
 const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config, cache: false });

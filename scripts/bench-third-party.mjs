@@ -3,7 +3,10 @@
 // Used by test/integration/third-party.test.ts (one process per group, so the programs do
 // not pile up in one heap); also a benchmark by hand:
 //
-//   node scripts/bench-third-party.mjs test/integration/third-party/tsconfig.viem.json
+//   node scripts/bench-third-party.mjs test/integration/third-party/tsconfig.viem.json [--rules none]
+//
+// --rules none: the same typed parser and files with no rule (the baseline the non-driver budget
+// is measured against: scripts/bench.mjs overhead). Prints cpuMs (user + system) too.
 //
 // Prints `THIRD_PARTY_RESULT {json}`: the files linted (taken from the tsconfig, .d.ts
 // excluded), every devbound finding, every fatal message, a crash if ESLint threw, time, RSS.
@@ -13,8 +16,9 @@ import ts from "typescript";
 import devbound from "@devbound/eslint-plugin";
 
 const tsconfigArg = process.argv[2];
-if (!tsconfigArg) {
-  process.stderr.write("usage: node scripts/bench-third-party.mjs <tsconfig.json>\n");
+const rulesArg = process.argv.includes("--rules") ? process.argv[process.argv.indexOf("--rules") + 1] : "recommended";
+if (!tsconfigArg || !["none", "recommended"].includes(rulesArg)) {
+  process.stderr.write("usage: node scripts/bench-third-party.mjs <tsconfig.json> [--rules none|recommended]\n");
   process.exit(2);
 }
 const tsconfig = path.resolve(tsconfigArg);
@@ -34,7 +38,7 @@ const runtimeInProgram = parsed.fileNames.some((f) => f.replaceAll("\\", "/").en
 const config = [
   // the sources live under node_modules, which ESLint ignores by default
   { ignores: ["!**/node_modules/"] },
-  ...devbound.configs.recommended.map((c) => ({
+  ...devbound.configs.recommended.map((c) => (rulesArg === "none" && c.rules ? { ...c, rules: {} } : c)).map((c) => ({
     ...c,
     files: ["**/*.ts"],
     languageOptions: {
@@ -48,8 +52,10 @@ const config = [
 
 const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config, cache: false });
 const out = { tsconfig: path.relative(root, tsconfig), runtimeInProgram, files: files.length, linted: 0, rules: 0, findings: [], fatal: [], crash: null, ms: 0 };
-out.rules = Object.keys(config[1].rules ?? {}).filter((r) => r.startsWith("devbound/")).length;
+// counted over every config object (recommended starts with devbound/base, which has no rules)
+out.rules = new Set(config.flatMap((c) => Object.keys(c.rules ?? {})).filter((r) => r.startsWith("devbound/"))).size;
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 try {
   const results = await eslint.lintFiles(files);
   out.linted = results.length;
@@ -65,5 +71,8 @@ try {
   out.crash = error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error);
 }
 out.ms = performance.now() - t0;
+const cpu = process.cpuUsage(c0);
+out.cpuMs = (cpu.user + cpu.system) / 1000;
+out.ruleSet = rulesArg;
 out.maxRssMB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`THIRD_PARTY_RESULT ${JSON.stringify(out)}\n`);
