@@ -10,8 +10,15 @@
  * (b) Reported at a devm registration in probe() (an IRQ, a subsystem registration, an action)
  *     whose callbacks this file does not define (so (a) cannot look inside), made after a
  *     manual acquisition or registration that remove() tears down: while remove() runs, the
- *     devm-registered object is still live. A registration whose callbacks (a) analysed is
- *     never reported by (b): one bug, one report.
+ *     devm-registered object is still live. Each acquisition is reported once, at the LAST
+ *     such registration after it (the object that goes live), naming the latest acquisition.
+ *     A registration whose callbacks (a) analysed is never reported by (b): one bug, one
+ *     report. When the registered object's callbacks are in file-scope initialisers
+ *     (`.ops = &foo_ops`), they are looked inside as in (a) for what must be named to be used;
+ *     clocks and regulators are used by any register access, so (b) still applies to them.
+ * A use of an unregistered object embedded in live memory is handing it (or what it points to)
+ * to a function; a release in a callback of another kind is the right order; dead code
+ * (`if (0)`) uses nothing.
  * Teardowns of places probe() acquired only with devm calls are no-manual-free-of-devres's
  * double frees, not reported here.
  */
@@ -32,13 +39,11 @@ import {
   type Step,
   type Teardown,
 } from "../analysis/teardown.js";
-import type { CallbackRegistration } from "../analysis/callbacks.js";
+import { functionsInArguments, type CallbackRegistration } from "../analysis/callbacks.js";
 import { getDrivers } from "../analysis/drivers.js";
-import { functionsInArguments } from "../analysis/callbacks.js";
-import { strip } from "../analysis/syntax.js";
-import { CANCEL, TOLERATES_UNREGISTERED, lookup, releaseApi, type ResourceKind } from "../vocabulary/index.js";
-import { calleeName } from "../analysis/syntax.js";
+import { calleeName, strip } from "../analysis/syntax.js";
 import { getUnit } from "../analysis/unit.js";
+import { CANCEL, TOLERATES_UNREGISTERED, lookup, releaseApi, type ResourceKind } from "../vocabulary/index.js";
 
 export interface CReport {
   node: CNode;
