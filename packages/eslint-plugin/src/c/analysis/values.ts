@@ -451,7 +451,8 @@ export class Values {
     if (p.type === "pointer_expression" && p.operator === "&") {
       const obj = child(p, "argument");
       const t = obj ? this.typeOf(obj) : undefined;
-      key = t?.tag && t.pointer === 0 ? [t.tag, ...path].join(".") : obj ? this.memberKey(obj) && [this.memberKey(obj), ...path].join(".") : undefined;
+      const base = t?.tag && t.pointer === 0 ? t.tag : obj ? this.memberKey(obj) : undefined;
+      key = base ? [base, ...path].join(".") : undefined;
     } else {
       const t = this.typeOf(p);
       key = t?.tag && t.pointer === 1 ? [t.tag, ...path].join(".") : undefined;
