@@ -150,3 +150,29 @@ export const MANAGED_ALLOCATIONS: ReadonlySet<string> = new Set(["devm_rtc_alloc
  * after the IRQ) reaches no consumer and touches nothing torn down.
  */
 export const TOLERATES_UNREGISTERED: ReadonlySet<string> = new Set(["iio_trigger_poll", "iio_trigger_poll_chained", "iio_trigger_poll_nested"]);
+
+export type ReleaseCallbackRole = "kobject" | "device" | "file";
+
+/**
+ * Struct members holding a release callback that runs when the last reference goes, which can
+ * be long after the driver unbound: struct tag -> member -> role (`kobj_type.release`,
+ * `device.release`, `device_type.release`, `class.dev_release`, `file_operations.release`).
+ */
+export const RELEASE_CALLBACK_MEMBERS: Readonly<Record<string, Readonly<Record<string, ReleaseCallbackRole>>>> = {
+  kobj_type: { release: "kobject" },
+  device: { release: "device" },
+  device_type: { release: "device" },
+  class: { dev_release: "device" },
+  file_operations: { release: "file" },
+};
+
+/**
+ * The struct type of kernel members whose container's layout a driver file does not show
+ * (`pdev->dev`, `client->dev`, `func->dev`: the bus device embeds a `struct device dev`).
+ */
+export const EMBEDDED_MEMBER_TYPES: Readonly<Record<string, string>> = {
+  dev: "device",
+  kobj: "kobject",
+  ktype: "kobj_type",
+  fops: "file_operations",
+};
