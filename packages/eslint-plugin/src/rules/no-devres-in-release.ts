@@ -2,9 +2,14 @@
  * no-devres-in-release: devres calls (registration or release) inside a kobject release
  * callback or a file release(), directly or through the user's helpers. Debug check 4 of
  * seeds/001's "proactive debug mode".
+ *
+ * One rule id, two checks: `create` below is the TypeScript check; C files (the `devbound/c`
+ * language) go to `c`, c/checks/no-devres-in-release.ts (kobj_type/device/device_type.release,
+ * class.dev_release, file_operations.release). The messages read the same in both languages.
  */
 import ts from "typescript";
 import { createRule } from "../util/create-rule.js";
+import { checkNoDevresInRelease } from "../c/checks/no-devres-in-release.js";
 import { getAnalysis, typeInfoMessages, releaseCallbacksIn, calleeText, callSummary, devresCallKind, devresReach, userFunctionOf, driverDisplayName, enclosingDriver, forEachDescendant, skipOuter } from "../analysis/index.js";
 
 const AFTER = "which can run after {{owner}} unbound, when devres has already released everything registered against the device.";
@@ -26,6 +31,7 @@ export default createRule({
     },
   },
   defaultOptions: [],
+  c: checkNoDevresInRelease,
   create(context) {
     return {
       Program() {
