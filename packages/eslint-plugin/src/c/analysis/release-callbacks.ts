@@ -16,6 +16,8 @@
  * what cannot be typed is not a release callback.
  *
  * API
+ *   installedCallbacks(unit)      InstalledCallback[] { fn, container, field, site }: every file function
+ *                                 installed in a member of a struct of known type (memoised)
  *   releaseCallbacks(unit)        ReleaseCallback[] { fn, role, member ("kobj_type.release"), site } (memoised)
  *   structTagOf(unit, expr)       the struct tag an expression's value has (or points at), when known
  *   managedCallIn(unit, fn)       { call, api } of the first devm call fn makes, directly or through helpers
@@ -83,10 +85,21 @@ function functionsNamed(unit: Unit, value: CNode): CFunction[] {
   return [];
 }
 
-const callbacksOf = new WeakMap<Unit, ReleaseCallback[]>();
+export interface InstalledCallback {
+  fn: CFunction;
+  /** the struct tag holding the member ("file_operations") */
+  container: string;
+  /** the member ("release", "unlocked_ioctl") */
+  field: string;
+  /** where it is installed: the initializer_pair or the assignment */
+  site: CNode;
+}
 
-export function releaseCallbacks(unit: Unit): readonly ReleaseCallback[] {
-  let out = callbacksOf.get(unit);
+const installedOf = new WeakMap<Unit, InstalledCallback[]>();
+
+/** Every file function installed in a member of a struct whose type is known (initialisers and assignments). */
+export function installedCallbacks(unit: Unit): readonly InstalledCallback[] {
+  let out = installedOf.get(unit);
   if (out) return out;
   out = [];
   for (const w of unit.memberWrites) {
@@ -104,12 +117,22 @@ export function releaseCallbacks(unit: Unit): readonly ReleaseCallback[] {
       container = arg ? structTagOf(unit, arg) : undefined;
     }
     if (!field || !container) continue;
-    const role = lookup(RELEASE_CALLBACK_MEMBERS, container);
-    const r = role ? lookup(role, field) : undefined;
-    if (!r) continue;
-    for (const fn of functionsNamed(unit, w.value)) {
-      if (!out.some((c) => c.fn === fn && c.role === r)) out.push({ fn, role: r, member: `${container}.${field}`, site: w.node });
-    }
+    for (const fn of functionsNamed(unit, w.value)) out.push({ fn, container, field, site: w.node });
+  }
+  installedOf.set(unit, out);
+  return out;
+}
+
+const callbacksOf = new WeakMap<Unit, ReleaseCallback[]>();
+
+export function releaseCallbacks(unit: Unit): readonly ReleaseCallback[] {
+  let out = callbacksOf.get(unit);
+  if (out) return out;
+  out = [];
+  for (const ic of installedCallbacks(unit)) {
+    const role = lookup(RELEASE_CALLBACK_MEMBERS, ic.container);
+    const r = role ? lookup(role, ic.field) : undefined;
+    if (r && !out.some((c) => c.fn === ic.fn && c.role === r)) out.push({ fn: ic.fn, role: r, member: `${ic.container}.${ic.field}`, site: ic.site });
   }
   callbacksOf.set(unit, out);
   return out;
