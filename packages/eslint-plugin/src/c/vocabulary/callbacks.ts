@@ -176,3 +176,21 @@ export const EMBEDDED_MEMBER_TYPES: Readonly<Record<string, string>> = {
   ktype: "kobj_type",
   fops: "file_operations",
 };
+
+/**
+ * Macros naming a module's init function or an initcall (`module_init(foo_init)`): it runs
+ * when the module loads, before (or without) any driver binding a device.
+ */
+export const INIT_CALL_MACROS: ReadonlySet<string> = new Set([
+  "module_init",
+  "early_initcall",
+  "core_initcall",
+  "postcore_initcall",
+  "arch_initcall",
+  "subsys_initcall",
+  "fs_initcall",
+  "rootfs_initcall",
+  "device_initcall",
+  "late_initcall",
+  "late_initcall_sync",
+]);
