@@ -13,7 +13,12 @@
 import path from "node:path";
 import { ESLint } from "eslint";
 import ts from "typescript";
-import devbound from "@devbound/eslint-plugin";
+import { pathToFileURL } from "node:url";
+
+// DEVBOUND_PLUGIN=<dir with dist/>: another build of the plugin (before/after runs, as bench-lint.mjs)
+const { default: devbound } = await import(
+  process.env.DEVBOUND_PLUGIN ? pathToFileURL(path.join(path.resolve(process.env.DEVBOUND_PLUGIN), "dist/index.js")).href : "@devbound/eslint-plugin"
+);
 
 const tsconfigArg = process.argv[2];
 const rulesArg = process.argv.includes("--rules") ? process.argv[process.argv.indexOf("--rules") + 1] : "recommended";
