@@ -13,10 +13,15 @@
  * devresReleaseGroup, ...) are not registrations. Devres calls inside a kobject release
  * callback or a file release() are left to no-devres-in-release (debug check 4): one finding
  * for one bug.
+ *
+ * One rule id, two checks: `create` below is the TypeScript check; C files (the `devbound/c`
+ * language) go to `c`, c/checks/devm-after-unbind.ts (work/timer/tasklet callbacks and manual
+ * IRQ handlers teardown does not stop, file operations, module init). `beforeBind` is C's.
  */
 import ts from "typescript";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
+import { checkDevmAfterUnbind } from "../c/checks/devm-after-unbind.js";
 import {
   afterUnbindBoundary,
   argumentSinks,
@@ -33,7 +38,7 @@ import {
   type Sink,
 } from "../analysis/index.js";
 
-type MessageIds = "deferred" | "afterRelease" | "stored" | "forged" | "floating" | keyof typeof typeInfoMessages;
+type MessageIds = "deferred" | "afterRelease" | "beforeBind" | "stored" | "forged" | "floating" | keyof typeof typeInfoMessages;
 
 function apiLabel(s: Sink): string {
   return s.via.length ? `${s.via.join(" → ")} → ${s.api}` : s.api;
@@ -55,6 +60,8 @@ export default createRule<[], MessageIds>({
         "`{{api}}` registers devres on `{{dev}}` inside {{where}}, which may run after {{owner}} unbinds: devres registered on an unbound device is never released. Register it in probe(), or use a bound callback",
       afterRelease:
         "`{{api}}` registers devres on `{{dev}}` inside {{where}}, which can run after {{owner}} has unbound: devres registered there is never released",
+      beforeBind:
+        "`{{api}}` registers devres on `{{dev}}` inside {{where}}, which runs before any driver is bound to the device: the driver core then refuses to probe it (\"Resources present before probing\")",
       stored:
         "`{{api}}` registers devres on `{{dev}}`, read from {{source}}: a stored device does not prove {{owner}} is still bound, and devres registered after unbind is never released",
       floating:
@@ -64,6 +71,7 @@ export default createRule<[], MessageIds>({
     },
   },
   defaultOptions: [],
+  c: checkDevmAfterUnbind,
   create(context) {
     const an = getAnalysis(context);
     if (!an?.usesBrands) return {};

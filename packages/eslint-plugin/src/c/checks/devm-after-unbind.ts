@@ -1,0 +1,181 @@
+/**
+ * devm-after-unbind, the C check: a devm call (an acquisition, an action, a registration; not a
+ * devres release such as devm_kfree) made where the device may not be bound:
+ *   - in a work function, timer, hrtimer or tasklet callback registered by hand (INIT_WORK,
+ *     timer_setup, tasklet_setup, ...), unless remove() (or a devm action) cancels that kind of
+ *     callback first (cancel_work_sync, del_timer_sync, tasklet_kill, destroy_workqueue, ...);
+ *   - in a manual IRQ handler (request_irq, request_threaded_irq) that remove() does not free
+ *     first (free_irq);
+ *   - in a file operation (`file_operations.open/read/write/unlocked_ioctl/...`): user space
+ *     calls it whenever it holds the file, also after unbind;
+ *   - in the module init (`module_init(foo_init)`, an initcall): no driver is bound yet, and
+ *     devres on a device without a driver makes the driver core refuse to probe it.
+ * Also when the call is in the file's helpers such an entry calls (reported in the helper,
+ * naming the entry and the chain). Not reported: probe, remove, shutdown, the PM callbacks,
+ * devm-registered callbacks (devm_request_irq handlers, devm actions, devm_work_autocancel: their
+ * device is bound while they run), subsystem callbacks installed in other ops structs (the
+ * subsystem runs them while registered, and devres unregisters them at unbind), and release
+ * callbacks: a devm call there is no-devres-in-release's (one bug, one report).
+ *
+ * Invariant: never throws; a file that names no managed API costs one text scan; the entries
+ * are labelled by one breadth-first walk over call edges (each function labelled once), so the
+ * check is linear in the file.
+ */
+import type { TSESLint } from "@typescript-eslint/utils";
+import type { CNode } from "@devbound/eslint-language-c";
+import { CANCEL, INIT_CALL_MACROS, WORKQUEUE_DRAIN, acquireApi, lookup, type DeferredKind } from "../vocabulary/index.js";
+import { argumentsOf, child, inError, strip, stripParens } from "../analysis/syntax.js";
+import { getUnit, type CFunction, type Unit } from "../analysis/unit.js";
+import { fileIndex } from "../analysis/tu-index.js";
+import { callbackRegistration } from "../analysis/callbacks.js";
+import { driversReaching, getDrivers, ownerText, reachedFrom } from "../analysis/drivers.js";
+import { installedCallbacks, isManagedName, releaseCallbacks } from "../analysis/release-callbacks.js";
+import { devresKind } from "./no-devres-in-release.js";
+
+type MessageIds = "deferred" | "afterRelease" | "beforeBind";
+type Context = Readonly<TSESLint.RuleContext<MessageIds, readonly unknown[]>>;
+
+const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
+
+/** Cancels count per family: a delayed work is cancelled by the work calls too. */
+const FAMILY: Record<DeferredKind, string> = {
+  irq: "irq",
+  "threaded-irq": "irq",
+  work: "work",
+  "delayed-work": "work",
+  timer: "timer",
+  hrtimer: "hrtimer",
+  tasklet: "tasklet",
+  action: "action",
+};
+
+/** Only freeing the IRQ stops a handler for good (disable_irq is undone by enable_irq). */
+const IRQ_FREE = new Set(["free_irq", "devm_free_irq"]);
+
+const FILE_OPS_STRUCTS = new Set(["file_operations", "proc_ops"]);
+
+interface Entry {
+  fn: CFunction;
+  /** "foo_work(), a work function (INIT_WORK)" */
+  where: string;
+  messageId: MessageIds;
+}
+
+function describe(kind: DeferredKind, fn: string, api: string): string {
+  switch (kind) {
+    case "irq":
+    case "threaded-irq":
+      return `${fn}(), an IRQ handler requested with ${api}() that remove() does not free`;
+    case "work":
+    case "delayed-work":
+      return `${fn}(), a work function (${api}) that remove() does not cancel`;
+    case "timer":
+      return `${fn}(), a timer callback (${api}) that remove() does not cancel`;
+    case "hrtimer":
+      return `${fn}(), an hrtimer callback (${api}) that remove() does not cancel`;
+    case "tasklet":
+      return `${fn}(), a tasklet (${api}) that remove() does not kill`;
+    default:
+      return `${fn}(), a callback (${api})`;
+  }
+}
+
+/** The callback families the driver's teardown (remove and what it reaches, devm action callbacks) stops. */
+function stoppedAtTeardown(unit: Unit, actions: readonly CFunction[]): Set<string> {
+  const teardown = reachedFrom(unit, [...getDrivers(unit).flatMap((d) => d.remove), ...actions]);
+  const out = new Set<string>();
+  for (const f of teardown) {
+    for (const call of f.calls) {
+      const name = unit.isKernelCall(call);
+      if (!name) continue;
+      if (WORKQUEUE_DRAIN.has(name)) out.add("work");
+      const cancel = lookup(CANCEL, name);
+      if (!cancel) continue;
+      if (FAMILY[cancel.kind] === "irq" && !IRQ_FREE.has(name)) continue;
+      out.add(FAMILY[cancel.kind]);
+    }
+  }
+  return out;
+}
+
+function entries(unit: Unit, text: string): Entry[] {
+  const index = fileIndex(unit.root, text);
+  const out: Entry[] = [];
+  const registrations = [];
+  const actions: CFunction[] = [];
+  for (const call of unit.calls) {
+    if (inError(call)) continue;
+    const reg = callbackRegistration(call, index);
+    if (!reg) continue;
+    if (reg.managed) actions.push(...reg.callbacks.map((c) => c.fn.fn));
+    else registrations.push(reg);
+  }
+  const stopped = registrations.length > 0 ? stoppedAtTeardown(unit, actions) : new Set<string>();
+  for (const reg of registrations) {
+    if (stopped.has(FAMILY[reg.kind])) continue;
+    for (const cb of reg.callbacks) out.push({ fn: cb.fn.fn, where: describe(reg.kind, cb.fn.name, reg.api), messageId: "deferred" });
+  }
+  for (const ic of installedCallbacks(unit)) {
+    if (!FILE_OPS_STRUCTS.has(ic.container) || /release$/.test(ic.field) || ic.field === "owner") continue;
+    out.push({ fn: ic.fn, where: `${ic.fn.name}(), a file operation (${ic.container}.${ic.field})`, messageId: "afterRelease" });
+  }
+  for (const call of unit.calls) {
+    const name = child(call, "function")?.text;
+    if (!name || !INIT_CALL_MACROS.has(name) || unit.isKernelCall(call) !== name) continue;
+    const arg = argumentsOf(call)[0];
+    const id = arg ? strip(arg) : undefined;
+    const b = id?.type === "identifier" ? unit.resolve(id) : undefined;
+    if (b?.kind === "function") out.push({ fn: b.fn, where: `${b.fn.name}(), the module init (${name})`, messageId: "beforeBind" });
+  }
+  return out;
+}
+
+export function checkDevmAfterUnbind(context: Context): TSESLint.RuleListener {
+  const text = context.sourceCode.text;
+  if (!MANAGED_NAME.test(text)) return {};
+  return {
+    "translation_unit:exit"(root: unknown) {
+      const unit = getUnit(root as CNode);
+      const found = entries(unit, text);
+      if (found.length === 0) return;
+      // Release callbacks are no-devres-in-release's: not entered.
+      const release = new Set(releaseCallbacks(unit).map((r) => r.fn));
+      // One breadth-first walk over call edges: each function gets the first entry reaching it.
+      const label = new Map<CFunction, { entry: Entry; parent: CFunction | undefined }>();
+      for (const entry of found) {
+        if (release.has(entry.fn) || label.has(entry.fn)) continue;
+        label.set(entry.fn, { entry, parent: undefined });
+        const queue = [entry.fn];
+        for (let i = 0; i < queue.length; i++) {
+          for (const call of queue[i]!.calls) {
+            const callee = child(call, "function");
+            if (!callee || stripParens(callee).type !== "identifier") continue;
+            const b = unit.resolve(stripParens(callee));
+            if (b.kind !== "function" || release.has(b.fn) || label.has(b.fn)) continue;
+            label.set(b.fn, { entry, parent: queue[i] });
+            queue.push(b.fn);
+          }
+        }
+      }
+      for (const [fn, { entry }] of label) {
+        let chain: string[] | undefined;
+        let owner: string | undefined;
+        for (const call of fn.calls) {
+          if (call.hasError || inError(call)) continue;
+          const name = unit.isKernelCall(call);
+          if (!name || !isManagedName(name) || devresKind(name) === "release") continue;
+          if (!chain) {
+            chain = [];
+            for (let f: CFunction | undefined = fn; f && f !== entry.fn; f = label.get(f)?.parent) chain.unshift(`${f.name}()`);
+            owner = ownerText(driversReaching(unit, entry.fn)[0]);
+          }
+          const devArg = argumentsOf(call)[acquireApi(name)?.device ?? 0];
+          const dev = devArg ? text.slice(devArg.range[0], devArg.range[1]).replace(/\s+/g, " ") : "?";
+          const between = chain.slice(0, -1);
+          const where = chain.length === 0 ? entry.where : `${fn.name}(), called ${between.length > 0 ? `through ${between.join(" → ")} ` : ""}from ${entry.where}`;
+          context.report({ loc: call.loc, messageId: entry.messageId, data: { api: name, dev, where, owner: owner! } });
+        }
+      }
+    },
+  };
+}
