@@ -366,6 +366,26 @@ const fromProbe = c(
   "module_platform_driver(foo_driver);",
 );
 
+const fopsUnregister = c(
+  "struct foo_led_user {",
+  "\tstruct led_classdev led;",
+  "\tstruct device *parent;",
+  "};",
+  "",
+  "static int foo_led_user_release(struct inode *inode, struct file *file)",
+  "{",
+  "\tstruct foo_led_user *u = file->private_data;",
+  "",
+  "\tdevm_led_classdev_unregister(u->parent, &u->led);",
+  "\tkfree(u);",
+  "\treturn 0;",
+  "}",
+  "",
+  "static const struct file_operations foo_led_user_fops = {",
+  "\t.release = foo_led_user_release,",
+  "};",
+);
+
 const KOBJ_CTX = "foo_stats_release(), a kobject release callback (kobj_type.release)";
 const FILE_CTX = "foo_release(), a file release() (file_operations.release)";
 
@@ -688,6 +708,13 @@ ruleTester.run("no-devres-in-release (C)", rule, {
       errors: [
         direct(twoCalls, "devm_clk_put(port->parent, port->clk)", { api: "devm_clk_put", kind: "release", context: "foo_port_release(), a device release callback (device_type.release)" }),
         direct(twoCalls, "devm_kfree(port->parent, port->fifo)", { api: "devm_kfree", kind: "release", context: "foo_port_release(), a device release callback (device_type.release)" }),
+      ],
+    },
+    {
+      filename: "fops-unregister.c",
+      code: fopsUnregister,
+      errors: [
+        direct(fopsUnregister, "devm_led_classdev_unregister(u->parent, &u->led)", { api: "devm_led_classdev_unregister", kind: "release", context: "foo_led_user_release(), a file release() (file_operations.release)" }),
       ],
     },
     {

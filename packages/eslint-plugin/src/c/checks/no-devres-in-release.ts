@@ -35,9 +35,9 @@ const ROLE_TEXT: Record<ReleaseCallbackRole, string> = {
   file: "a file release()",
 };
 
-/** "allocation" (devm_kzalloc), "release" (devm_kfree, devm_remove_action), "registration" (the rest). */
+/** "allocation" (devm_kzalloc), "release" (devm_kfree, devm_remove_action, devm_*_unregister), "registration" (the rest). */
 export function devresKind(api: string): "allocation" | "release" | "registration" {
-  if (releaseApi(api)?.managedRelease || /^(?:devm|dmam|pcim)_\w*(?:free|remove|release|unmap|put)/.test(api)) return "release";
+  if (releaseApi(api)?.managedRelease || /^(?:devm|dmam|pcim)_\w*(?:free|remove|release|unmap|put|unregister)/.test(api)) return "release";
   const acq = acquireApi(api);
   if ((acq?.kinds.includes("memory") ?? false) || /^(?:devm|dmam)_\w*(?:alloc|strdup|kasprintf|kmemdup)/.test(api)) return "allocation";
   return "registration";
