@@ -565,6 +565,34 @@ const macroNamed = c(
   "}",
 );
 
+const nullDeviceFromInit = c(
+  "static int __init foo_handle_resources(unsigned short base, int request, struct device *dev)",
+  "{",
+  "\tif (!request)",
+  "\t\treturn acpi_check_region(base, 8, \"foo\");",
+  "\treturn devm_request_region(dev, base, 8, \"foo\") ? 0 : -EBUSY;",
+  "}",
+  "",
+  "static int __init foo_probe(struct platform_device *pdev)",
+  "{",
+  "\treturn foo_handle_resources(0x2e, 1, &pdev->dev);",
+  "}",
+  "",
+  "static struct platform_driver foo_driver = {",
+  "\t.driver = { .name = \"foo\" },",
+  "};",
+  "",
+  "static int __init foo_init(void)",
+  "{",
+  "\tint err = foo_handle_resources(0x2e, 0, NULL);",
+  "",
+  "\tif (err)",
+  "\t\treturn err;",
+  "\treturn platform_driver_probe(&foo_driver, foo_probe);",
+  "}",
+  "module_init(foo_init);",
+);
+
 const noDevm = c(
   PRIV,
   "static void foo_work_fn(struct work_struct *work)",
@@ -591,6 +619,7 @@ ruleTester.run("devm-after-unbind (C)", rule, {
     { filename: "pm-resume.c", code: pmResume },
     { filename: "macro.c", code: macroNamed },
     { filename: "no-devm.c", code: noDevm },
+    { filename: "null-device-from-init.c", code: nullDeviceFromInit },
   ],
   invalid: [
     {
@@ -654,6 +683,19 @@ ruleTester.run("devm-after-unbind (C)", rule, {
       filename: "late.c",
       code: lateInitcall,
       errors: [beforeBind(lateInitcall, "devm_clk_get_enabled(dev, \"bus\")", "devm_clk_get_enabled", "dev", "foo_setup_clock(), called from foo_late(), the module init (late_initcall)")],
+    },
+    {
+      filename: "device-from-init.c",
+      code: nullDeviceFromInit.replace("foo_handle_resources(0x2e, 0, NULL)", "foo_handle_resources(0x2e, 1, &foo_pdev->dev)"),
+      errors: [
+        beforeBind(
+          nullDeviceFromInit.replace("foo_handle_resources(0x2e, 0, NULL)", "foo_handle_resources(0x2e, 1, &foo_pdev->dev)"),
+          "devm_request_region(dev, base, 8, \"foo\")",
+          "devm_request_region",
+          "dev",
+          "foo_handle_resources(), called from foo_init(), the module init (module_init)",
+        ),
+      ],
     },
     {
       filename: "two-in-work.c",

@@ -11,7 +11,9 @@
  *   - in the module init (`module_init(foo_init)`, an initcall): no driver is bound yet, and
  *     devres on a device without a driver makes the driver core refuse to probe it.
  * Also when the call is in the file's helpers such an entry calls (reported in the helper,
- * naming the entry and the chain). Not reported: probe, remove, shutdown, the PM callbacks,
+ * naming the entry and the chain), unless the entry's chain hands the helper NULL for the
+ * parameter the devm call takes its device from (a helper shared with probe, whose devm branch
+ * runs only with a device: `foo_handle_resources(addr, CHECK, NULL)` from init). Not reported: probe, remove, shutdown, the PM callbacks,
  * devm-registered callbacks (devm_request_irq handlers, devm actions, devm_work_autocancel: their
  * device is bound while they run), subsystem callbacks installed in other ops structs (the
  * subsystem runs them while registered, and devres unregisters them at unbind), and release
@@ -24,7 +26,7 @@
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { CNode } from "@devbound/eslint-language-c";
 import { CANCEL, INIT_CALL_MACROS, WORKQUEUE_DRAIN, acquireApi, lookup, type DeferredKind } from "../vocabulary/index.js";
-import { argumentsOf, child, inError, strip, stripParens } from "../analysis/syntax.js";
+import { argumentsOf, child, inError, isNullValue, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type CFunction, type Unit } from "../analysis/unit.js";
 import { fileIndex } from "../analysis/tu-index.js";
 import { callbackRegistration } from "../analysis/callbacks.js";
@@ -157,7 +159,22 @@ export function checkDevmAfterUnbind(context: Context): TSESLint.RuleListener {
           }
         }
       }
-      for (const [fn, { entry }] of label) {
+      /** The entry's chain hands `fn` NULL for the parameter the devm call takes its device from: that path never makes it. */
+      const nullDevice = (fn: CFunction, parent: CFunction | undefined, devArg: CNode | undefined): boolean => {
+        const d = devArg ? strip(devArg) : undefined;
+        if (!parent || d?.type !== "identifier") return false;
+        const b = unit.resolve(d);
+        if (b.kind !== "param" || b.variable.fn !== fn || b.variable.index === undefined) return false;
+        const calls = parent.calls.filter((c) => {
+          const f = child(c, "function");
+          return f && stripParens(f).type === "identifier" && stripParens(f).text === fn.name;
+        });
+        return calls.length > 0 && calls.every((c) => {
+          const a = argumentsOf(c)[b.variable.index!];
+          return a !== undefined && isNullValue(a);
+        });
+      };
+      for (const [fn, { entry, parent }] of label) {
         let chain: string[] | undefined;
         let owner: string | undefined;
         for (const call of fn.calls) {
@@ -170,6 +187,7 @@ export function checkDevmAfterUnbind(context: Context): TSESLint.RuleListener {
             owner = ownerText(driversReaching(unit, entry.fn)[0]);
           }
           const devArg = argumentsOf(call)[acquireApi(name)?.device ?? 0];
+          if (nullDevice(fn, parent, devArg)) continue;
           const dev = devArg ? text.slice(devArg.range[0], devArg.range[1]).replace(/\s+/g, " ") : "?";
           const between = chain.slice(0, -1);
           const where = chain.length === 0 ? entry.where : `${fn.name}(), called ${between.length > 0 ? `through ${between.join(" → ")} ` : ""}from ${entry.where}`;
