@@ -163,7 +163,7 @@ async function main() {
       row[c.kind] = r;
       if (r.fatal) mismatches.push(`${c.kind}: fatal message after editing ${path.relative(dir, file)}`);
     }
-    console.log(`  edit ${String(i + 1).padStart(2)} ${path.relative(dir, file).padEnd(40)} ${kinds.map((k) => `${k} ${row[k].ms.toFixed(0).padStart(5)} ms`).join("  ")}`);
+    console.log(`  edit ${String(i + 1).padStart(2)} ${path.relative(dir, file).padEnd(40)} ${kinds.map((k) => `${k} wall ${row[k].ms.toFixed(0).padStart(5)} cpu ${row[k].cpuMs.toFixed(0).padStart(5)} ms`).join("  ")}`);
   }
   const summary = { files: initial[kinds[0]].files, edits: files.length, configs: {} };
   for (const k of kinds) {

@@ -58,6 +58,8 @@ import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, mentionsNam
 import { calleeName, skipOuter, skipParens, type FunctionNode } from "./ast.js";
 import { changedSince, deltaOf, fileCache, filesOf, generationOf, importersOf, importsOf, lineageSlot, mentionsBrand } from "./program-delta.js";
 
+/** Above this many files with a body by the same name, mayReachBranded leaves it to a symbol lookup. */
+const MANY_BODIES = 8;
 const BRANDED = 1; // a parameter may carry a brand
 const DEVICE = 2; // may return a bound device
 const SECTION = 4; // may return an AccessSection-branded value (opens a read-side section)
@@ -729,14 +731,17 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     return found;
   };
 
-  const reachMemo = new Map<string, boolean>();
+  /** name -> per parameter index */
+  const reachMemo = new Map<string, Array<boolean | undefined>>();
   let reachCut = false;
+  /** BRANDED without allocating on a memo hit (this runs for every flow of every body by a name). */
+  const isBranded = (name: string): boolean => ((memo.get(name) ?? shared?.get(name) ?? namedFacts(name, new Set())) & BRANDED) !== 0;
   /** Parameter `index` of `fn` flows into a call that may be branded, or that reaches one. */
   const flowReaches = (fn: FunctionNode, index: number, visiting: Set<string>): boolean => {
     const p = fn.parameters[index];
     if (!p || p.dotDotDotToken) return false; // provenance follows no rest parameter
     const flows = paramFlowsOf(fn)[index]!;
-    for (const [callee] of flows) if (callee === undefined || namedFacts(callee, new Set()) & BRANDED) return true;
+    for (const [callee] of flows) if (callee === undefined || isBranded(callee)) return true;
     for (const [callee, arg] of flows) if (reachesBranded(callee!, arg, visiting)) return true;
     return false;
   };
@@ -745,14 +750,13 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
    * choosing) passes its parameter `index` on to a branded call, directly or through others.
    */
   const reachesBranded = (name: string, index: number, visiting: Set<string>): boolean => {
-    const key = `${index}:${name}`;
-    const known = reachMemo.get(key);
+    let perIndex = reachMemo.get(name);
+    const known = perIndex?.[index];
     if (known !== undefined) return known;
+    if (!perIndex) reachMemo.set(name, (perIndex = []));
     const m = mergedFor(program);
-    if (m.opaque.has(name)) {
-      reachMemo.set(key, true);
-      return true;
-    }
+    if (m.opaque.has(name)) return (perIndex[index] = true);
+    const key = `${index}:${name}`;
     if (visiting.has(key)) {
       reachCut = true;
       return false;
@@ -766,7 +770,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     }
     if (!found) for (const original of m.renames.get(name)?.keys() ?? []) if ((found = reachesBranded(original, index, visiting))) break;
     visiting.delete(key);
-    if (found || !reachCut || visiting.size === 0) reachMemo.set(key, found);
+    if (found || !reachCut || visiting.size === 0) perIndex[index] = found;
     reachCut ||= outerCut;
     return found;
   };
@@ -774,6 +778,8 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
   return {
     facts: (name) => namedFacts(name, new Set()),
     namesFunction: (name) => namesFunction(name, new Set()),
-    reachesBranded: (name, index) => reachesBranded(name, index, new Set()),
+    // A name with bodies in many files (a helper name every driver repeats): one symbol lookup by
+    // the caller is cheaper than reading every body, and exact.
+    reachesBranded: (name, index) => (mergedFor(program).bodyFiles.get(name)?.size ?? 0) > MANY_BODIES || reachesBranded(name, index, new Set()),
   };
 }
