@@ -33,6 +33,7 @@ const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
 
 
+
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
 
@@ -1341,6 +1342,139 @@ static irqreturn_t qux_i2c_isr(int irq, void *dev_id)
 
 	if (qux_debug > 2 && 0)
 		dev_dbg(&i2c->adap.dev, "status 0x%x\n", status);
+	writel(status, i2c->base + 0x10);
+	complete(&i2c->done);
+	return IRQ_HANDLED;
+}
+
+static int qux_i2c_probe(struct platform_device *pdev)
+{
+	struct qux_i2c *i2c;
+	int irq, ret;
+
+	i2c = devm_kzalloc(&pdev->dev, sizeof(*i2c), GFP_KERNEL);
+	if (!i2c)
+		return -ENOMEM;
+	i2c->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(i2c->base))
+		return PTR_ERR(i2c->base);
+	init_completion(&i2c->done);
+	irq = platform_get_irq(pdev, 0);
+	if (irq < 0)
+		return irq;
+	ret = devm_request_irq(&pdev->dev, irq, qux_i2c_isr, 0, dev_name(&pdev->dev), i2c);
+	if (ret)
+		return ret;
+	i2c->adap.dev.parent = &pdev->dev;
+	platform_set_drvdata(pdev, i2c);
+	return i2c_add_adapter(&i2c->adap);
+}
+
+static int qux_i2c_remove(struct platform_device *pdev)
+{
+	struct qux_i2c *i2c = platform_get_drvdata(pdev);
+
+	i2c_del_adapter(&i2c->adap);
+	return 0;
+}
+
+static struct platform_driver qux_i2c_driver = {
+	.probe = qux_i2c_probe,
+	.remove = qux_i2c_remove,
+	.driver = { .name = "qux-i2c" },
+};
+module_platform_driver(qux_i2c_driver);
+`,
+    },
+    // (a) the handler chosen through a file-scope function pointer set in probe: neither candidate touches the supply remove() disables, so (b) does not apply either (kernel: da8xx-fb)
+    {
+      filename: "good26.c",
+      code: c`
+struct lcdc_priv {
+	void __iomem *base;
+	struct regulator *lcd_supply;
+	int irq;
+};
+
+static irq_handler_t lcdc_irq_handler;
+
+static irqreturn_t lcdc_irq_handler_rev01(int irq, void *arg)
+{
+	struct lcdc_priv *par = arg;
+
+	writel(readl(par->base + 0x10), par->base + 0x10);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t lcdc_irq_handler_rev02(int irq, void *arg)
+{
+	struct lcdc_priv *par = arg;
+
+	writel(readl(par->base + 0x24), par->base + 0x24);
+	return IRQ_HANDLED;
+}
+
+static int lcdc_probe(struct platform_device *pdev)
+{
+	struct lcdc_priv *par;
+	int ret;
+
+	par = devm_kzalloc(&pdev->dev, sizeof(*par), GFP_KERNEL);
+	if (!par)
+		return -ENOMEM;
+	par->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(par->base))
+		return PTR_ERR(par->base);
+	par->lcd_supply = devm_regulator_get(&pdev->dev, "lcd");
+	if (IS_ERR(par->lcd_supply))
+		return PTR_ERR(par->lcd_supply);
+	ret = regulator_enable(par->lcd_supply);
+	if (ret)
+		return ret;
+	if (readl(par->base) == 1)
+		lcdc_irq_handler = lcdc_irq_handler_rev01;
+	else
+		lcdc_irq_handler = lcdc_irq_handler_rev02;
+	platform_set_drvdata(pdev, par);
+	return devm_request_irq(&pdev->dev, par->irq, lcdc_irq_handler, 0, "lcdc", par);
+}
+
+static int lcdc_remove(struct platform_device *pdev)
+{
+	struct lcdc_priv *par = platform_get_drvdata(pdev);
+
+	return regulator_disable(par->lcd_supply);
+}
+
+static struct platform_driver lcdc_driver = {
+	.probe = lcdc_probe,
+	.remove = lcdc_remove,
+	.driver = { .name = "lcdc" },
+};
+module_platform_driver(lcdc_driver);
+`,
+    },
+    // (a) not reported: a field read through a pointer below the unregistered adapter (adap.quirks->max_write_len) is another object (kernel: i2c-npcm7xx)
+    {
+      filename: "good27.c",
+      code: c`
+struct qux_i2c {
+	struct i2c_adapter adap;
+	void __iomem *base;
+	struct completion done;
+};
+
+static void qux_i2c_xmit(struct qux_i2c *i2c, u16 max, u32 status)
+{
+	writel(max, i2c->base + 0x14);
+}
+
+static irqreturn_t qux_i2c_isr(int irq, void *dev_id)
+{
+	struct qux_i2c *i2c = dev_id;
+	u32 status = readl(i2c->base + 0x10);
+
+	qux_i2c_xmit(i2c, i2c->adap.quirks->max_write_len, status);
 	writel(status, i2c->base + 0x10);
 	complete(&i2c->done);
 	return IRQ_HANDLED;

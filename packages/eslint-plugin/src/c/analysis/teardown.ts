@@ -307,6 +307,12 @@ export class TeardownAnalysis {
         const arg = frame.caller?.args[found.param];
         return arg ? this.functionsNamed(arg, frame.caller!.frame, depth + 1) : [];
       }
+      if (!found && this.index.globals.has(e.text) && !this.index.functions.has(e.text)) {
+        // a file-scope function pointer set by probe (`lcdc_irq_handler = lcdc_irq_handler_rev02;`)
+        const out: FunctionDef[] = [];
+        for (const v of this.index.globalValues(e.text)) for (const fn of this.functionsNamed(v, frame, depth + 1)) if (!out.includes(fn)) out.push(fn);
+        return out;
+      }
       if (found) {
         // a function-pointer local: `handler = rev2 ? foo_isr_v2 : foo_isr;` -> every function it is given
         const out: FunctionDef[] = [];

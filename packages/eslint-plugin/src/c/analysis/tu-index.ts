@@ -100,6 +100,12 @@ export class FileIndex {
     return out;
   }
 
+  /** The values a file-scope variable is initialised or assigned with, anywhere in the file. */
+  globalValues(name: string): CNode[] {
+    const g = this.unit.globals.get(name);
+    return g ? this.unit.writesTo(g).flatMap((w) => (w.value && w.kind !== "out" ? [w.value] : [])) : [];
+  }
+
   /** The file defines this struct or union (by tag, or by a typedef of a tagged one). */
   definesStruct(name: string | undefined): boolean {
     if (!name) return false;

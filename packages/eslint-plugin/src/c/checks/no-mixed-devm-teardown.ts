@@ -305,8 +305,23 @@ function usesTornDown(t: Teardown, place: Place, node: CNode, released: Resource
     const call = callTakingArgument(node);
     const callee = call ? calleeName(call) : undefined;
     if (below.includes("parent") || !call || (callee !== undefined && TOLERATES_UNREGISTERED.has(callee))) return false;
+    // through a pointer below the object (`bus->adap.quirks->max_write_len`) is another object
+    if (dereferencesBelow(node, below.length)) return false;
   }
   return true;
+}
+
+/** Whether one of the `depth` outermost member accesses of `node` goes through a pointer (`->`). */
+function dereferencesBelow(node: CNode, depth: number): boolean {
+  let n: CNode | undefined = node;
+  for (let seen = 0; n && seen < depth; ) {
+    if (n.type === "field_expression") {
+      if (n.operator === "->") return true;
+      seen++;
+    } else if (n.type !== "subscript_expression" && n.type !== "parenthesized_expression") return false;
+    n = n.children.find((c) => c.field === "argument");
+  }
+  return false;
 }
 
 /** Resources any register access of the device needs, whether the code names them or not. */
