@@ -34,6 +34,7 @@ const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
 
 
 
+
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
 
@@ -1517,6 +1518,62 @@ static struct platform_driver qux_i2c_driver = {
 	.driver = { .name = "qux-i2c" },
 };
 module_platform_driver(qux_i2c_driver);
+`,
+    },
+    // (b) not reported: the gpiochip a helper sets up by member assignments (priv->gpio.get = ...) never uses the workqueue remove() destroys (kernel: mcp251x)
+    {
+      filename: "good28.c",
+      code: c`
+struct canx_priv {
+	struct spi_device *spi;
+	struct workqueue_struct *wq;
+	struct work_struct tx_work;
+	struct gpio_chip gpio;
+};
+
+static int canx_gpio_get(struct gpio_chip *chip, unsigned int offset)
+{
+	struct canx_priv *priv = gpiochip_get_data(chip);
+
+	return spi_w8r8(priv->spi, 0x30 + offset);
+}
+
+static int canx_gpio_setup(struct canx_priv *priv)
+{
+	priv->gpio.label = "canx";
+	priv->gpio.get = canx_gpio_get;
+	priv->gpio.ngpio = 4;
+	return devm_gpiochip_add_data(&priv->spi->dev, &priv->gpio, priv);
+}
+
+static int canx_probe(struct spi_device *spi)
+{
+	struct canx_priv *priv;
+
+	priv = devm_kzalloc(&spi->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->spi = spi;
+	priv->wq = alloc_workqueue("canx", WQ_FREEZABLE | WQ_MEM_RECLAIM, 0);
+	if (!priv->wq)
+		return -ENOMEM;
+	spi_set_drvdata(spi, priv);
+	return canx_gpio_setup(priv);
+}
+
+static void canx_remove(struct spi_device *spi)
+{
+	struct canx_priv *priv = spi_get_drvdata(spi);
+
+	destroy_workqueue(priv->wq);
+}
+
+static struct spi_driver canx_driver = {
+	.driver = { .name = "canx" },
+	.probe = canx_probe,
+	.remove = canx_remove,
+};
+module_spi_driver(canx_driver);
 `,
     },
   ],
@@ -3112,6 +3169,73 @@ module_platform_driver(batt_driver);
           column: 8,
           endLine: 34,
           endColumn: 41,
+        },
+      ],
+    },
+    // (a) through member-assigned ops: the devm gpiochip's get() queues work on the workqueue remove() destroys, reported at probe's call of the helper that registers it
+    {
+      filename: "bad24.c",
+      code: c`
+struct canx_priv {
+	struct spi_device *spi;
+	struct workqueue_struct *wq;
+	struct work_struct tx_work;
+	struct gpio_chip gpio;
+};
+
+static int canx_gpio_get(struct gpio_chip *chip, unsigned int offset)
+{
+	struct canx_priv *priv = gpiochip_get_data(chip);
+
+	queue_work(priv->wq, &priv->tx_work);
+	return spi_w8r8(priv->spi, 0x30 + offset);
+}
+
+static int canx_gpio_setup(struct canx_priv *priv)
+{
+	priv->gpio.label = "canx";
+	priv->gpio.get = canx_gpio_get;
+	priv->gpio.ngpio = 4;
+	return devm_gpiochip_add_data(&priv->spi->dev, &priv->gpio, priv);
+}
+
+static int canx_probe(struct spi_device *spi)
+{
+	struct canx_priv *priv;
+
+	priv = devm_kzalloc(&spi->dev, sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	priv->spi = spi;
+	priv->wq = alloc_workqueue("canx", WQ_FREEZABLE | WQ_MEM_RECLAIM, 0);
+	if (!priv->wq)
+		return -ENOMEM;
+	spi_set_drvdata(spi, priv);
+	return canx_gpio_setup(priv);
+}
+
+static void canx_remove(struct spi_device *spi)
+{
+	struct canx_priv *priv = spi_get_drvdata(spi);
+
+	destroy_workqueue(priv->wq);
+}
+
+static struct spi_driver canx_driver = {
+	.driver = { .name = "canx" },
+	.probe = canx_probe,
+	.remove = canx_remove,
+};
+module_spi_driver(canx_driver);
+`,
+      errors: [
+        {
+          message:
+            "The canx_gpio_get() callback that canx_gpio_setup() (through devm_gpiochip_add_data()) registers uses `priv->wq` (line 12), created with alloc_workqueue() at line 32, which canx_remove() destroys with destroy_workqueue() at line 43; devres stops this callback only after remove() returns, so it can run on a destroyed `priv->wq`.",
+          line: 36,
+          column: 9,
+          endLine: 36,
+          endColumn: 30,
         },
       ],
     },

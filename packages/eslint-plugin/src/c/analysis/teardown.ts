@@ -28,6 +28,7 @@
  *     .functionsNamed(expr, frame)   the file's functions an expression names (names, fields,
  *                                    function-pointer parameters and locals, conditionals)
  *     .rootExpression(expr, frame)   a helper parameter as the root function passed it
+ *     .memberCallbacks(step)         functions assigned to members of what a registration's arguments point at
  *     .callbackUse(frame, accept)    the first expression a callback (and its helpers) touches
  *                                    whose place `accept` matches
  *   rootFrame(fn, bindings), placeKey(place), placeWithin(inner, outer), releaseVerbs(kind),
@@ -276,6 +277,31 @@ export class TeardownAnalysis {
     const args = argumentsOf(call);
     const bindings = args.map((a) => this.resolve(a, frame));
     return { fn: callee, bindings, depth: frame.depth + 1, key: frameKey(callee, bindings), caller: { args, frame } };
+  }
+
+  /**
+   * The file's functions assigned to members of what a registration's arguments point at
+   * (`priv->gpio.get = foo_gpio_get; ... devm_gpiochip_add_data(dev, &priv->gpio, priv)`), in any
+   * function of the file: the registered object's callbacks set up by member assignments.
+   */
+  memberCallbacks(step: Step): FunctionDef[] {
+    const out: FunctionDef[] = [];
+    const places = argumentsOf(step.call).flatMap((a) => {
+      const p = this.resolve(a, step.frame);
+      return p ? [p] : [];
+    });
+    if (places.length === 0) return out;
+    for (const w of this.index.unit.memberWrites) {
+      if (w.kind !== "assign" || !w.value || w.target.type !== "field_expression") continue;
+      let v = stripParens(w.value);
+      if (v.type === "pointer_expression" && v.operator === "&") v = child(v, "argument") ?? v;
+      const fn = v.type === "identifier" && v.text ? this.index.functions.get(v.text) : undefined;
+      if (!fn || out.includes(fn)) continue;
+      const owner = this.index.enclosingFunction(w.target);
+      const target = owner ? this.resolve(w.target, rootFrame(owner)) : undefined;
+      if (target && places.some((p) => target.fields.length > p.fields.length && placeWithin(target, p))) out.push(fn);
+    }
+    return out;
   }
 
   /**

@@ -207,7 +207,7 @@ export function checkNoMixedDevmTeardown(root: CNode, text: string, { checkDevre
       // initialisers (`.ops = &foo_ops`): a resource they must name to use (memory, a
       // registered object) is judged by looking inside, as (a) does; a clock or regulator is
       // used by any register access, named or not, so (b) still applies to those.
-      const ops = reg ? [] : functionsInArguments(step.call, index);
+      const ops = reg ? [] : [...new Set([...functionsInArguments(step.call, index), ...an.memberCallbacks(step)])];
       if (ops.length > 0) {
         let use: { expr: CNode; match: Teardown } | undefined;
         let by: FunctionDef | undefined;
