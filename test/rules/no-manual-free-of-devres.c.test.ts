@@ -1670,9 +1670,9 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
 });
 
 describe("C dispatch: every devbound rule on a C file", () => {
-  it("the rules without a C check stay silent (no 'needs type information' report); this one reports", () => {
+  it("every rule runs on C without a 'needs type information' report; only this one reports here", () => {
     const linter = new Linter({ configType: "flat" });
-    const all = Object.fromEntries(Object.keys(devbound.rules).map((name) => [`devbound/${name}`, "error"]));
+    const all = Object.fromEntries(Object.keys(devbound.rules).map((name) => [`devbound/${name}`, "error" as const]));
     const messages = linter.verify(irqDrvdata, [{ files: ["**/*.c"], plugins: { devbound: devbound as never }, language: "devbound/c", rules: all }], "irq.c");
     expect(messages.map((m) => `${m.ruleId}@${m.line}`)).toEqual([`devbound/no-manual-free-of-devres@${lineOf(irqDrvdata, "free_irq(priv->irq, priv)")}`]);
   });
