@@ -3,39 +3,10 @@
 // (a work/timer/tasklet callback or manual IRQ handler that teardown does not stop, a file
 // operation, the module init), directly or through the file's helpers. Kernel-style code
 // written for these tests (no kernel source).
-import { RuleTester } from "eslint";
-import { afterAll, describe, it } from "vitest";
-import devbound from "../../packages/eslint-plugin/src/index.js";
-import { kernelMacroHints } from "../../packages/eslint-plugin/src/c/vocabulary/hints.js";
+import { cRule, cRuleTester as ruleTester, span as at } from "./setup-c.js";
 
-(RuleTester as unknown as { afterAll: unknown }).afterAll = afterAll;
-RuleTester.describe = describe;
-RuleTester.it = it;
-RuleTester.itOnly = it.only;
-
-const ruleTester = new RuleTester({
-  plugins: { devbound: devbound as never },
-  language: "devbound/c",
-  languageOptions: { macroHints: kernelMacroHints } as never,
-});
-const rule = devbound.rules["devm-after-unbind"] as never;
+const rule = cRule("devm-after-unbind");
 const c = (...lines: string[]): string => lines.join("\n");
-
-/** 1-based start and end of the `occurrence`-th `needle` (a whole call). */
-function at(source: string, needle: string, occurrence = 1) {
-  let index = -1;
-  for (let i = 0; i < occurrence; i++) {
-    index = source.indexOf(needle, index + 1);
-    if (index < 0) throw new Error(`at(): ${JSON.stringify(needle)} (#${occurrence}) not in the case's code`);
-  }
-  const pos = (i: number) => {
-    const before = source.slice(0, i).split("\n");
-    return { line: before.length, column: before[before.length - 1]!.length + 1 };
-  };
-  const s = pos(index);
-  const e = pos(index + needle.length);
-  return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
-}
 
 const OWNER = "the device of foo_driver";
 function deferred(code: string, call: string, api: string, dev: string, where: string, owner = OWNER) {

@@ -5,35 +5,11 @@
 //       remove() tears down: reported at the registration in probe() (or the helper call making it)
 //   (b) a devm registration whose callbacks are not in the file, after a manual acquisition that
 //       remove() tears down: reported at the first such registration after it
-import { RuleTester } from "eslint";
-import { afterAll, describe, it } from "vitest";
-import devbound from "../../packages/eslint-plugin/src/index.js";
-import { kernelMacroHints } from "../../packages/eslint-plugin/src/c/vocabulary/hints.js";
+import { cRule, cRuleTester as ruleTester } from "./setup-c.js";
 
-const tester = RuleTester as unknown as { afterAll: unknown; describe: unknown; it: unknown; itOnly: unknown };
-tester.afterAll = afterAll;
-tester.describe = describe;
-tester.it = it;
-tester.itOnly = it.only;
-
-const ruleTester = new RuleTester({
-  plugins: { devbound: devbound as never },
-  language: "devbound/c",
-  languageOptions: { macroHints: kernelMacroHints } as never,
-});
-const rule = devbound.rules["no-mixed-devm-teardown"] as never;
+const rule = cRule("no-mixed-devm-teardown");
 /** A C file written as a template literal: the newline after the opening backtick is not part of it (line 1 is the next line). */
 const c = (s: TemplateStringsArray): string => s[0]!.slice(1);
-
-
-
-
-
-
-
-
-
-
 
 /** Options of the strict config (the soft check on). */
 const strict = [{ checkDevresWithRemove: true }];
