@@ -84,7 +84,7 @@ describe("kernel run helpers (scripts/kernel/lib.mjs)", () => {
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "devbound-kernel-run-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-const BAD = `// SPDX-License-Identifier: GPL-2.0
+const BAD = `// kernel-style code written for this test
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
@@ -122,7 +122,7 @@ module_platform_driver(foo_driver);
 // kfree(priv) above is on line 25
 const BAD_FREE_LINE = 25;
 
-const BROKEN = `// SPDX-License-Identifier: GPL-2.0
+const BROKEN = `// kernel-style code written for this test
 static int bar_probe(struct platform_device *pdev)
 {
 	int x = ((;
@@ -130,7 +130,7 @@ static int bar_probe(struct platform_device *pdev)
 }
 `;
 
-const CRASH = `// SPDX-License-Identifier: GPL-2.0
+const CRASH = `// kernel-style code written for this test
 /* kernel-run: selftest crash */
 static int baz(void)
 {
@@ -139,7 +139,7 @@ static int baz(void)
 `;
 
 // a binary file named .c: the language's one clear message, not a crash
-const ATTRS = `// SPDX-License-Identifier: GPL-2.0\nFOO(\0)\n`;
+const ATTRS = `// kernel-style code written for this test\nFOO(\0)\n`;
 
 function writeTree(dir: string) {
   const files: Record<string, string> = {
