@@ -1,5 +1,6 @@
 // RuleTester cases for devbound/no-manual-free-of-devres on C (language devbound/c): a manual
-// release of what a devm acquisition of the same kind made is a double free at unbind.
+// release of what a devm acquisition of the same kind made is released again at unbind; the
+// message names what that does for the kind (double free, unbalanced disable, double unregister).
 // Kernel-style code written for these tests (no kernel source).
 import { Linter, RuleTester } from "eslint";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,6 +40,8 @@ interface Expect {
   acquiredAt: string;
   owner: string;
   release: string;
+  /** what the second release does (the kind's consequence, spelled out here, not read from the vocabulary) */
+  consequence: string;
   /** where the report starts */
   reportedAt: string;
   occurrence?: number;
@@ -47,7 +50,7 @@ interface Expect {
 }
 
 function doubleFree(code: string, e: Expect) {
-  const message = `\`${e.resource}\` is devres-managed (from ${e.api}() at line ${lineOf(code, e.acquiredAt)}) and is released when ${e.owner} unbinds; ${e.release} here releases it a second time (double free).`;
+  const message = `\`${e.resource}\` is devres-managed (from ${e.api}() at line ${lineOf(code, e.acquiredAt)}) and is released when ${e.owner} unbinds; ${e.release} here releases it a second time (${e.consequence}).`;
   return {
     message,
     ...at(code, e.reportedAt, e.occurrence),
@@ -1349,6 +1352,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_add_action_or_reset",
           owner: "its device",
           release: "regulator_disable()",
+          consequence: "unbalanced disable: the enable count underflows and the kernel WARNs",
           reportedAt: "regulator_disable(vref);\n\t\treturn",
           output: orResetFailure.replace("\t\tregulator_disable(vref);\n", ""),
         }),
@@ -1364,6 +1368,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_add_action_or_reset",
           owner: "the device of foo_driver",
           release: "clk_disable_unprepare()",
+          consequence: "unbalanced disable: the enable count underflows and the kernel WARNs",
           reportedAt: "clk_disable_unprepare(priv->clk)",
           output: actionCastRelease.replace("\n\tclk_disable_unprepare(priv->clk);\n", "\n"),
         }),
@@ -1379,6 +1384,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_add_action_or_reset",
           owner: "the device of foo_driver",
           release: "regulator_disable()",
+          consequence: "unbalanced disable: the enable count underflows and the kernel WARNs",
           reportedAt: "regulator_disable(priv->vdd)",
           output: actionRegulator.replace("\n\tregulator_disable(priv->vdd);\n", "\n"),
         }),
@@ -1394,6 +1400,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_add_action_or_reset",
           owner: "its device",
           release: "kfree()",
+          consequence: "double free",
           reportedAt: "kfree(tbl)",
         }),
       ],
@@ -1408,6 +1415,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_kzalloc",
           owner: "the device of foo_driver",
           release: "kfree()",
+          consequence: "double free",
           reportedAt: "kfree(buf)",
           output: direct.replace("\t\tkfree(buf);\n", ""),
         }),
@@ -1423,6 +1431,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_request_irq",
           owner: "the device of foo_driver",
           release: "free_irq()",
+          consequence: "double free_irq: the kernel WARNs \"Trying to free already-free IRQ\"",
           reportedAt: "free_irq(priv->irq, priv)",
           output: irqDrvdata.replace("\tfree_irq(priv->irq, priv);\n", ""),
         }),
@@ -1438,6 +1447,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_clk_get_enabled",
           owner: "the device of foo_driver",
           release: "clk_disable_unprepare()",
+          consequence: "unbalanced disable: the enable count underflows and the kernel WARNs",
           reportedAt: "clk_disable_unprepare(",
           output: mmioAndClock.replace("\tclk_disable_unprepare(priv->clk);\n", ""),
         }),
@@ -1447,6 +1457,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_platform_ioremap_resource",
           owner: "the device of foo_driver",
           release: "iounmap()",
+          consequence: "double unmap",
           reportedAt: "iounmap(",
           output: mmioAndClock.replace("\tiounmap(priv->base);\n", ""),
         }),
@@ -1462,6 +1473,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_kmalloc",
           owner: "the device of foo_driver",
           release: "foo_put_buf() (through kfree())",
+          consequence: "double free",
           reportedAt: "foo_put_buf(priv->buf)",
         }),
       ],
@@ -1476,6 +1488,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "return devm_kzalloc",
           owner: "the device of foo_driver",
           release: "kfree()",
+          consequence: "double free",
           reportedAt: "kfree(p->buf)",
           output: helperFreesMember.replace("\tkfree(p->buf);\n", ""),
         }),
@@ -1493,6 +1506,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "priv->buf = devm_kzalloc",
           owner: "the device of foo_driver",
           release: "kfree()",
+          consequence: "double free",
           reportedAt: "kfree(priv->buf)",
         }),
       ],
@@ -1507,6 +1521,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_i2c_add_adapter",
           owner: "the device of foo_i2c_driver",
           release: "i2c_del_adapter()",
+          consequence: "double unregister: use after free of the registered object",
           reportedAt: "i2c_del_adapter(",
           output: i2cAdapter.replace("\n\ti2c_del_adapter(&priv->adap);\n", "\n"),
         }),
@@ -1522,6 +1537,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_spi_register_controller",
           owner: "the device of foo_spi_driver",
           release: "spi_unregister_controller()",
+          consequence: "double unregister: use after free of the registered object",
           reportedAt: "spi_unregister_controller(",
           output: spiController.replace("\tspi_unregister_controller(ctlr);\n", ""),
         }),
@@ -1537,6 +1553,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "dmam_alloc_coherent",
           owner: "the device of foo_pci_driver",
           release: "dma_free_coherent()",
+          consequence: "double free",
           reportedAt: "dma_free_coherent(",
           output: pciIomap.replace("\tdma_free_coherent(&pdev->dev, SZ_4K, fp->ring, fp->ring_dma);\n", ""),
         }),
@@ -1546,6 +1563,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "pcim_iomap(",
           owner: "the device of foo_pci_driver",
           release: "pci_iounmap()",
+          consequence: "double unmap",
           reportedAt: "pci_iounmap(",
           output: pciIomap.replace("\tpci_iounmap(pdev, fp->regs);\n", ""),
         }),
@@ -1562,6 +1580,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_gpiod_get",
           owner: "the device of foo_driver",
           release: "gpiod_put()",
+          consequence: "double put",
           reportedAt: "gpiod_put(",
         }),
       ],
@@ -1576,6 +1595,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_regulator_get",
           owner: "the device of foo_driver",
           release: "regulator_put()",
+          consequence: "double put",
           reportedAt: "regulator_put(",
           output: pmSuspend.replace("\tregulator_put(priv->vdd);\n", ""),
         }),
@@ -1591,6 +1611,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_kmemdup",
           owner: "the device of bar_driver",
           release: "kfree()",
+          consequence: "double free",
           reportedAt: "kfree(bp->fw)",
           output: twoDrivers.replace("\tkfree(bp->fw);\n", ""),
         }),
@@ -1607,6 +1628,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_foo_table_create",
           owner: "the device of foo_driver",
           release: "kfree()",
+          consequence: "double free",
           reportedAt: "kfree(alias)",
         }),
       ],
@@ -1622,6 +1644,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_alloc_ordered_workqueue",
           owner: "the device of baz_driver",
           release: "destroy_workqueue()",
+          consequence: "double destroy",
           reportedAt: "destroy_workqueue(",
           output: memRegionAndWorkqueue.replace("destroy_workqueue(bz->wq);", ""),
         }),
@@ -1631,6 +1654,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_request_mem_region",
           owner: "the device of baz_driver",
           release: "release_mem_region()",
+          consequence: "double release",
           reportedAt: "release_mem_region(",
           output: memRegionAndWorkqueue.replace("release_mem_region(bz->res->start, resource_size(bz->res));", ""),
         }),
@@ -1646,6 +1670,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_kzalloc",
           owner: "the device of foo_usb_driver",
           release: "kfree()",
+          consequence: "double free",
           reportedAt: "kfree(fu)",
           output: usbDisconnect.replace("\tkfree(fu);\n", ""),
         }),
@@ -1661,6 +1686,7 @@ ruleTester.run("no-manual-free-of-devres (C)", rule, {
           acquiredAt: "devm_kcalloc",
           owner: "the device of foo_driver",
           release: "kvfree()",
+          consequence: "double free",
           reportedAt: "kvfree(",
           output: errorNodesNearby.replace("\tkvfree(priv->buf);\n", ""),
         }),
@@ -1747,10 +1773,44 @@ describe("every resource kind of the vocabulary", () => {
     expect(kinds).toContain("clock-enable");
   });
 
+  // What the second release does, per kind, written out here (not read from the vocabulary's
+  // CONSEQUENCE): memory is a double free, an enable an unbalanced disable, a registration a
+  // double unregister.
+  const BY_CONSEQUENCE: Record<string, readonly string[]> = {
+    "double free": ["memory", "pages", "dma-coherent", "netdev", "input-device", "iio-device", "regmap"],
+    "double free of the GPIO": ["gpio-legacy"],
+    'double free_irq: the kernel WARNs "Trying to free already-free IRQ"': ["irq"],
+    "double unmap": ["mmio"],
+    "double release": ["pci-regions", "mem-region", "io-region"],
+    "double put": ["clock", "clock-bulk", "regulator", "regulator-bulk", "gpio-desc", "gpio-descs", "reset", "pinctrl", "phy", "spi-controller"],
+    "unbalanced unprepare: the prepare count underflows and the kernel WARNs": ["clock-prepare"],
+    "unbalanced disable: the enable count underflows and the kernel WARNs": ["clock-enable", "regulator-enable"],
+    "double destroy": ["dma-pool", "workqueue"],
+    "double unregister: use after free of the registered object": [
+      "netdev-registration",
+      "spi-registration",
+      "i2c-adapter",
+      "input-registration",
+      "iio-registration",
+      "iio-trigger-registration",
+      "rtc-registration",
+      "hwmon-registration",
+      "led-registration",
+      "pwm-registration",
+      "gpiochip-registration",
+      "watchdog-registration",
+      "mbox-registration",
+      "backlight-registration",
+      "power-supply-registration",
+      "pinctrl-registration",
+    ],
+  };
+  const consequenceOf = (kind: string) => Object.entries(BY_CONSEQUENCE).find(([, kinds]) => kinds.includes(kind))?.[0] ?? `no consequence written for ${kind}`;
+
   it.each(pairs.map((p) => [`${p.acquire} then ${p.release}`, p] as const))("%s", (_name, p) => {
     const messages = linter.verify(p.code, config, "kind.c");
     expect(messages.map((m) => `${m.line}:${m.column} ${m.message}`)).toEqual([
-      `5:2 \`res\` is devres-managed (from ${p.acquire}() at line 4) and is released when its device unbinds; ${p.release}() here releases it a second time (double free).`,
+      `5:2 \`res\` is devres-managed (from ${p.acquire}() at line 4) and is released when its device unbinds; ${p.release}() here releases it a second time (${consequenceOf(RELEASE[p.release]!.kind)}).`,
     ]);
   });
 

@@ -1,12 +1,13 @@
 // RuleTester cases for devbound/no-manual-free-of-devres: a manual release (a parameter
-// branded Releases<kind>) of a devres-managed value is a double free at unbind.
+// branded Releases<kind>) of a devres-managed value is released again at unbind; the message
+// names what that does for the kind (a double free, a double unmap, ...).
 import rule from "../../packages/eslint-plugin/src/rules/no-manual-free-of-devres.js";
 import { filename, ruleTester, rendered, typecheckCases } from "./setup.js";
 
 const code = (...lines: string[]): string => lines.join("\n");
 const RT = `import { defineDriver, devmAllocWorkqueue, devmIoremap, devmKfree, devmKzalloc, devmRequestIrq, destroyWorkqueue, freeIrq, ioremap, iounmap, kfree, kzalloc, requestIrq, type Core, type Device, type DriverOps, type Managed } from "@devbound/runtime";`;
 
-type Data = { resource: string; origin: string; owner: string; release: string };
+type Data = { resource: string; origin: string; owner: string; release: string; consequence: string };
 const doubleFree = (line: number, column: number, data: Data, output: string) => ({
   messageId: "doubleFree" as const,
   data,
@@ -73,64 +74,64 @@ ruleTester.run("no-manual-free-of-devres", rule, {
     {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, `kfree(q);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "q", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "q", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" }, code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, `}`))],
     },
     // renamed imports
     {
       filename,
       code: code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, `free(p);`, `}`),
-      errors: [doubleFree(4, 1, { resource: "p", origin: "from zalloc()", owner: "its device", release: "free()" }, code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, `}`))],
+      errors: [doubleFree(4, 1, { resource: "p", origin: "from zalloc()", owner: "its device", release: "free()", consequence: "double free" }, code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, `}`))],
     },
     // re-exported under other names from another module
     {
       filename,
       code: code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, `release(p);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "p", origin: "from allocManaged()", owner: "its device", release: "release()" }, code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "p", origin: "from allocManaged()", owner: "its device", release: "release()", consequence: "double free" }, code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, `}`))],
     },
     // driver data destructured in remove(), IRQ and memory
     {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `freeIrq(irq);`, `kfree(priv);`, `} });`),
       errors: [
-        doubleFree(7, 1, { resource: "irq", origin: "from devmRequestIrq()", owner: "foo", release: "freeIrq()" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `kfree(priv);`, `} });`)),
-        doubleFree(8, 1, { resource: "priv", origin: "from devmKzalloc()", owner: "foo", release: "kfree()" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `freeIrq(irq);`, `} });`)),
+        doubleFree(7, 1, { resource: "irq", origin: "from devmRequestIrq()", owner: "foo", release: "freeIrq()", consequence: "double freeIrq" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `kfree(priv);`, `} });`)),
+        doubleFree(8, 1, { resource: "priv", origin: "from devmKzalloc()", owner: "foo", release: "kfree()", consequence: "double free" }, code(RT, `export const d = defineDriver({ name: "foo", probe(dev) {`, `const priv = devmKzalloc(dev, () => ({ n: 0 }));`, `const irq = devmRequestIrq(dev, 0, () => { priv.n++; });`, `return { priv, irq };`, `}, remove(_dev, { priv, irq }) {`, `freeIrq(irq);`, `} });`)),
       ],
     },
     // a member embedded in a managed allocation (initialised inside it)
     {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, `kfree(priv.buf);`, `}`),
-      errors: [doubleFree(4, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, `}`))],
+      errors: [doubleFree(4, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" }, code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, `}`))],
     },
     // helper in another file releases its parameter
     {
       filename,
       code: code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `dropBuf(b);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "dropBuf() (through kfree())" }, code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "dropBuf() (through kfree())", consequence: "double free" }, code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `}`))],
     },
     // helper in another file releases a member of its parameter (embedded in devres memory)
     {
       filename,
       code: code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, `dropInner(priv);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "dropInner() (through kfree())" }, code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "dropInner() (through kfree())", consequence: "double free" }, code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, `}`))],
     },
     // helper in another file returns a managed allocation under an unbranded type
     {
       filename,
       code: code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, `kfree(b);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" }, code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, `}`))],
     },
     // Devres<Mmio>.access() yields the managed mapping
     {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "mmio", probe(dev) {`, `const regs = devmIoremap(dev);`, `iounmap(regs.access(dev));`, `return {};`, `} });`),
-      errors: [doubleFree(4, 1, { resource: "regs.access(dev)", origin: "from devmIoremap()", owner: "mmio", release: "iounmap()" }, code(RT, `export const d = defineDriver({ name: "mmio", probe(dev) {`, `const regs = devmIoremap(dev);`, `return {};`, `} });`))],
+      errors: [doubleFree(4, 1, { resource: "regs.access(dev)", origin: "from devmIoremap()", owner: "mmio", release: "iounmap()", consequence: "double unmap" }, code(RT, `export const d = defineDriver({ name: "mmio", probe(dev) {`, `const regs = devmIoremap(dev);`, `return {};`, `} });`))],
     },
     // async remove(), awaited destroyWorkqueue of a devm workqueue
     {
       filename,
       code: code(RT, `export const d = defineDriver({ name: "wq", probe(dev) {`, `const wq = devmAllocWorkqueue(dev, "wq");`, `return { wq };`, `}, async remove(_dev, { wq }) {`, `await destroyWorkqueue(wq);`, `} });`),
-      errors: [doubleFree(6, 7, { resource: "wq", origin: "from devmAllocWorkqueue()", owner: "wq", release: "destroyWorkqueue()" }, code(RT, `export const d = defineDriver({ name: "wq", probe(dev) {`, `const wq = devmAllocWorkqueue(dev, "wq");`, `return { wq };`, `}, async remove(_dev, { wq }) {`, `} });`))],
+      errors: [doubleFree(6, 7, { resource: "wq", origin: "from devmAllocWorkqueue()", owner: "wq", release: "destroyWorkqueue()", consequence: "double destroy" }, code(RT, `export const d = defineDriver({ name: "wq", probe(dev) {`, `const wq = devmAllocWorkqueue(dev, "wq");`, `return { wq };`, `}, async remove(_dev, { wq }) {`, `} });`))],
     },
     // class driver: a managed allocation kept in a field, freed in remove()
     {
@@ -139,7 +140,7 @@ ruleTester.run("no-manual-free-of-devres", rule, {
       errors: [
         {
           messageId: "doubleFree",
-          data: { resource: "this.rx", origin: "from devmKzalloc()", owner: "foo-class", release: "kfree()" },
+          data: { resource: "this.rx", origin: "from devmKzalloc()", owner: "foo-class", release: "kfree()", consequence: "double free" },
           line: 6,
           column: 30,
           suggestions: [{ messageId: "dropRelease", data: { release: "kfree()", resource: "this.rx" }, output: code(RT, `export class Foo implements DriverOps<object> {`, `readonly name = "foo-class";`, `rx = { n: 0 };`, `probe(dev: Device<Core>) { this.rx = devmKzalloc(dev, () => ({ n: 0 })); return {}; }`, `remove(_dev: Device<Core>) { }`, `}`) }],
@@ -150,19 +151,19 @@ ruleTester.run("no-manual-free-of-devres", rule, {
     {
       filename,
       code: code(RT, `import { allocManagedBuf, type Buf } from "./no-manual-free-of-devres-helpers.js";`, `interface Bufs { rx: Buf }`, `export class Foo implements DriverOps<Bufs> {`, `readonly name = "bufs";`, `probe(dev: Device<Core>): Bufs { return { rx: allocManagedBuf(dev) }; }`, `remove(_dev: Device<Core>, bufs: Bufs) {`, `kfree(bufs.rx);`, `}`, `}`),
-      errors: [doubleFree(8, 1, { resource: "bufs.rx", origin: "from devmKzalloc()", owner: "bufs", release: "kfree()" }, code(RT, `import { allocManagedBuf, type Buf } from "./no-manual-free-of-devres-helpers.js";`, `interface Bufs { rx: Buf }`, `export class Foo implements DriverOps<Bufs> {`, `readonly name = "bufs";`, `probe(dev: Device<Core>): Bufs { return { rx: allocManagedBuf(dev) }; }`, `remove(_dev: Device<Core>, bufs: Bufs) {`, `}`, `}`))],
+      errors: [doubleFree(8, 1, { resource: "bufs.rx", origin: "from devmKzalloc()", owner: "bufs", release: "kfree()", consequence: "double free" }, code(RT, `import { allocManagedBuf, type Buf } from "./no-manual-free-of-devres-helpers.js";`, `interface Bufs { rx: Buf }`, `export class Foo implements DriverOps<Bufs> {`, `readonly name = "bufs";`, `probe(dev: Device<Core>): Bufs { return { rx: allocManagedBuf(dev) }; }`, `remove(_dev: Device<Core>, bufs: Bufs) {`, `}`, `}`))],
     },
     // inside a deferred callback: still a second release
     {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `setTimeout(() => kfree(p), 10);`, `}`),
-      errors: [{ messageId: "doubleFree", data: { resource: "p", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" }, line: 4, column: 18, suggestions: [] }],
+      errors: [{ messageId: "doubleFree", data: { resource: "p", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" }, line: 4, column: 18, suggestions: [] }],
     },
     // brand only: a parameter typed Managed
     {
       filename,
       code: code(RT, `export function f(p: Managed<{ n: number }>) {`, `kfree(p);`, `}`),
-      errors: [doubleFree(3, 1, { resource: "p", origin: "typed Managed", owner: "its device", release: "kfree()" }, code(RT, `export function f(p: Managed<{ n: number }>) {`, `}`))],
+      errors: [doubleFree(3, 1, { resource: "p", origin: "typed Managed", owner: "its device", release: "kfree()", consequence: "double free" }, code(RT, `export function f(p: Managed<{ n: number }>) {`, `}`))],
     },
   ],
 });
@@ -170,7 +171,7 @@ ruleTester.run("no-manual-free-of-devres", rule, {
 // ---- suggestion shapes: what is dropped, and that nothing is left behind ------------------
 // (rules-docs/no-manual-free-of-devres.md, "Suggestion"). Every output must also type-check.
 const F = (...body: string[]) => code(RT, `declare function check(): boolean;`, `export function f(dev: Device<Core>) {`, `  const p = devmKzalloc(dev, () => ({ n: 0 }));`, ...body, `}`);
-const P = { resource: "p", origin: "from devmKzalloc()", owner: "its device", release: "kfree()" };
+const P = { resource: "p", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" };
 const shape = (line: number, column: number, messageId: "dropRelease" | "dropReleaseIf" | "keepElse" | null, output?: string) => ({
   messageId: "doubleFree" as const,
   data: P,

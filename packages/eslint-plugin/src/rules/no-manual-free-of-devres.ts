@@ -1,8 +1,9 @@
 /**
  * no-manual-free-of-devres: a manual release (a parameter branded Releases<kind>: kfree,
  * freeIrq, iounmap, destroyWorkqueue, ...) of a devres-managed value, directly or through the
- * user's helpers: devres releases it again at unbind (a double free). What Coccinelle's
- * devm_free.cocci and smatch's check_freeing_devm find in C.
+ * user's helpers: devres releases it again at unbind (the message names what that does for the
+ * brand's kind: CONSEQUENCE below). What Coccinelle's devm_free.cocci and smatch's
+ * check_freeing_devm find in C.
  *
  * One rule id, two checks: `create` below is the TypeScript check (type brands); C files (the
  * `devbound/c` language) go to `c`, c/checks/no-manual-free-of-devres.ts (the kernel
@@ -13,7 +14,17 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import { isSideEffectFree, negatedConditionText, statementRemovalRange } from "../util/statement-removal.js";
 import { checkNoManualFreeOfDevres } from "../c/checks/no-manual-free-of-devres.js";
-import { getAnalysis, typeInfoMessages, argumentSinks, isManagedRelease, originsOf, calleeText, driverDisplayName, enclosingDriver } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, argumentSinks, isManagedRelease, originsOf, calleeText, driverDisplayName, enclosingDriver, type ManagedKind } from "../analysis/index.js";
+
+/** What the second release at unbind does, per runtime kind (the C check reads vocabulary CONSEQUENCE). */
+const CONSEQUENCE: Readonly<Record<ManagedKind, string>> = {
+  alloc: "double free",
+  irq: "double freeIrq",
+  iomem: "double unmap",
+  workqueue: "double destroy",
+  action: "the action runs a second time",
+  group: "double release",
+};
 
 type SuggestionId = "dropRelease" | "dropReleaseIf" | "keepElse";
 
@@ -74,7 +85,7 @@ export default createRule<[], MessageIds>({
     messages: {
       ...typeInfoMessages,
       doubleFree:
-        "`{{resource}}` is devres-managed ({{origin}}) and is released when {{owner}} unbinds; {{release}} here releases it a second time (double free).",
+        "`{{resource}}` is devres-managed ({{origin}}) and is released when {{owner}} unbinds; {{release}} here releases it a second time ({{consequence}}).",
       dropRelease: "Remove this {{release}}: devres releases `{{resource}}` at unbind.",
       dropReleaseIf: "Remove this `if` and its {{release}} (the condition has no side effects): devres releases `{{resource}}` at unbind.",
       keepElse: "Remove this {{release}} and keep the `else` branch under the negated condition: devres releases `{{resource}}` at unbind.",
@@ -101,7 +112,9 @@ export default createRule<[], MessageIds>({
           const owner = driverDisplayName(enclosingDriver(an, call)?.driver) ?? "its device";
           const drop = call.getSourceFile() === an.sourceFile ? dropFix(call) : undefined;
           const suggest: TSESLint.ReportSuggestionArray<SuggestionId> = drop ? [{ messageId: drop.id, data: { release, resource }, fix: drop.fix }] : [];
-          context.report({ node, messageId: "doubleFree", data: { resource, origin, owner, release }, suggest });
+          // A release of several kinds (a union brand) names the first; every runtime release has one.
+          const consequence = CONSEQUENCE[sink.releases?.[0] ?? "alloc"];
+          context.report({ node, messageId: "doubleFree", data: { resource, origin, owner, release, consequence }, suggest });
         });
       },
     };

@@ -2,7 +2,8 @@
  * no-manual-free-of-devres, the C check: a manual release (kfree, free_irq, iounmap,
  * clk_put, dma_free_coherent, i2c_del_adapter, ... every release of the vocabulary) of a
  * resource a devm acquisition of the same kind made: devres releases it again when the
- * device unbinds (a double free / double unregister).
+ * device unbinds. The message names what that second release does, per kind (vocabulary
+ * CONSEQUENCE: a double free, an unbalanced disable, a double unregister, ...).
  *
  * How: each release call of a kernel API (a local, parameter or file function named like it
  * is not the API) asks values.ts where the released value comes from. It is reported when
@@ -23,7 +24,7 @@
  */
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { CNode } from "@devbound/eslint-language-c";
-import { MANAGED_RELEASE_TOLERATED, RELEASES_ON_FAILURE, releaseApi, type ResourceKind } from "../vocabulary/index.js";
+import { CONSEQUENCE, MANAGED_RELEASE_TOLERATED, RELEASES_ON_FAILURE, releaseApi, type ResourceKind } from "../vocabulary/index.js";
 import { argumentsOf, calleeName, inError, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type Unit } from "../analysis/unit.js";
 import { getValues, reachingWrites, type Values } from "../analysis/values.js";
@@ -171,6 +172,7 @@ export function checkNoManualFreeOfDevres(context: Context): TSESLint.RuleListen
             origin: `from ${managed.api}() at line ${managed.acquisition.loc.start.line}`,
             owner: ownerText(driver),
             release: releaseText,
+            consequence: CONSEQUENCE[release.kind],
           };
           const range = site.via.length === 0 ? removalRange(text, site.call) : undefined;
           const suggest: TSESLint.ReportSuggestionArray<MessageIds> = range

@@ -12,6 +12,7 @@
  * Exported tables (all `Readonly<Record<name, entry>>`, looked up with the helpers at the end):
  *   ACQUIRE        name -> AcquireApi   { kinds, managed, resource, device?, twin? }
  *   RELEASE        name -> ReleaseApi   { kind, resource, managedRelease? }
+ *   CONSEQUENCE    kind -> what releasing it a second time does ("double free", "unbalanced disable", ...)
  *   KOBJECT_REGISTRATIONS name -> { object, embeds }             (objects that can outlive unbind)
  *   DRVDATA_SET / DRVDATA_GET            drvdata setters (object, data) and getters (object)
  *   DEVDATA_GET    name -> { object }    private area embedded in a subsystem object (iio_priv, netdev_priv, ...)
@@ -462,6 +463,63 @@ export const RELEASE: Readonly<Record<string, ReleaseApi>> = {
   pinctrl_unregister: rel("pinctrl-registration"),
   devm_remove_action: devmRel("action", 2),
   devm_release_action: devmRel("action", 2),
+};
+
+/**
+ * What releasing a resource of each kind a second time does in the kernel (devres releases the
+ * managed one again at unbind): the end of a no-manual-free-of-devres message. Memory is a
+ * double free; a clock or regulator enable is an unbalanced disable; a registration is a double
+ * unregister, which touches the already-freed registered object.
+ */
+const DOUBLE_UNREGISTER = "double unregister: use after free of the registered object";
+const UNBALANCED_DISABLE = "unbalanced disable: the enable count underflows and the kernel WARNs";
+export const CONSEQUENCE: Readonly<Record<ResourceKind, string>> = {
+  memory: "double free",
+  pages: "double free",
+  irq: 'double free_irq: the kernel WARNs "Trying to free already-free IRQ"',
+  mmio: "double unmap",
+  "pci-regions": "double release",
+  "mem-region": "double release",
+  "io-region": "double release",
+  clock: "double put",
+  "clock-prepare": "unbalanced unprepare: the prepare count underflows and the kernel WARNs",
+  "clock-enable": UNBALANCED_DISABLE,
+  "clock-bulk": "double put",
+  regulator: "double put",
+  "regulator-enable": UNBALANCED_DISABLE,
+  "regulator-bulk": "double put",
+  "gpio-desc": "double put",
+  "gpio-descs": "double put",
+  "gpio-legacy": "double free of the GPIO",
+  reset: "double put",
+  pinctrl: "double put",
+  phy: "double put",
+  "dma-coherent": "double free",
+  "dma-pool": "double destroy",
+  workqueue: "double destroy",
+  work: "double cancel",
+  netdev: "double free",
+  "netdev-registration": DOUBLE_UNREGISTER,
+  "spi-controller": "double put",
+  "spi-registration": DOUBLE_UNREGISTER,
+  "i2c-adapter": DOUBLE_UNREGISTER,
+  "input-device": "double free",
+  "input-registration": DOUBLE_UNREGISTER,
+  "iio-device": "double free",
+  "iio-registration": DOUBLE_UNREGISTER,
+  "iio-trigger-registration": DOUBLE_UNREGISTER,
+  "rtc-registration": DOUBLE_UNREGISTER,
+  "hwmon-registration": DOUBLE_UNREGISTER,
+  "led-registration": DOUBLE_UNREGISTER,
+  regmap: "double free",
+  "pwm-registration": DOUBLE_UNREGISTER,
+  "gpiochip-registration": DOUBLE_UNREGISTER,
+  "watchdog-registration": DOUBLE_UNREGISTER,
+  "mbox-registration": DOUBLE_UNREGISTER,
+  "backlight-registration": DOUBLE_UNREGISTER,
+  "power-supply-registration": DOUBLE_UNREGISTER,
+  "pinctrl-registration": DOUBLE_UNREGISTER,
+  action: "the action runs a second time",
 };
 
 /**
