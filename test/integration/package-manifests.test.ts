@@ -54,7 +54,10 @@ describe("package manifests", () => {
     // in the workspace, the siblings come from the workspace
     for (const name of ["@devbound/eslint-language-c", "@devbound/runtime"]) expect(plugin.devDependencies?.[name]).toBe("workspace:*");
     expect(plugin.exports).toEqual({ ".": { types: "./dist/index.d.ts", require: "./dist/require.cjs", default: "./dist/index.js" } });
-    expect(plugin.bin).toEqual({ "devbound-affected": "./bin/devbound-affected.js" });
+    expect(plugin.bin).toEqual({
+      "devbound-affected": "./bin/devbound-affected.js",
+      "devbound-kernel-check": "./bin/devbound-kernel-check.js",
+    });
   });
 
   it("the README states the TypeScript range of the peer and the version to install; its install commands pin what this repository tests with", () => {
