@@ -199,6 +199,15 @@ describe("devbound-kernel-check, as make C=1 CHECK=devbound-kernel-check", () =>
     ]);
   });
 
+  it("a file ESLint cannot parse (a NUL byte): sparse's error line at the place, exit 0, with DEVBOUND_WERROR=1 exit 1", () => {
+    writeFileSync(path.join(tree, "drivers/foo/binary.c"), "int a;\nint b\0;\n");
+    const line = `drivers/foo/binary.c:2:6: error: Parsing error: ${path.join(tree, "drivers/foo/binary.c")} is not C source text (a NUL byte at 2:6; binary file?)`;
+    const run = check(["-O2", "drivers/foo/binary.c"]);
+    expect(run.stderr.split("\n")).toEqual([line, ""]);
+    expect(run.status).toBe(0);
+    expect(check(["-O2", "drivers/foo/binary.c"], { werror: true }).status).toBe(1);
+  });
+
   it("bad usage: exit 2 with one line", () => {
     const none = check(kbuildArgs("foo_bad").slice(0, -1));
     expect(none.status).toBe(2);

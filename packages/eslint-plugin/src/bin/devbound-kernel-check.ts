@@ -7,7 +7,7 @@
  * way sparse does, on stderr:
  *
  *   drivers/foo/foo.c:42:9: warning: <message> [devbound/<rule>]
- *   drivers/foo/foo.c:1:1: error: <message>          (a file ESLint could not parse)
+ *   drivers/foo/foo.c:2:6: error: Parsing error: <message>   (a file ESLint could not parse)
  *
  * Exit status: 0 when it linted (findings are warnings: the build goes on, as with sparse);
  * with DEVBOUND_WERROR=1, 1 when there was a finding or an error; 2 with one clear line for bad
