@@ -105,6 +105,33 @@ function readmeEditorSettings(): Record<string, unknown> {
   return JSON.parse(block) as Record<string, unknown>;
 }
 
+/**
+ * The VS Code user settings of the README's "Editor" section (its ```jsonc block): the
+ * extension's `eslint.validate` / `eslint.probe` lists of languageIds.
+ */
+function readmeVsCodeSettings(): { validate: string[]; probe?: string[] } {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = /^## Editor\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? "";
+  const block = /```jsonc\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!block) throw new Error('README.md: no ```jsonc block (VS Code settings) in the "Editor" section');
+  const json = JSON.parse(block.replace(/^\s*\/\/.*$/gm, "")) as Record<string, unknown>;
+  const validate = json["eslint.validate"];
+  if (!Array.isArray(validate)) throw new Error('README.md: the VS Code settings have no "eslint.validate" list');
+  const probe = json["eslint.probe"];
+  return { validate: validate as string[], probe: Array.isArray(probe) ? (probe as string[]) : undefined };
+}
+
+/**
+ * The `validate` setting VS Code's ESLint extension (3.x) sends the server for a document of
+ * `languageId`: "on" when `eslint.validate` lists it, else "probe" when `eslint.probe` (default:
+ * the JS/TS family, html, vue, markdown, ...; never `c`) lists it, else "off". The server lints
+ * a "probe" document only for the languages it knows, so C must be listed in `eslint.validate`.
+ */
+function vscodeValidateFor(languageId: string, vscode: { validate: string[]; probe?: string[] }): "on" | "probe" | "off" {
+  if (vscode.validate.includes(languageId)) return "on";
+  return (vscode.probe ?? []).includes(languageId) ? "probe" : "off";
+}
+
 describe("editor: vscode-eslint-language-server over stdio", () => {
   // Chosen in beforeAll: the fixture, its rule, and the finding whose suggestion is applied.
   let rule: string;
@@ -124,20 +151,65 @@ describe("editor: vscode-eslint-language-server over stdio", () => {
   // The settings the README ("Editor") tells LSP clients to answer `workspace/configuration`
   // with (VS Code's ESLint extension sends these and more), plus the workspace folder.
   const settings = { ...readmeEditorSettings(), workspaceFolder: { name: "devbound", uri: rootUri } };
+  // Documents whose `validate` is decided as VS Code's extension decides it (from the README's
+  // VS Code settings): uri -> languageId. Other documents get `settings` as they are.
+  const vscodeLanguageOf = new Map<string, string>();
+  const vscode = readmeVsCodeSettings();
+  const settingsFor = (scopeUri: string | undefined) => {
+    const languageId = scopeUri === undefined ? undefined : vscodeLanguageOf.get(scopeUri);
+    return languageId === undefined ? settings : { ...settings, validate: vscodeValidateFor(languageId, vscode) };
+  };
 
   /**
    * The document's diagnostics. This server publishes them by pull (LSP 3.17
    * `textDocument/diagnostic`, what VS Code asks), not by push.
    */
-  async function pullDiagnostics(what: string): Promise<Diagnostic[]> {
+  async function pullDiagnostics(what: string, documentUri = uri): Promise<Diagnostic[]> {
     const report = (await within(
       what,
-      connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }),
+      connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: documentUri } }),
       WAIT_MS,
       serverLog,
     )) as DocumentDiagnosticReport;
     expect(report.kind, "a full diagnostic report").toBe("full");
     return report.kind === "full" ? report.items : [];
+  }
+
+  /**
+   * Applies a finding's suggestion as the editor does: asks for the code actions on the
+   * diagnostic (the light bulb), picks the one titled `<desc> (devbound/<rule>)`, and runs it.
+   * vscode-eslint's suggestion actions are commands: the server answers the command with a
+   * workspace/applyEdit request, which the editor applies. Returns that edit.
+   */
+  async function suggestionEdit(documentUri: string, target: Diagnostic, desc: string, ruleName: string): Promise<WorkspaceEdit> {
+    const actions = (await within(
+      "textDocument/codeAction",
+      connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri: documentUri },
+        range: target.range,
+        context: { diagnostics: [target], only: ["quickfix"] },
+      }),
+      WAIT_MS,
+      serverLog,
+    )) as (CodeAction | Command)[] | null;
+    const titles = (actions ?? []).map((a) => a.title);
+    const action = (actions ?? []).find((a): a is CodeAction => a.title === `${desc} (devbound/${ruleName})`);
+    expect(action, `a code action for the suggestion "${desc}"; got ${JSON.stringify(titles)}`).toBeDefined();
+    expect(titles).toContain(`Show documentation for devbound/${ruleName}`);
+    if (action!.edit) return action!.edit;
+    expect(action!.command?.command).toBe("eslint.applySuggestion");
+    const before = appliedEdits.length;
+    await within(
+      "workspace/executeCommand eslint.applySuggestion",
+      connection.sendRequest(ExecuteCommandRequest.type, {
+        command: action!.command!.command,
+        arguments: action!.command!.arguments ?? [],
+      }),
+      WAIT_MS,
+      serverLog,
+    );
+    expect(appliedEdits.length, "the server sent workspace/applyEdit").toBe(before + 1);
+    return appliedEdits[before]!;
   }
 
   beforeAll(async () => {
@@ -164,7 +236,9 @@ describe("editor: vscode-eslint-language-server over stdio", () => {
     server.stderr.on("data", (d: Buffer) => log.push(`[stderr] ${d.toString()}`));
     connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
 
-    connection.onRequest("workspace/configuration", (params: { items: unknown[] }) => params.items.map(() => settings));
+    connection.onRequest("workspace/configuration", (params: { items: { scopeUri?: string }[] }) =>
+      params.items.map((item) => settingsFor(item.scopeUri)),
+    );
     connection.onRequest("client/registerCapability", () => null);
     connection.onRequest("client/unregisterCapability", () => null);
     connection.onRequest("window/workDoneProgress/create", () => null);
@@ -251,40 +325,7 @@ describe("editor: vscode-eslint-language-server over stdio", () => {
       const target = ours.find((d) => d.range.start.line + 1 === message.line && d.range.start.character + 1 === message.column);
       expect(target, "the LSP diagnostic for that finding").toBeDefined();
 
-      // Ask for code actions on it, as the editor's light bulb does.
-      const actions = (await within(
-        "textDocument/codeAction",
-        connection.sendRequest(CodeActionRequest.type, {
-          textDocument: { uri },
-          range: target!.range,
-          context: { diagnostics: [target!], only: ["quickfix"] },
-        }),
-        WAIT_MS,
-        serverLog,
-      )) as (CodeAction | Command)[] | null;
-      const titles = (actions ?? []).map((a) => a.title);
-      const action = (actions ?? []).find((a): a is CodeAction => a.title === `${suggestion.desc} (devbound/${rule})`);
-      expect(action, `a code action for the suggestion "${suggestion.desc}"; got ${JSON.stringify(titles)}`).toBeDefined();
-      expect(titles).toContain(`Show documentation for devbound/${rule}`);
-
-      // vscode-eslint's suggestion actions are commands: the server answers the command with a
-      // workspace/applyEdit request, which the editor applies.
-      let edit = action!.edit;
-      if (!edit) {
-        expect(action!.command?.command).toBe("eslint.applySuggestion");
-        const before = appliedEdits.length;
-        await within(
-          "workspace/executeCommand eslint.applySuggestion",
-          connection.sendRequest(ExecuteCommandRequest.type, {
-            command: action!.command!.command,
-            arguments: action!.command!.arguments ?? [],
-          }),
-          WAIT_MS,
-          serverLog,
-        );
-        expect(appliedEdits.length, "the server sent workspace/applyEdit").toBe(before + 1);
-        edit = appliedEdits[before]!;
-      }
+      const edit = await suggestionEdit(uri, target!, suggestion.desc, rule);
       const edited = applyTextEdits(text, editsFor(edit, uri));
       expect(edited).not.toBe(text);
       expect(edited).toBe(wanted);
@@ -300,4 +341,66 @@ describe("editor: vscode-eslint-language-server over stdio", () => {
     },
     4 * WAIT_MS,
   );
+
+  // The same server and client, on a kernel-style C driver (devbound's `c` language,
+  // configs.kernel in eslint.config.js): VS Code sends languageId `c` for `.c`, and the
+  // server lints it only when the README's `eslint.validate` lists `c`.
+  describe("a C file (languageId c)", () => {
+    const cRule = "no-manual-free-of-devres";
+    const cFile = join(ROOT, "fixtures", cRule, "bad.c");
+    const cUri = pathToFileURL(cFile).href;
+    // The finding whose suggestion is applied: the kfree() of devm_kcalloc()'d samples.
+    const release = "kfree(adc->samples);";
+
+    it(
+      "publishes the fixture's findings with rule ids and doc links, and drops a release through the suggestion",
+      async () => {
+        expect(vscode.validate, "README's VS Code eslint.validate lists c").toContain("c");
+        expect(vscode.validate, "and TypeScript, which listing eslint.validate would otherwise switch off").toContain("typescript");
+        const cText = readFileSync(cFile, "utf8");
+        const expected = expectedFindings(cText);
+        expect(expected.length, `${cFile} has \`// expect:\` lines`).toBeGreaterThan(0);
+
+        vscodeLanguageOf.set(cUri, "c");
+        await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+          textDocument: { uri: cUri, languageId: "c", version: 1, text: cText },
+        });
+        const diagnostics = await pullDiagnostics(`diagnostics on ${cFile}`, cUri);
+        expect(diagnostics.map((d) => `${d.range.start.line + 1} ${String(d.code)}`).sort()).toEqual(
+          expected.map((f) => `${f.line} devbound/${f.rule}`).sort(),
+        );
+        for (const d of diagnostics) {
+          expect(d.source).toBe("eslint");
+          expect(d.codeDescription?.href).toBe(DOCS_URL(String(d.code).slice("devbound/".length)));
+          expect(d.message.length).toBeGreaterThan(0);
+        }
+
+        // The diagnostic on the kfree(), and its suggestion as ESLint's API gives it.
+        const offset = cText.indexOf(release);
+        const line = cText.slice(0, offset).split("\n").length;
+        const target = diagnostics.find((d) => d.code === `devbound/${cRule}` && d.range.start.line + 1 === line);
+        expect(target, `the LSP diagnostic on line ${line} (${release})`).toBeDefined();
+        const [result] = await new ESLint({ cwd: ROOT }).lintFiles([cFile]);
+        const finding = result?.messages.find((m) => m.ruleId === `devbound/${cRule}` && m.line === line);
+        const suggestion = finding?.suggestions?.[0];
+        expect(suggestion, `ESLint's suggestion for the finding on line ${line}`).toBeDefined();
+
+        const edit = await suggestionEdit(cUri, target!, suggestion!.desc, cRule);
+        const edited = applyTextEdits(cText, editsFor(edit, cUri));
+        // Exactly the release is dropped (the line's comment stays), as ESLint's API does it.
+        expect(edited).toBe(cText.slice(0, offset) + cText.slice(offset + release.length));
+        expect(edited).toBe(applyEslintFix(cText, suggestion!.fix));
+
+        await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+          textDocument: { uri: cUri, version: 2 },
+          contentChanges: [{ text: edited }],
+        });
+        const after = await pullDiagnostics(`diagnostics on ${cFile} after the edit`, cUri);
+        expect(after.map((d) => `${d.range.start.line + 1} ${String(d.code)}`).sort()).toEqual(
+          expected.filter((f) => f.line !== line).map((f) => `${f.line} devbound/${f.rule}`).sort(),
+        );
+      },
+      4 * WAIT_MS,
+    );
+  });
 });
