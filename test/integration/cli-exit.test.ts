@@ -3,7 +3,8 @@
 //   0: no findings;  1: findings (errors, or warnings beyond --max-warnings 0);
 //   2: ESLint could not lint: a configuration error, reported with a readable message.
 // And the GitHub Actions workflow (.github/workflows/devbound.yml): its lint step's command,
-// taken from the file, gates the good drivers through and stops the bad ones.
+// taken from the file, gates the good drivers through and stops the bad ones (TypeScript and
+// kernel C).
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -33,6 +34,12 @@ function expectedRules(text: string): string[] {
 
 const fixtureDirs = readdirSync(join(ROOT, "fixtures"), { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(ROOT, "fixtures", d.name, "bad.ts")) && existsSync(join(ROOT, "fixtures", d.name, "good.ts")))
+  .map((d) => d.name)
+  .sort();
+
+/** The kernel C example drivers: fixtures/<rule>/{bad,good}.c (configs.kernel). */
+const cFixtureDirs = readdirSync(join(ROOT, "fixtures"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(ROOT, "fixtures", d.name, "bad.c")) && existsSync(join(ROOT, "fixtures", d.name, "good.c")))
   .map((d) => d.name)
   .sort();
 
@@ -215,7 +222,9 @@ describe("GitHub Actions workflow .github/workflows/devbound.yml", () => {
       expect(good.status, `${good.stdout}\n${good.stderr}`).toBe(0);
       const goodLog = JSON.parse(readFileSync(join(tmp, "good.sarif"), "utf8")) as { runs: { results: unknown[]; artifacts?: unknown[] }[] };
       expect(goodLog.runs[0]!.results).toEqual([]);
-      expect(goodLog.runs[0]!.artifacts?.length).toBe(fixtureDirs.length);
+      // every good driver, TypeScript and kernel C (the root config includes configs.kernel)
+      expect(goodLog.runs[0]!.artifacts?.length).toBe(fixtureDirs.length + cFixtureDirs.length);
+      expect(cFixtureDirs.length, "fixtures/<rule>/{bad,good}.c exist").toBeGreaterThan(0);
 
       const bad = runLintStep(lint.run!.replace(`--output-file ${sarifFile}`, `--output-file ${join(tmp, "bad.sarif")}`), "fixtures/*/bad.ts");
       expect(bad.status, `${bad.stdout}\n${bad.stderr}`).toBe(1);
@@ -224,5 +233,29 @@ describe("GitHub Actions workflow .github/workflows/devbound.yml", () => {
       expect(badLog.runs[0]!.results.every((r) => r.ruleId.startsWith("devbound/"))).toBe(true);
     },
     2 * STEP_MS,
+  );
+
+  it(
+    "its lint command stops a bad kernel C driver (exit 1, the fixture's C findings in the SARIF) and passes its good one",
+    () => {
+      const dir = cFixtureDirs[0]!;
+      const expected = [...new Set(expectedRules(readFileSync(join(ROOT, "fixtures", dir, "bad.c"), "utf8")))].map((r) => `devbound/${r}`).sort();
+      expect(expected.length, `fixtures/${dir}/bad.c has \`// expect:\` comments`).toBeGreaterThan(0);
+      const bad = runLintStep(lint.run!.replace(`--output-file ${sarifFile}`, `--output-file ${join(tmp, "bad-c.sarif")}`), `fixtures/${dir}/bad.c`);
+      expect(bad.status, `${bad.stdout}\n${bad.stderr}`).toBe(1);
+      const badLog = JSON.parse(readFileSync(join(tmp, "bad-c.sarif"), "utf8")) as {
+        runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      };
+      const results = badLog.runs[0]!.results;
+      expect([...new Set(results.map((r) => r.ruleId))].sort()).toEqual(expected);
+      for (const r of results) expect(r.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(new RegExp(`/fixtures/${dir}/bad\\.c$`));
+
+      const good = runLintStep(lint.run!.replace(`--output-file ${sarifFile}`, `--output-file ${join(tmp, "good-c.sarif")}`), `fixtures/${dir}/good.c`);
+      expect(good.status, `${good.stdout}\n${good.stderr}`).toBe(0);
+      const goodLog = JSON.parse(readFileSync(join(tmp, "good-c.sarif"), "utf8")) as { runs: { results: unknown[]; artifacts?: unknown[] }[] };
+      expect(goodLog.runs[0]!.results).toEqual([]);
+      expect(goodLog.runs[0]!.artifacts?.length, "the .c file was linted, not ignored").toBe(1);
+    },
+    STEP_MS,
   );
 });

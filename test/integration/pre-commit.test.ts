@@ -1,7 +1,8 @@
 // Pre-commit hook, end to end, with the real tools: a fresh git repository is set up the way
 // the README's "Pre-commit hook" section says (husky 9 + lint-staged 16 running
-// `devbound-affected --run eslint --max-warnings 0` on the staged TypeScript files, with
-// devbound's `recommended` config). `git commit` of the bad example drivers must be refused
+// `devbound-affected --run eslint --max-warnings 0` on the staged TypeScript files and
+// `eslint --max-warnings 0` on the staged kernel C files, with devbound's `recommended` and
+// `kernel` configs). `git commit` of the bad example drivers must be refused
 // with devbound's findings and leave HEAD and the work tree alone; `git commit` of the good
 // ones must go through. node_modules is this repository's, by symlink: nothing is downloaded.
 // (test/integration/user-project.test.ts installs devbound for real, outside this repository,
@@ -23,6 +24,9 @@ const fixtureDirs = readdirSync(join(ROOT, "fixtures"), { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(ROOT, "fixtures", d.name, "bad.ts")))
   .map((d) => d.name)
   .sort();
+
+/** The kernel C example drivers: fixtures/<rule>/{bad,good}.c, in the same folders. */
+const cFixtureDirs = fixtureDirs.filter((d) => existsSync(join(ROOT, "fixtures", d, "bad.c")));
 
 /** `// expect: a, b` comments: the findings a bad fixture must produce (1-based lines). */
 function expectedFindings(text: string): { rule: string; line: number }[] {
@@ -122,7 +126,7 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
       for (const dir of fixtureDirs) {
         cpSync(join(ROOT, "fixtures", dir), join(repo, "fixtures", dir), {
           recursive: true,
-          filter: (src) => !src.endsWith(`${dir}/bad.ts`),
+          filter: (src) => !src.endsWith(`${dir}/bad.ts`) && !src.endsWith(`${dir}/bad.c`),
         });
       }
       git("add", "fixtures");
@@ -131,6 +135,43 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
       expect(head()).not.toBe(before);
       // The hook did run lint-staged on them (a silently skipped hook would also "accept").
       expect(r.stdout + r.stderr).toMatch(/devbound-affected --run eslint --max-warnings 0/);
+      // and ESLint, with configs.kernel, on the good kernel C drivers
+      expect(cFixtureDirs.length, "fixtures/<rule>/good.c exist").toBeGreaterThan(0);
+      // the C files are arguments of that run (lint-staged's log quotes them, JSON-escaped off a terminal)
+      for (const dir of cFixtureDirs) expect(r.stdout + r.stderr).toMatch(new RegExp(`devbound-affected [^\\n]*fixtures/${dir}/good\\.c\\\\?"`));
+      for (const dir of cFixtureDirs) expect(git("ls-files", `fixtures/${dir}/good.c`).trim()).toBe(`fixtures/${dir}/good.c`);
+    },
+    STEP_MS,
+  );
+
+  it(
+    "a commit of kernel C files only goes to ESLint alone: a bad driver is refused with its findings, a good one committed",
+    () => {
+      const dir = cFixtureDirs[0]!;
+      const before = head();
+      const text = readFileSync(join(ROOT, "fixtures", dir, "bad.c"), "utf8");
+      writeFileSync(join(repo, "fixtures", dir, "bad.c"), text);
+      git("add", `fixtures/${dir}/bad.c`);
+      const r = run("git", ["commit", "-m", "bad C driver"]);
+      const out = `${r.stdout}\n${r.stderr}`;
+      expect(r.status, `commit of a bad C driver went through:\n${out}`).not.toBe(0);
+      expect(head()).toBe(before);
+      expect(out).toMatch(/"title":"eslint --max-warnings 0 --no-warn-ignored \\"[^"]*bad\.c\\"/);
+      expect(out).not.toContain("devbound-affected");
+      const findings = expectedFindings(text);
+      expect(findings.length).toBeGreaterThan(0);
+      for (const f of findings) {
+        expect(out).toMatch(new RegExp(`^\\s+${f.line}:\\d+\\s+(error|warning)\\s+\\S.*\\sdevbound/${f.rule}\\s*$`, "m"));
+      }
+      // take it back out (the next case stages all bad drivers), then a good C driver alone
+      git("rm", "-q", "--cached", `fixtures/${dir}/bad.c`);
+      rmSync(join(repo, "fixtures", dir, "bad.c"));
+      writeFileSync(join(repo, "fixtures", dir, "good-copy.c"), readFileSync(join(ROOT, "fixtures", dir, "good.c"), "utf8"));
+      git("add", `fixtures/${dir}/good-copy.c`);
+      const g = run("git", ["commit", "-m", "good C driver"]);
+      expect(g.status, `commit of a good C driver was refused:\n${g.stdout}\n${g.stderr}`).toBe(0);
+      expect(head()).not.toBe(before);
+      expect(g.stdout + g.stderr).toMatch(/"title":"eslint --max-warnings 0 --no-warn-ignored \\"[^"]*good-copy\.c\\"/);
     },
     STEP_MS,
   );
@@ -145,6 +186,13 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
         writeFileSync(join(repo, "fixtures", dir, "bad.ts"), text);
         for (const f of expectedFindings(text)) expected.push({ file: `fixtures/${dir}/bad.ts`, ...f });
       }
+      // and the bad kernel C drivers: refused through ESLint alone (no TypeScript project involved)
+      for (const dir of cFixtureDirs) {
+        const text = readFileSync(join(ROOT, "fixtures", dir, "bad.c"), "utf8");
+        writeFileSync(join(repo, "fixtures", dir, "bad.c"), text);
+        for (const f of expectedFindings(text)) expected.push({ file: `fixtures/${dir}/bad.c`, ...f });
+      }
+      expect(expected.filter((f) => f.file.endsWith(".c")).length, "the bad C fixtures carry `// expect:` comments").toBeGreaterThan(0);
       expect(expected.length, "the bad fixtures carry `// expect:` comments").toBeGreaterThan(0);
       git("add", "fixtures");
       const r = run("git", ["commit", "-m", "bad drivers"]);
@@ -157,7 +205,7 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
       const sections = new Map<string, string>();
       let current: string | undefined;
       for (const line of out.split("\n")) {
-        const file = /^\s*(\/\S+\.ts)\s*$/.exec(line)?.[1];
+        const file = /^\s*(\/\S+\.(?:ts|c))\s*$/.exec(line)?.[1];
         if (file) {
           current = file.slice(file.indexOf("/fixtures/") + 1);
           sections.set(current, "");
@@ -179,8 +227,11 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
         );
       }
       expect(git("diff", "--cached", "--name-only").split("\n").filter(Boolean).sort()).toEqual(
-        fixtureDirs.map((d) => `fixtures/${d}/bad.ts`).sort(),
+        [...fixtureDirs.map((d) => `fixtures/${d}/bad.ts`), ...cFixtureDirs.map((d) => `fixtures/${d}/bad.c`)].sort(),
       );
+      for (const dir of cFixtureDirs) {
+        expect(readFileSync(join(repo, "fixtures", dir, "bad.c"), "utf8")).toBe(readFileSync(join(ROOT, "fixtures", dir, "bad.c"), "utf8"));
+      }
     },
     STEP_MS,
   );
@@ -199,7 +250,7 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
       // with the versions this repository is built and tested with and the release tarballs.
       const docs = readmeFiles();
       const remote = YAML.parse(docs.get(".pre-commit-config.yaml") ?? "repos: []") as { repos: { repo: string; hooks: HookDef[] }[] };
-      expect(remote.repos.map((r) => [r.repo, r.hooks.map((h) => h.id)])).toEqual([["https://github.com/devbound/devbound", ["devbound"]]]);
+      expect(remote.repos.map((r) => [r.repo, r.hooks.map((h) => h.id)])).toEqual([["https://github.com/devbound/devbound", ["devbound", "devbound-c"]]]);
       const config = YAML.parse(docs.get(".pre-commit-config.local.yaml") ?? "repos: []") as { repos: { repo: string; hooks: HookDef[] }[] };
       const local = config.repos.find((r) => r.repo === "local")?.hooks.find((h) => h.id === "devbound");
       expect(local, "README's local .pre-commit-config.yaml declares the devbound hook").toBeDefined();
@@ -227,6 +278,19 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
           encoding: "utf8",
           timeout: STEP_MS,
         });
+      // The kernel C hook: ESLint alone on the staged .c/.h (identify tags .h as c and header).
+      const cHook = manifest.find((h) => h.id === "devbound-c");
+      expect(cHook, ".pre-commit-hooks.yaml defines the hook `devbound-c`").toBeDefined();
+      expect(cHook!.language).toBe("system");
+      expect(cHook!.entry).toBe("npx --no-install eslint --max-warnings 0 --no-warn-ignored");
+      expect(cHook!.types_or).toEqual(["c", "header"]);
+      const localC = config.repos.find((r) => r.repo === "local")?.hooks.find((h) => h.id === "devbound-c");
+      expect(localC, "README's local .pre-commit-config.yaml declares the devbound-c hook").toBeDefined();
+      expect(localC!.entry).toBe(cHook!.entry.replace(/^npx --no-install /, ""));
+      expect(localC!.language).toBe("node");
+      expect(localC!.types_or).toEqual(cHook!.types_or);
+      expect([...(localC!.additional_dependencies ?? [])].sort()).toEqual([...(local!.additional_dependencies ?? [])].sort());
+
       const bad = runEntry(fixtureDirs.map((d) => `fixtures/${d}/bad.ts`));
       expect(bad.status, `${bad.stdout}\n${bad.stderr}`).toBe(1);
       for (const dir of fixtureDirs) {
@@ -236,6 +300,23 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
       }
       const good = runEntry(fixtureDirs.map((d) => `fixtures/${d}/good.ts`));
       expect(good.status, `${good.stdout}\n${good.stderr}`).toBe(0);
+
+      const runCEntry = (files: string[]) =>
+        spawnSync("sh", ["-c", `${cHook!.entry} "$@"`, "entry", ...files], {
+          cwd: repo,
+          env: { ...env, PATH: `${join(repo, "node_modules/.bin")}${delimiter}${env.PATH}` },
+          encoding: "utf8",
+          timeout: STEP_MS,
+        });
+      const badC = runCEntry(cFixtureDirs.map((d) => `fixtures/${d}/bad.c`));
+      expect(badC.status, `${badC.stdout}\n${badC.stderr}`).toBe(1);
+      for (const dir of cFixtureDirs) {
+        for (const f of expectedFindings(readFileSync(join(ROOT, "fixtures", dir, "bad.c"), "utf8"))) {
+          expect(badC.stdout).toMatch(new RegExp(`^\\s+${f.line}:\\d+\\s+(error|warning)\\s+\\S.*\\sdevbound/${f.rule}\\s*$`, "m"));
+        }
+      }
+      const goodC = runCEntry(cFixtureDirs.map((d) => `fixtures/${d}/good.c`));
+      expect(goodC.status, `${goodC.stdout}\n${goodC.stderr}`).toBe(0);
     },
     2 * STEP_MS,
   );

@@ -142,4 +142,31 @@ describe("SARIF output (@microsoft/eslint-formatter-sarif through the ESLint CLI
       expect(d!.shortDescription?.text).toBe(meta!.docs!.description);
     }
   });
+
+  it("reports the kernel C drivers' findings (configs.kernel) like the TypeScript ones: a .c location at ESLint's line/column, the message, a descriptor with helpUri", async () => {
+    const cFiles = files.filter((f) => f.endsWith(".c"));
+    expect(cFiles.length, "fixtures/<rule>/{bad,good}.c exist").toBeGreaterThan(0);
+    const cResults = run.results.filter((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.endsWith(".c"));
+    // every C finding the fixtures announce is there, and nothing else
+    expect(cResults.map((r) => `${uriToPath(r.locations[0]!.physicalLocation.artifactLocation.uri)}:${r.locations[0]!.physicalLocation.region?.startLine} ${r.ruleId}`).sort()).toEqual(
+      expectedKeys(cFiles).sort(),
+    );
+    const eslint = new ESLint({ cwd: ROOT });
+    const byFile = new Map((await eslint.lintFiles(cFiles)).map((r) => [relative(ROOT, r.filePath), r.messages]));
+    for (const r of cResults) {
+      const loc = r.locations[0]!.physicalLocation;
+      const file = uriToPath(loc.artifactLocation.uri);
+      expect(loc.artifactLocation.uri).toBe(pathToFileURL(join(ROOT, file)).href);
+      const m = byFile.get(file)?.find((x) => x.ruleId === r.ruleId && x.line === loc.region?.startLine && x.column === loc.region?.startColumn);
+      expect(m, `${file} ${r.ruleId} at ${loc.region?.startLine}:${loc.region?.startColumn} is one of ESLint's messages`).toBeDefined();
+      expect(loc.region).toEqual({ startLine: m!.line, startColumn: m!.column, endLine: m!.endLine, endColumn: m!.endColumn });
+      expect(r.message.text).toBe(m!.message);
+      const d = run.tool.driver.rules[r.ruleIndex!]!;
+      expect(d.id).toBe(r.ruleId);
+      expect(d.helpUri).toBe(`https://github.com/devbound/devbound/blob/main/rules-docs/${r.ruleId!.slice("devbound/".length)}.md`);
+    }
+    // each C rule of the fixtures has its descriptor
+    const cRules = new Set(cResults.map((r) => r.ruleId));
+    expect(cRules.size).toBe(new Set(expectedKeys(cFiles).map((k) => k.split(" ")[1])).size);
+  });
 });
