@@ -2,33 +2,18 @@
 // release of what a devm acquisition of the same kind made is released again at unbind; the
 // message names what that does for the kind (double free, unbalanced disable, double unregister).
 // Kernel-style code written for these tests (no kernel source).
-import { Linter, RuleTester } from "eslint";
-import { afterAll, describe, expect, it } from "vitest";
-import devbound from "../../packages/eslint-plugin/src/index.js";
+import { Linter } from "eslint";
+import { describe, expect, it } from "vitest";
 import { ACQUIRE, MANAGED_RELEASE_TOLERATED, RELEASE } from "../../packages/eslint-plugin/src/c/vocabulary/index.js";
+import { cRule, cRuleTester as ruleTester, devbound, span } from "./setup-c.js";
 
-(RuleTester as unknown as { afterAll: unknown }).afterAll = afterAll;
-RuleTester.describe = describe;
-RuleTester.it = it;
-RuleTester.itOnly = it.only;
-
-const ruleTester = new RuleTester({
-  files: ["**/*.c", "**/*.h"],
-  plugins: { devbound: devbound as never },
-  language: "devbound/c",
-});
-const rule = devbound.rules["no-manual-free-of-devres"] as never;
+const rule = cRule("no-manual-free-of-devres");
 const c = (...lines: string[]): string => lines.join("\n");
 
-/** 1-based line/column of the `occurrence`-th `needle`. */
+/** 1-based line/column where the `occurrence`-th `needle` starts. */
 function at(source: string, needle: string, occurrence = 1): { line: number; column: number } {
-  let index = -1;
-  for (let i = 0; i < occurrence; i++) {
-    index = source.indexOf(needle, index + 1);
-    if (index < 0) throw new Error(`at(): ${JSON.stringify(needle)} (#${occurrence}) not in the case's code`);
-  }
-  const before = source.slice(0, index).split("\n");
-  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+  const { line, column } = span(source, needle, occurrence);
+  return { line, column };
 }
 
 const lineOf = (source: string, needle: string, occurrence = 1) => at(source, needle, occurrence).line;
