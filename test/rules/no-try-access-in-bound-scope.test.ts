@@ -50,6 +50,21 @@ const cases = {
     { filename, code: code(RT, `export function pair(a: Device<Bound>, b: Device<Bound>, regs: Devres<Mmio>) { return regs.tryAccessWith((m) => m.readl(0)); }`) },
     // the Devres belongs to another driver's device
     { filename, code: code(RT, `let shared: Devres<Mmio> | undefined;`, `export const a = defineDriver({ name: "a", probe(dev) { shared = devmIoremap(dev); return {}; } });`, `export const b = defineDriver({ name: "b", probe(other) { shared?.tryAccess(); return {}; } });`) },
+    // issue 12: a parent's mapping handed to a child driver (access(dev) with the child's proof would throw)
+    {
+      filename,
+      code: code(
+        RT,
+        `const children = new Map<string, Devres<Mmio>>();`,
+        `export const parent = defineDriver({ name: "parent", probe(dev) { const regs = devmIoremap(dev); children.set("child", regs); return { regs }; } });`,
+        `export const child = defineDriver({ name: "child", probe(dev) { const regs = children.get("child")!; const v = regs.tryAccessWith((m) => m.readl(0)); return { v }; } });`,
+      ),
+    },
+    // ... through a driver factory's parameter (the Devres's registration is not in sight)
+    { filename, code: code(RT, `export function childDriver(parentRegs: Devres<Mmio>) {`, `  return defineDriver({ name: "child", probe(dev) { const v = parentRegs.tryAccessWith((m) => m.readl(0)); return { v }; } });`, `}`) },
+    // ... through a class driver's constructor (parameter property, or a field set from a parameter there)
+    { filename, code: code(RT, `export class Child implements DriverOps<object> {`, `  name = "child";`, `  constructor(private readonly parentRegs: Devres<Mmio>) {}`, `  probe(dev: Device<Core>) { this.parentRegs.tryAccess()?.value.readl(0); return {}; }`, `}`) },
+    { filename, code: code(RT, `export class Child implements DriverOps<object> {`, `  name = "child";`, `  regs: Devres<Mmio>;`, `  constructor(regs: Devres<Mmio>) { this.regs = regs; }`, `  probe(dev: Device<Core>) { this.regs.tryAccess()?.value.readl(0); return {}; }`, `}`) },
     // a callback passed to an unknown API may run later: stay silent
     { filename, code: probe(`const later = (fn: () => void) => fn;`, `later(() => regs.tryAccess());`, `return { regs };`) },
     // a class method with no device
