@@ -1,0 +1,89 @@
+// analysis/presentation.ts: the one spelling of a member path and a device context, and the one
+// walk over a variable's references.
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { contextText, deviceTypeText, memberPathText, memberText, referencesTo, UNKNOWN_OWNER, ownerText } from "../../packages/eslint-plugin/src/analysis/presentation.js";
+
+describe("member paths", () => {
+  it("writes members with dots, elements with brackets", () => {
+    expect(memberPathText([])).toBe("");
+    expect(memberPathText(["hw", "dev"])).toBe("hw.dev");
+    expect(memberPathText(["list", "[]"])).toBe("list[]");
+    expect(memberPathText(["list", "[]", "dev"])).toBe("list[].dev");
+    expect(memberPathText(["0", "dev"])).toBe("[0].dev");
+  });
+  it("after a base expression", () => {
+    expect(memberText("priv", [])).toBe("priv");
+    expect(memberText("priv", ["buf"])).toBe("priv.buf");
+    expect(memberText("priv", ["side", "buf"])).toBe("priv.side.buf");
+    expect(memberText("rings", ["[]"])).toBe("rings[]");
+    expect(memberText("pair", ["1", "x"])).toBe("pair[1].x");
+  });
+});
+
+describe("device contexts and owners", () => {
+  it("spells a context as its type argument", () => {
+    expect(contextText("bound")).toBe("Bound");
+    expect(contextText("core")).toBe("Core");
+    expect(contextText("normal")).toBe("Normal");
+    expect(deviceTypeText("core")).toBe("Device<Core>");
+  });
+  it("names the driver, or the device when none is known", () => {
+    expect(ownerText(undefined)).toBe(UNKNOWN_OWNER);
+    expect(UNKNOWN_OWNER).toBe("the device");
+    expect(ownerText({ name: "foo-i2c", binding: "drv" } as never)).toBe("foo-i2c");
+    expect(ownerText({ name: undefined, binding: "FooDriver" } as never)).toBe("FooDriver");
+  });
+});
+
+describe("referencesTo", () => {
+  const program = (text: string) => {
+    const file = "/v/refs.ts";
+    const options: ts.CompilerOptions = { noLib: true, strict: true };
+    const host = ts.createCompilerHost(options);
+    host.getSourceFile = (f, lang) => (f === file ? ts.createSourceFile(f, text, lang, true) : undefined);
+    host.fileExists = (f) => f === file;
+    host.readFile = (f) => (f === file ? text : undefined);
+    const p = ts.createProgram({ rootNames: [file], options, host });
+    return { checker: p.getTypeChecker(), sf: p.getSourceFile(file)! };
+  };
+  const declared = (sf: ts.SourceFile, name: string): ts.Identifier => {
+    let found: ts.Identifier | undefined;
+    const visit = (n: ts.Node): void => {
+      if (!found && (ts.isVariableDeclaration(n) || ts.isParameter(n)) && ts.isIdentifier(n.name) && n.name.text === name) found = n.name;
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    return found!;
+  };
+  const text = [
+    "function f(dev: object) {",
+    "  const a = dev;",
+    "  const o = { dev };",
+    "  let dev2 = dev;",
+    "  (dev as object) === a;",
+    "  dev = o;",
+    "  { const dev = 1; dev; }",
+    "  return () => dev;",
+    "}",
+  ].join("\n");
+
+  it("finds every reference in source order: shorthand properties, casts, closures; not a shadowing name", () => {
+    const { checker, sf } = program(text);
+    const refs = referencesTo(checker, declared(sf, "dev"), sf);
+    expect(refs.map((r) => `${sf.getLineAndCharacterOfPosition(r.getStart()).line + 1}:${r.getStart() - sf.getLineStarts()[sf.getLineAndCharacterOfPosition(r.getStart()).line]!}`)).toEqual([
+      "2:12",
+      "3:14",
+      "4:13",
+      "5:3",
+      "6:2",
+      "8:15",
+    ]);
+  });
+
+  it("leaves out assignment targets with writes: false", () => {
+    const { checker, sf } = program(text);
+    const refs = referencesTo(checker, declared(sf, "dev"), sf, { writes: false });
+    expect(refs.map((r) => sf.getLineAndCharacterOfPosition(r.getStart()).line + 1)).toEqual([2, 3, 4, 5, 8]);
+  });
+});
