@@ -7,10 +7,13 @@
  *   import devbound from "@devbound/eslint-plugin";
  *   export default [...devbound.configs.recommended, ...devbound.configs.kernel];
  */
-import { language } from "@devbound/eslint-language-c";
+import { language, parseC } from "@devbound/eslint-language-c";
 import plugin, { registerCLanguage } from "./plugin.js";
+import { registerHeaderParser } from "./c/analysis/layouts.js";
 
 registerCLanguage(language);
+// the C checks read struct layouts from the quoted headers beside a file, parsed the same way
+registerHeaderParser(parseC);
 
 export { FILES, KERNEL_FILES, rules } from "./plugin.js";
 export default plugin;

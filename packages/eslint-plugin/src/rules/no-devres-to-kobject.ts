@@ -2,6 +2,10 @@
  * no-devres-to-kobject: a devres-managed allocation (or a member embedded in one, or an alias
  * of either) passed to a kobject-style API (debug check 3 of seeds/001; the i2c adapter case).
  *
+ * One rule id, two checks: `create` below is the TypeScript check; C files (the `devbound/c`
+ * language) go to `c`, c/checks/no-devres-to-kobject.ts (an embedded struct device, kobject,
+ * cdev, i2c_adapter, miscdevice, ... of devm memory registered).
+ *
  * Sinks are KobjectParam-branded parameters, reached directly or through the user's own
  * functions (provenance.argumentSinks, which also carries member paths: `register(priv)` whose
  * body does `i2cAddAdapter(p.adapter)` passes `priv.adapter`). Values are traced with
@@ -11,8 +15,9 @@ import ts from "typescript";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import { argumentSinks, getAnalysis, managedOrigin, ownerName, typeInfoMessages } from "../analysis/index.js";
+import { checkNoDevresToKobject } from "../c/checks/no-devres-to-kobject.js";
 
-type MessageIds = "toKobject" | "toKobjectVia" | keyof typeof typeInfoMessages;
+type MessageIds = "toKobject" | "toKobjectVia" | "devmEmbeddedRegistered" | "devmEmbeddedRegisteredVia" | keyof typeof typeInfoMessages;
 
 export default createRule<[], MessageIds>({
   name: "no-devres-to-kobject",
@@ -28,9 +33,13 @@ export default createRule<[], MessageIds>({
       ...typeInfoMessages,
       toKobject: "`{{resource}}` is freed by devres when {{owner}} unbinds, but {{api}} keeps it alive after that",
       toKobjectVia: "`{{resource}}` is freed by devres when {{owner}} unbinds, but {{via}} passes it to {{api}}, which keeps it alive after that",
+      // C (c/checks/no-devres-to-kobject.ts): the devm allocation, the embedded object and why it outlives unbind
+      devmEmbeddedRegistered: "`{{resource}}` is devm memory ({{alloc}} at line {{line}}); {{what}} registered with {{api}}, so {{why}}",
+      devmEmbeddedRegisteredVia: "`{{resource}}` is devm memory ({{alloc}} at line {{line}}); {{what}} registered with {{api}} by {{via}}, so {{why}}",
     },
   },
   defaultOptions: [],
+  c: checkNoDevresToKobject,
   create(context) {
     const an = getAnalysis(context);
     if (!an?.usesBrands) return {};

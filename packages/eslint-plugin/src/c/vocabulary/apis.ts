@@ -13,7 +13,8 @@
  *   ACQUIRE        name -> AcquireApi   { kinds, managed, resource, device?, twin? }
  *   RELEASE        name -> ReleaseApi   { kind, resource, managedRelease? }
  *   CONSEQUENCE    kind -> what releasing it a second time does ("double free", "unbalanced disable", ...)
- *   KOBJECT_REGISTRATIONS name -> { object, embeds }             (objects that can outlive unbind)
+ *   KOBJECT_REGISTRATIONS name -> { object, embeds, also? }      (objects that can outlive unbind)
+ *   KOBJECT_OUTLIVES embedded type -> why it outlives unbind (message text; KOBJECT_OUTLIVES_DEFAULT otherwise)
  *   DRVDATA_SET / DRVDATA_GET            drvdata setters (object, data) and getters (object)
  *   DEVDATA_GET    name -> { object }    private area embedded in a subsystem object (iio_priv, netdev_priv, ...)
  *   DRIVER_STRUCTS struct tag -> DriverStructInfo { bus, roles: field -> role }
@@ -105,6 +106,8 @@ export interface KobjectRegistrationApi {
   readonly object: number;
   /** The embedded type it takes (the object's lifetime is its refcount, not the driver's). */
   readonly embeds: string;
+  /** A second object the same call registers (cdev_device_add(cdev, dev) adds the struct device too). */
+  readonly also?: { readonly object: number; readonly embeds: string };
 }
 
 export interface DriverStructInfo {
@@ -534,19 +537,47 @@ export const MANAGED_RELEASE_TOLERATED: ReadonlySet<ResourceKind> = new Set<Reso
 // ---------------------------------------------------------------------------------------
 
 export const KOBJECT_REGISTRATIONS: Readonly<Record<string, KobjectRegistrationApi>> = {
+  // the driver core: the struct device (and its kobject) lives until its last put_device()
   device_register: { object: 0, embeds: "device" },
   device_add: { object: 0, embeds: "device" },
-  cdev_device_add: { object: 0, embeds: "cdev" },
-  cdev_add: { object: 0, embeds: "cdev" },
   kobject_init_and_add: { object: 0, embeds: "kobject" },
   kobject_add: { object: 0, embeds: "kobject" },
+  // char devices: an open file holds the cdev's kobject (chrdev_open), cdev_del() does not wait
+  cdev_add: { object: 0, embeds: "cdev" },
+  cdev_device_add: { object: 0, embeds: "cdev", also: { object: 1, embeds: "device" } },
+  // misc: file->private_data is the miscdevice; misc_deregister() does not wait for open files
+  misc_register: { object: 0, embeds: "miscdevice" },
+  // subsystem objects that embed a struct device registered with device_add()/device_register()
   i2c_add_adapter: { object: 0, embeds: "i2c_adapter" },
   i2c_add_numbered_adapter: { object: 0, embeds: "i2c_adapter" },
-  misc_register: { object: 0, embeds: "miscdevice" },
+  devm_i2c_add_adapter: { object: 1, embeds: "i2c_adapter" },
   counter_add: { object: 0, embeds: "counter_device" },
   video_register_device: { object: 0, embeds: "video_device" },
+  __video_register_device: { object: 0, embeds: "video_device" },
   mdiobus_register: { object: 0, embeds: "mii_bus" },
+  __mdiobus_register: { object: 0, embeds: "mii_bus" },
+  auxiliary_device_add: { object: 0, embeds: "auxiliary_device" },
+  __auxiliary_device_add: { object: 0, embeds: "auxiliary_device" },
+  platform_device_add: { object: 0, embeds: "platform_device" },
+  platform_device_register: { object: 0, embeds: "platform_device" },
+  usb_add_gadget: { object: 0, embeds: "usb_gadget" },
+  usb_add_gadget_udc: { object: 1, embeds: "usb_gadget" },
+  usb_add_gadget_udc_release: { object: 1, embeds: "usb_gadget" },
+  drm_dev_register: { object: 0, embeds: "drm_device" },
 };
+
+/**
+ * Why a registered object of each embedded type outlives the driver's unbind (the end of a
+ * no-devres-to-kobject message). Types not listed live by their struct device's refcount.
+ */
+export const KOBJECT_OUTLIVES: Readonly<Record<string, string>> = {
+  kobject: "its refcount can outlive the unbind that frees the memory (use after free when the last kobject_put() runs its release)",
+  cdev: "an open file holds the cdev's kobject after the unbind that frees the memory (use after free at the last close)",
+  miscdevice: "an open file still points at it after the unbind that frees the memory (use after free in its file operations)",
+  // i2c_del_adapter() waits for the adapter's last reference, since its memory goes right after
+  i2c_adapter: "its struct device lives by its refcount: an open /dev/i2c-N keeps it past unbind, and i2c_del_adapter() then blocks unbind on that last reference because devres frees the memory right after",
+};
+export const KOBJECT_OUTLIVES_DEFAULT = "its refcount can outlive the unbind that frees the memory (use after free when the last put_device() runs its release)";
 
 // ---------------------------------------------------------------------------------------
 // drvdata: what probe stores, remove and the callbacks read back
