@@ -9,8 +9,7 @@
 import type { KobjectParam } from "./brands.js";
 import { DevboundError, ErrnoError, describe } from "./errors.js";
 import { KOBJ, Kobject } from "./kobject.js";
-import { useAfterFree } from "./lifetime.js";
-import { checkKobjectParam, internalKeys } from "./sanitizer.js";
+import { checkKobjectParam, internalKeys, useAfterFree } from "./sanitizer.js";
 
 export interface I2cMsg {
   addr: number;

@@ -1,8 +1,8 @@
 /**
  * ast.ts: small TypeScript-AST helpers shared by the analysis modules.
  *
- * Invariant: purely syntactic or a single checker question (symbol of a node, declaration of a
- * callee). No policy lives here.
+ * Invariant: purely syntactic or a single checker question (the symbol of a node, the name a
+ * callee is declared with). No policy lives here.
  *
  * API
  *   skipOuter(expr)               strip parens, `!`, `satisfies`, `as`/`<T>` (keeps provenance)
@@ -11,14 +11,17 @@
  *   calleeName(call)              last identifier of the callee (`a.b.c()` -> "c"), or undefined
  *   symbolOf(checker, node)       symbol of a node, aliases (imports, re-exports) resolved
  *   declaredName(checker, call)   the callee's declared name (renamed imports: the original name)
- *   functionDeclarationOf(checker, expr)   the function node a callee/reference resolves to, in any
- *                                 file of the program (follows imports, re-exports, const f = () => ...)
  *   argumentIndex(node)           [call, index] when `node` is an argument of a call/new
  *   isModuleLevel(decl)           a variable declared outside any function
  *   forEachDescendant(node, cb)   pre-order walk; cb returns false to skip children
+ *   propertyNameText(name)        text of a property/binding name when it is a plain one
+ *   functionName(fn)              the name a function is declared or assigned under
+ *   mentionsName(node, names)     some identifier under `node` is one of `names`
+ *
+ * Layer: the bottom of analysis/: imports nothing from it. Which function a call runs is
+ * call-sites.ts (it needs the name index and the checker).
  */
 import ts from "typescript";
-import { mayNameFunction } from "./name-index.js";
 
 export type FunctionNode =
   | ts.FunctionDeclaration
@@ -107,28 +110,6 @@ export function declaredName(checker: ts.TypeChecker, call: ts.CallExpression | 
   return sym?.name && sym.name !== "default" && !sym.name.startsWith("__") ? sym.name : calleeName(call);
 }
 
-/** The function node an expression refers to (a callee, a reference passed by value). */
-export function functionDeclarationOf(checker: ts.TypeChecker, expr: ts.Expression): FunctionNode | undefined {
-  const e = skipOuter(expr);
-  if (isFunctionNode(e)) return e;
-  const target = ts.isPropertyAccessExpression(e) ? e.name : e;
-  // Most callees are declared in declaration files (the runtime, lib): no symbol lookup for them.
-  if (ts.isIdentifier(target) && !mayNameFunction(checker, target.text)) return undefined;
-  const sym = symbolOf(checker, target);
-  return functionOfSymbol(sym);
-}
-
-export function functionOfSymbol(sym: ts.Symbol | undefined): FunctionNode | undefined {
-  for (const decl of sym?.declarations ?? []) {
-    if (isFunctionNode(decl) && (decl as ts.FunctionLikeDeclaration).body) return decl;
-    if ((ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer) {
-      const init = skipOuter(decl.initializer);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
-    }
-  }
-  return undefined;
-}
-
 export function argumentIndex(node: ts.Node): [ts.CallExpression | ts.NewExpression, number] | undefined {
   const parent = node.parent;
   if (parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments) {
@@ -168,4 +149,10 @@ export function functionName(fn: ts.Node): string | undefined {
     return propertyNameText(p.name);
   }
   return undefined;
+}
+
+/** Some identifier under `node` (or `node` itself) is one of `names`. */
+export function mentionsName(node: ts.Node, names: ReadonlySet<string>): boolean {
+  if (ts.isIdentifier(node)) return names.has(node.text);
+  return !!ts.forEachChild(node, (c) => mentionsName(c, names) || undefined);
 }

@@ -33,7 +33,8 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { argumentBrands, brandsOfType, expectedTypeAt, functionBrands, type FileOperationKind, type TypeBrands } from "./brands.js";
+import { brandsOfType, type FileOperationKind, type TypeBrands } from "./brands.js";
+import { argumentBrands, expectedTypeAt, functionBrands } from "./call-sites.js";
 import { argumentIndex, calleeName, declaredName, enclosingFunction, isModuleLevel, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { driverRoleOf } from "./drivers.js";
 

@@ -23,8 +23,9 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { argumentBrands, type ManagedKind } from "./brands.js";
-import { forEachDescendant, functionDeclarationOf, skipOuter, type FunctionNode } from "./ast.js";
+import { type ManagedKind } from "./brands.js";
+import { argumentBrands, calledFunction } from "./call-sites.js";
+import { forEachDescendant, skipOuter, type FunctionNode } from "./ast.js";
 
 export type DevresCallKind = "registration" | "release";
 
@@ -69,17 +70,9 @@ export function callSummary(an: Analysis, call: ts.CallExpression | ts.NewExpres
   return `${calleeText(an, call)}(${args.join(", ")})`;
 }
 
-/** A function node the program's own sources define (not a declaration file, not a dependency). */
-function isUserFunction(an: Analysis, fn: FunctionNode | undefined): fn is FunctionNode {
-  if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return false;
-  const sf = fn.getSourceFile();
-  return !sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf);
-}
-
+/** The helper a call runs (call-sites.ts), not a constructor: `new` is not followed into. */
 export function userFunctionOf(an: Analysis, call: ts.CallExpression | ts.NewExpression): FunctionNode | undefined {
-  if (ts.isNewExpression(call)) return undefined;
-  const fn = functionDeclarationOf(an.checker, call.expression);
-  return isUserFunction(an, fn) ? fn : undefined;
+  return ts.isNewExpression(call) ? undefined : calledFunction(an, call);
 }
 
 function calls(node: ts.Node, cb: (call: ts.CallExpression | ts.NewExpression) => boolean | void): void {

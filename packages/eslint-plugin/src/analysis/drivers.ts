@@ -29,7 +29,8 @@ import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { deltaOf, fileCache, filesOf, generationOf, lineageSlot } from "./program-delta.js";
 import { deviceContextOf } from "./brands.js";
-import { functionDeclarationOf, functionOfSymbol, isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
+import { isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
+import { referencedFunction as functionReferenced } from "./call-sites.js";
 
 export interface DriverInfo {
   kind: "object" | "class";
@@ -62,13 +63,10 @@ function inlineFunction(member: ts.ObjectLiteralElementLike | ts.ClassElement): 
 
 /** A member given by reference (`probe: fooProbe`, `{ probe }`): the function it names, in any file. */
 function referencedFunction(an: Analysis, member: ts.ObjectLiteralElementLike | ts.ClassElement): FunctionNode | undefined {
-  if (ts.isShorthandPropertyAssignment(member)) {
-    // `{ probe }`: the name reads the variable (the value symbol), not the property.
-    const sym = an.checker.getShorthandAssignmentValueSymbol(member);
-    return sym ? (functionOfSymbol(sym) ?? functionDeclarationOf(an.checker, member.name)) : undefined;
-  }
+  // `{ probe }`: the name reads the variable (call-sites.ts reads its value symbol).
+  if (ts.isShorthandPropertyAssignment(member)) return functionReferenced(an, member.name);
   const init = (member as ts.PropertyAssignment | ts.PropertyDeclaration).initializer;
-  return init ? functionDeclarationOf(an.checker, skipOuter(init)) : undefined;
+  return init ? functionReferenced(an, init) : undefined;
 }
 
 function staticString(an: Analysis, expr: ts.Expression | undefined): string | undefined {

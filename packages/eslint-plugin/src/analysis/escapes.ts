@@ -30,8 +30,8 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { calleeName, enclosingFunction, functionName, functionOfSymbol, isFunctionNode, isModuleLevel, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
-import { mayNameFunction } from "./name-index.js";
+import { calleeName, enclosingFunction, functionName, isFunctionNode, isModuleLevel, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { calledFunction } from "./call-sites.js";
 import { classifyCallback, mayRunAfterUnbind, type CallbackClass } from "./deferral.js";
 import { driverRoleOf, driverDisplayName, type DriverInfo } from "./drivers.js";
 
@@ -340,29 +340,6 @@ function storeIntoMember(w: Walk, target: ts.Expression, member: string, report:
     }
   }
   push(w, { kind: "field", node: report, target: `${an.text(target)}.${member}`, path, site });
-}
-
-/** The user function (any file of the program) a call or `new` runs: function, method or constructor. */
-export function calledFunction(an: Analysis, call: ts.CallExpression | ts.NewExpression): FunctionNode | undefined {
-  const name = calleeName(call);
-  if (name !== undefined && !mayNameFunction(an.checker, name)) return undefined;
-  const callee = skipOuter(call.expression);
-  let decl: ts.Node | undefined;
-  if (ts.isCallExpression(call) && ts.isIdentifier(callee)) {
-    // A plain name: its declaration, unless overloaded (then the signature resolution picks).
-    const decls = symbolOf(an.checker, callee)?.declarations ?? [];
-    if (decls.length === 1) decl = functionOfSymbol(symbolOf(an.checker, callee));
-    else decl = an.checker.getResolvedSignature(call)?.declaration;
-  } else decl = an.checker.getResolvedSignature(call)?.declaration;
-  let fn: ts.Node | undefined = decl;
-  if (fn && !isFunctionNode(fn)) {
-    // `const f = (x) => ...`: the signature's declaration is the arrow already; a property typed by an interface is not a body.
-    fn = undefined;
-  }
-  if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return undefined;
-  const sf = fn.getSourceFile();
-  if (sf.isDeclarationFile || an.program.isSourceFileFromExternalLibrary(sf)) return undefined;
-  return fn as FunctionNode;
 }
 
 export interface ParameterEscapes {

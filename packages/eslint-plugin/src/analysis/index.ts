@@ -1,11 +1,15 @@
 /**
  * The analysis layer's public surface: rules import from here (one import line a rule).
+ * Layers, bottom up (each imports only below it): ast (syntax); brands (types); name-index (a
+ * filter above types); call-sites; services; values (provenance, origins), drivers, roles and
+ * deferral, escapes, sections, teardown; rules.
  * See each module's header for what it guarantees:
  *   services.ts   typed-linting entry (getAnalysis, typeInfoMessages), per-program cache
  *   name-index.ts per-program name sets that spare the checker most calls (branded callees,
  *                 functions with bodies, callees that may return a bound device)
  *   brands.ts     brands read off types (device context, Managed, parameter/callback brands)
- *   ast.ts        TS-AST helpers (skipOuter, enclosingFunction, functionDeclarationOf, ...)
+ *   ast.ts        TS-AST helpers (skipOuter, enclosingFunction, symbolOf, ...)
+ *   call-sites.ts argument/parameter/contextual types; which user function a call runs (calledFunction)
  *   drivers.ts    driver discovery (object and class drivers, probe/remove by reference)
  *   deferral.ts   callback classification (deferred / stored / kobject-release / file-operation / bound / sync)
  *   scopes.ts     bound scopes vs code that may run after unbind
@@ -18,18 +22,21 @@
  *   teardown.ts   what remove() frees by hand, where probe() acquired it, who else uses it
  *   widening.ts   the `dev.get()` suggestion made to compile (widen the storage's declared type)
  */
-export * from "./services.js";
-export * from "./name-index.js";
-export * from "./brands.js";
-export * from "./ast.js";
-export * from "./drivers.js";
-export * from "./deferral.js";
-export * from "./scopes.js";
-export * from "./provenance.js";
-export * from "./escapes.js";
-export * from "./sections.js";
-export * from "./devres-calls.js";
-export * from "./release-callbacks.js";
-export * from "./origins.js";
-export * from "./teardown.js";
-export * from "./widening.js";
+// Only what rules use; the modules import each other directly (test/analysis/layers.test.ts
+// keeps that graph acyclic and layered).
+export { getAnalysis, typeInfoMessages } from "./services.js";
+export { calleeName, enclosingFunction, forEachDescendant, isFunctionNode, isModuleLevel, skipOuter, type FunctionNode } from "./ast.js";
+export { brandsOfType, deviceContextOf, isBoundContext, isDeviceType, isDevresType, managedKindOf, type ManagedKind } from "./brands.js";
+export { mayBeDeviceValue, mayReturnSection } from "./name-index.js";
+export { argumentBrands, calledFunction, declaredParameterType } from "./call-sites.js";
+export { driverDisplayName, driverRoleOf, driversInFile, enclosingDriver, ownerName } from "./drivers.js";
+export { isAwaited } from "./deferral.js";
+export { afterUnbindBoundary, boundDeviceFor, enclosingReleaseCallback } from "./scopes.js";
+export { argumentSinks, assignmentsTo, managedOrigin, traceDevice, type Sink } from "./provenance.js";
+export { describeEscape, escapesOf, isPrimitiveType, type Escape } from "./escapes.js";
+export { describeSection, isInReadSide, sectionOpenedBy, sectionValues, type AccessSection } from "./sections.js";
+export { callSummary, calleeText, devresCallKind, devresReach, userFunctionOf } from "./devres-calls.js";
+export { releaseCallbacksIn } from "./release-callbacks.js";
+export { isManagedRelease, originsOf } from "./origins.js";
+export { boundCallbacksOf, ownSteps, probeAcquisitions, useOfTeardown } from "./teardown.js";
+export { parameterPropertyFix, storeGetFix } from "./widening.js";

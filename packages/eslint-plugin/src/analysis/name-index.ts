@@ -40,7 +40,8 @@
  *                  and properties initialised with a function, classes (constructors), default
  *                  imports.
  * A renaming import or export specifier (`{ a as b }`) puts b in every set a is in (through
- * chains and cycles of renames: the least fixpoint).
+ * chains and cycles of renames: the least fixpoint); for `functions` and `reachesBranded`, so
+ * does an alias (`const b = a`, `const b = x.a`, a property `b: a`).
  *
  * API
  *   registerProgram(checker, program)   (services.ts, once per program) lets the sets be found by checker
@@ -54,8 +55,8 @@
  *                                        reaches no call with a branded parameter (no sink behind it)
  */
 import ts from "typescript";
-import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, mentionsName, signatureMayBrand } from "./brands.js";
-import { calleeName, skipOuter, skipParens, type FunctionNode } from "./ast.js";
+import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, signatureMayBrand } from "./brands.js";
+import { calleeName, mentionsName, skipOuter, skipParens, type FunctionNode } from "./ast.js";
 import { changedSince, deltaOf, fileCache, filesOf, generationOf, importersOf, importsOf, lineageSlot, mentionsBrand } from "./program-delta.js";
 
 /** Above this many files with a body by the same name, mayReachBranded leaves it to a symbol lookup. */
@@ -135,7 +136,7 @@ type FileDecls = Map<string, ts.Node[]>;
 interface FileFunctions {
   functions: Set<string>;
   renames: Array<[alias: string, original: string]>;
-  /** The functions with bodies by name, as ast.ts's functionOfSymbol finds them. */
+  /** The functions with bodies by name, as call-sites.ts resolves them. */
   bodies: Map<string, FunctionNode[]>;
   /** Names that import a function under a name of the importer's choosing (default, `import =`). */
   opaque: Set<string>;
@@ -214,7 +215,7 @@ function declsOf(sf: ts.SourceFile): FileDecls {
   return out;
 }
 
-/** Function names: the declarations ast.ts's functionOfSymbol can return, and import renames. */
+/** Function names: the declarations call-sites.ts can resolve a call to, import renames and aliases. */
 function functionsOf(sf: ts.SourceFile): FileFunctions {
   let own = functionsMemo.get(sf);
   if (own) return own;
@@ -242,6 +243,11 @@ function functionsOf(sf: ts.SourceFile): FileFunctions {
         const init = (n as ts.VariableDeclaration).initializer;
         const e = init && skipOuter(init);
         if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) addFunction((n as ts.VariableDeclaration).name, e);
+        else if (e && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) {
+          // `const g = f`, `{ read: readRegs }`: an alias, which call-sites.ts follows to f's body
+          const alias = nameText((n as ts.VariableDeclaration).name);
+          if (alias !== undefined) out.renames.push([alias, ts.isIdentifier(e) ? e.text : e.name.text]);
+        }
         break;
       }
       case ts.SyntaxKind.ClassDeclaration:

@@ -34,7 +34,8 @@
 import ts from "typescript";
 import { isErrorType, type Analysis } from "./services.js";
 import { deviceContextOf, isBoundContext, managedKindOf, type ManagedKind } from "./brands.js";
-import { functionDeclarationOf, isFunctionNode, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { isFunctionNode, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { calledFunction } from "./call-sites.js";
 import { driverRoleOf } from "./drivers.js";
 
 const MAX_DEPTH = 10;
@@ -182,12 +183,6 @@ function returnExpressions(fn: FunctionNode): ts.Expression[] {
   return out;
 }
 
-function isUserFunction(an: Analysis, fn: FunctionNode | undefined): fn is FunctionNode {
-  if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return false;
-  const sf = fn.getSourceFile();
-  return !sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf);
-}
-
 /** Binding path of a destructuring element and the declaration or parameter at its top. */
 function bindingPath(el: ts.BindingElement): { path: string[]; top: ts.VariableDeclaration | ts.ParameterDeclaration | undefined } {
   const path: string[] = [];
@@ -245,8 +240,8 @@ function resolveInner(an: Analysis, e: ts.Expression, path: string[], st: State)
         if (recv.length > 0) return recv.map((o) => ({ ...o, path: [...(o as { path: string[] }).path, ...path] }));
       }
     }
-    const fn = functionDeclarationOf(checker, e.expression);
-    if (isUserFunction(an, fn)) {
+    const fn = calledFunction(an, e);
+    if (fn) {
       const env = new Map(st.env);
       fn.parameters.forEach((p, i) => {
         const arg = e.arguments[i];

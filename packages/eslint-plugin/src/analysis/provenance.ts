@@ -27,11 +27,11 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { argumentBrands, hasAnyBrand, deviceContextOf, isBoundContext, managedKindOf, type DeviceContextName, type ManagedKind } from "./brands.js";
+import { hasAnyBrand, deviceContextOf, isBoundContext, managedKindOf, type DeviceContextName, type ManagedKind } from "./brands.js";
+import { argumentBrands, calledFunction } from "./call-sites.js";
 import {
   declaredName,
   enclosingFunction,
-  functionDeclarationOf,
   functionName,
   isFunctionNode,
   isModuleLevel,
@@ -159,12 +159,6 @@ function returnExpressions(fn: FunctionNode): ts.Expression[] {
   return out;
 }
 
-function userFunction(an: Analysis, fn: FunctionNode | undefined): fn is FunctionNode {
-  if (!fn || !fn.body) return false;
-  const sf = fn.getSourceFile();
-  return !sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf);
-}
-
 export function managedOrigin(an: Analysis, expr: ts.Expression, depth = 0): ManagedOrigin | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const e = skipOuter(expr);
@@ -231,8 +225,8 @@ function structuralOrigin(an: Analysis, e: ts.Expression, depth: number): Manage
   if (ts.isAwaitExpression(e)) return managedOrigin(an, e.expression, depth + 1);
   if (ts.isCallExpression(e)) {
     // A user helper: what do its returns carry? (`getAdapter(priv)` -> priv.adapter)
-    const fn = functionDeclarationOf(an.checker, e.expression);
-    if (!userFunction(an, fn)) return undefined;
+    const fn = calledFunction(an, e);
+    if (!fn) return undefined;
     for (const ret of returnExpressions(fn)) {
       const own = managedOrigin(an, ret, depth + 1);
       if (own) return own;
@@ -413,8 +407,9 @@ export function argumentSinks(an: Analysis, call: ts.CallExpression | ts.NewExpr
   if (direct.length > 0 || depth > MAX_DEPTH) return direct;
   // No function by the callee's name reaches a branded call: no symbol lookup (name-index.ts).
   if (!mayReachBranded(an.checker, call, index)) return [];
-  const fn = functionDeclarationOf(an.checker, call.expression);
-  if (!userFunction(an, fn)) return [];
+  // Not into a constructor (`new C(x)`): its parameters are not followed (as before call-sites.ts).
+  const fn = ts.isNewExpression(call) ? undefined : calledFunction(an, call);
+  if (!fn) return [];
   const param = fn.parameters[index];
   if (!param || param.dotDotDotToken) return [];
   return parameterSinks(an, fn, index, depth + 1);

@@ -20,8 +20,9 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { argumentBrands, brandsOfType, expectedTypeAt, functionBrands, type TypeBrands } from "./brands.js";
-import { functionDeclarationOf, isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
+import { brandsOfType, type TypeBrands } from "./brands.js";
+import { argumentBrands, expectedTypeAt, functionBrands, referencedFunction } from "./call-sites.js";
+import { isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
 import { mayCallBranded } from "./name-index.js";
 
 export type ReleaseContext = "kobject" | "file";
@@ -93,7 +94,7 @@ function scan(an: Analysis): ReleaseCallback[] {
         isValuePosition &&
         !(((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(n)) && !mayCallBranded(an.checker, parent)) &&
         !(ts.isVariableDeclaration(parent) && !parent.type);
-      const fn = mayExpectBrand ? functionDeclarationOf(an.checker, skipOuter(n)) : undefined;
+      const fn = mayExpectBrand ? referencedFunction(an, n) : undefined;
       if (fn) {
         const b = expectedBrands(an, n);
         const ctx = b && contextOf(b);

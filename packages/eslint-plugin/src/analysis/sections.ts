@@ -27,8 +27,9 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { argumentBrands, brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
-import { calleeName, enclosingFunction, functionDeclarationOf, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
+import { argumentBrands, referencedFunction } from "./call-sites.js";
+import { calleeName, enclosingFunction, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { classifyCallback, mayRunAfterUnbind } from "./deferral.js";
 import { mayCallBranded, mayReturnSection, mayTakeDevice } from "./name-index.js";
 
@@ -79,8 +80,8 @@ export function sectionOpenedBy(an: Analysis, call: ts.CallExpression): AccessSe
   }
   for (const [i, arg] of mayCallBranded(checker, call) ? call.arguments.entries() : []) {
     // Inline, or a function passed by reference (`tryAccessWith(readRegs)`, any file).
-    const fn = functionDeclarationOf(checker, arg);
-    if (!fn || !fn.body || fn.getSourceFile().isDeclarationFile) continue;
+    const fn = referencedFunction(an, arg);
+    if (!fn) continue;
     if (!argumentBrands(checker, call, i).accessSection) continue;
     return { kind: "callback", opener: call, resource, home: fn, guard: undefined, callback: fn, device: undefined };
   }

@@ -30,9 +30,9 @@ import type { Analysis } from "./services.js";
 import type { DriverInfo } from "./drivers.js";
 import { argumentSinks } from "./provenance.js";
 import { NO_BINDINGS, bindArguments, originsOf, pathStartsWith, type Bindings, type Origin } from "./origins.js";
-import { argumentBrands } from "./brands.js";
+import { argumentBrands, referencedFunction } from "./call-sites.js";
 import { calleeText, userFunctionOf } from "./devres-calls.js";
-import { functionDeclarationOf, isFunctionNode, skipOuter, type FunctionNode } from "./ast.js";
+import { isFunctionNode, type FunctionNode } from "./ast.js";
 
 type CallOrigin = Extract<Origin, { kind: "call" }>;
 
@@ -204,8 +204,7 @@ export function boundCallbacksOf(an: Analysis, call: ts.CallExpression | ts.NewE
   const out: BoundCallbackSite[] = [];
   (call.arguments ?? []).forEach((arg, i) => {
     if (!argumentBrands(an.checker, call, i).boundCallback) return;
-    const a = skipOuter(arg);
-    const fn = isFunctionNode(a) ? a : functionDeclarationOf(an.checker, a);
+    const fn = referencedFunction(an, arg);
     if (fn) out.push({ registration: call, fn, bindings });
   });
   if (out.length > 0 || depth >= 3) return out;

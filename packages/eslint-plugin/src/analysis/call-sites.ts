@@ -1,0 +1,373 @@
+/**
+ * call-sites.ts: what a call site says, read off types and declarations: the parameter an
+ * argument maps to and its brands, the type expected where an expression is written, and the
+ * one answer to "which of the program's own functions does this call (or reference) run".
+ *
+ * Layer: above syntax (ast.ts), types (brands.ts) and the name index (name-index.ts); below
+ * values, roles and rules. Invariant: cheap questions first, the checker last. Resolving a
+ * callee asks the name index whether any function with a body in the program's own sources
+ * (or an import under a name of the importer's choosing) is known by the callee's name before
+ * asking the checker for its symbol; most calls in non-driver code (library calls, logging,
+ * register reads) stop there. Argument brands ask the checker to resolve the call only when a
+ * signature of the callee can carry a brand.
+ *
+ * API
+ *   calledFunction(an, call)             the function with a body in the program's own sources that
+ *                                        `call` runs: a function declaration (an overloaded one's
+ *                                        implementation), a const/property initialised with an
+ *                                        arrow or function expression, a method (class or object
+ *                                        literal, `this.m()`, `super.m()`), an accessor, the
+ *                                        constructor `new C()` runs (C's own or its base's); through
+ *                                        imports, re-exports, `{ f }` shorthand and const aliases
+ *                                        (`const g = f`). Undefined for a parameter or a property of
+ *                                        unknown value called like a function, and for functions
+ *                                        without a body here (declaration files, dependencies).
+ *   referencedFunction(an, expr)         the same for an expression naming a function by value
+ *                                        (`probe: fooProbe`, a callback passed by reference); a
+ *                                        function literal is itself
+ *   argumentParameterType(checker, call, i)   a type carrying the brands of the parameter argument i maps to
+ *   argumentBrands(checker, call, i)     brands of that parameter (DevresTarget, KobjectParam, ...)
+ *   expectedTypeAt(checker, expr)        the contextual type of an expression, read off declarations
+ *                                        where they say it (no inference of generic calls)
+ *   contextualFunctionType(checker, fn)  the type a function node is expected to have where written
+ *   declaredParameterType(checker, p)    a parameter's type from declarations only, or undefined
+ *   implementedMemberType(checker, cls, name)  member `name` of what a class implements or extends
+ *   functionBrands(checker, fn)          brands of a function node's contextual type (an arrow passed
+ *                                        as an argument, a method/property of a typed object literal,
+ *                                        a class member whose implemented interface brands it)
+ *
+ * Cost: argumentBrands is memoised per call node and checker; calledFunction/referencedFunction
+ * per node and checker (symbols are cached by ast.symbolOf).
+ */
+import ts from "typescript";
+import { isFunctionNode, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { NO_BRANDS, brandsOfType, constituents, signatureMayBrand, type TypeBrands } from "./brands.js";
+import { mayCallBranded, mayNameFunction } from "./name-index.js";
+
+/** What resolving a function needs of an Analysis (services.ts's Analysis is one). */
+export interface TypedProgram {
+  readonly checker: ts.TypeChecker;
+  readonly program: ts.Program;
+}
+
+// ---- which function a call runs -------------------------------------------------------------
+
+/** Aliases followed (`const g = f; const h = g`) before giving up. */
+const MAX_ALIASES = 8;
+
+const resolvedMemo = new WeakMap<ts.TypeChecker, Map<ts.Node, FunctionNode | null>>();
+
+function memoised(an: TypedProgram, node: ts.Node, compute: () => FunctionNode | undefined): FunctionNode | undefined {
+  let perChecker = resolvedMemo.get(an.checker);
+  if (!perChecker) resolvedMemo.set(an.checker, (perChecker = new Map()));
+  let fn = perChecker.get(node);
+  if (fn === undefined) perChecker.set(node, (fn = compute() ?? null));
+  return fn ?? undefined;
+}
+
+export function calledFunction(an: TypedProgram, call: ts.CallExpression | ts.NewExpression): FunctionNode | undefined {
+  return memoised(an, call, () => (ts.isNewExpression(call) ? constructorRun(an, call.expression, 0) : functionNamed(an, call.expression, 0)));
+}
+
+export function referencedFunction(an: TypedProgram, expr: ts.Expression): FunctionNode | undefined {
+  const e = skipOuter(expr);
+  if (isFunctionNode(e)) return ownFunction(an, e);
+  return memoised(an, e, () => functionNamed(an, e, 0));
+}
+
+/** A function with a body in the program's own sources (not a declaration file, not a dependency). */
+function ownFunction(an: TypedProgram, fn: ts.Node | undefined): FunctionNode | undefined {
+  if (!fn || !isFunctionNode(fn) || !fn.body) return undefined;
+  const sf = fn.getSourceFile();
+  return sf.isDeclarationFile || an.program.isSourceFileFromExternalLibrary(sf) ? undefined : fn;
+}
+
+/** The name an expression reads a function by (`f`, `a.b.f`, `this.#f`), if it is one. */
+function nameOf(expr: ts.Expression): ts.Identifier | ts.PrivateIdentifier | undefined {
+  const e = skipOuter(expr);
+  if (ts.isIdentifier(e)) return e;
+  if (ts.isPropertyAccessExpression(e)) return e.name;
+  return undefined;
+}
+
+/** The symbol a name reads: through aliases (ast.symbolOf), and `{ f }` reads the variable f. */
+function valueSymbol(checker: ts.TypeChecker, name: ts.Identifier | ts.PrivateIdentifier): ts.Symbol | undefined {
+  if (ts.isShorthandPropertyAssignment(name.parent) && name.parent.name === name) return checker.getShorthandAssignmentValueSymbol(name.parent);
+  return symbolOf(checker, name);
+}
+
+function functionNamed(an: TypedProgram, expr: ts.Expression, depth: number): FunctionNode | undefined {
+  const e = skipOuter(expr);
+  if (isFunctionNode(e)) return ownFunction(an, e);
+  const name = nameOf(e);
+  // The syntactic filter: no function with a body (nor an opaque import) is known by this name.
+  if (!name || !mayNameFunction(an.checker, name.text)) return undefined;
+  return functionOfSymbol(an, valueSymbol(an.checker, name), depth);
+}
+
+/** The function a symbol's declarations define: one with a body (an overload's implementation), or an initialiser's. */
+function functionOfSymbol(an: TypedProgram, sym: ts.Symbol | undefined, depth: number): FunctionNode | undefined {
+  for (const decl of sym?.declarations ?? []) {
+    if (isFunctionNode(decl)) {
+      if (decl.body) return ownFunction(an, decl);
+      continue; // an overload signature: the implementation is another declaration
+    }
+    if (ts.isShorthandPropertyAssignment(decl)) {
+      // `const ops = { read }; ops.read()`: the property is the variable `read`
+      if (depth < MAX_ALIASES) return functionOfSymbol(an, an.checker.getShorthandAssignmentValueSymbol(decl), depth + 1);
+      continue;
+    }
+    if ((ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer) {
+      const init = skipOuter(decl.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return ownFunction(an, init);
+      // An alias (`const g = f`, `{ read: readRegs }`): a `let`/`var` may be reassigned, so only a const.
+      const alias = ts.isVariableDeclaration(decl) ? (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0 : true;
+      if (alias && depth < MAX_ALIASES && nameOf(init)) return functionNamed(an, init, depth + 1);
+    }
+  }
+  return undefined;
+}
+
+/** The constructor `new <expr>(...)` runs: the class's own, or the nearest base class's. */
+function constructorRun(an: TypedProgram, expr: ts.Expression, depth: number): FunctionNode | undefined {
+  const e = skipOuter(expr);
+  const cls = ts.isClassExpression(e) ? e : undefined;
+  if (cls) return constructorOfClass(an, cls, depth);
+  const name = nameOf(e);
+  if (!name || !mayNameFunction(an.checker, name.text)) return undefined;
+  for (const decl of valueSymbol(an.checker, name)?.declarations ?? []) {
+    if (ts.isClassDeclaration(decl)) return constructorOfClass(an, decl, depth);
+    if (ts.isVariableDeclaration(decl) && decl.initializer && depth < MAX_ALIASES && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) {
+      return constructorRun(an, decl.initializer, depth + 1);
+    }
+  }
+  return undefined;
+}
+
+function constructorOfClass(an: TypedProgram, cls: ts.ClassLikeDeclaration, depth: number): FunctionNode | undefined {
+  const own = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+  if (own) return ownFunction(an, own);
+  if (cls.members.some(ts.isConstructorDeclaration)) return undefined; // declared without a body
+  const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  return base && depth < MAX_ALIASES ? constructorRun(an, base.expression, depth + 1) : undefined;
+}
+
+// ---- argument and parameter types -----------------------------------------------------------
+
+/**
+ * A type whose brands are those of the parameter argument `index` of `call` maps to (the
+ * instantiated parameter type for a generic call, when its brands depend on the instantiation).
+ * When the callee has a single signature whose parameter brands cannot depend on the call's
+ * type arguments (see brandsDependOn), the declared parameter type is read without resolving
+ * the call: resolution checks every argument, and an argument such as an unannotated probe
+ * parameter pulls in inference of the whole driver object.
+ */
+export function argumentParameterType(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression | ts.NewExpression,
+  index: number,
+): ts.Type | undefined {
+  const sigs = calleeSignatures(checker, call);
+  const declared = sigs.length === 1 ? parameterTypeAt(checker, sigs[0]!, index, true) : RESOLVE;
+  if (declared !== RESOLVE) return declared;
+  const sig = checker.getResolvedSignature(call);
+  if (sig && sig.getParameters().length > 0) {
+    const t = parameterTypeAt(checker, sig, index, false);
+    return t === RESOLVE ? undefined : t;
+  }
+  const arg = call.arguments?.[index];
+  return arg ? checker.getContextualType(arg) : undefined;
+}
+
+const RESOLVE = Symbol("resolve the call");
+
+/** Type of the parameter argument `index` maps to; RESOLVE when `declaredOnly` and its brands depend on inference. */
+function parameterTypeAt(checker: ts.TypeChecker, sig: ts.Signature, index: number, declaredOnly: boolean): ts.Type | undefined | typeof RESOLVE {
+  const params = sig.getParameters();
+  const last = params[params.length - 1];
+  const lastDecl = last?.valueDeclaration;
+  const lastIsRest = !!lastDecl && ts.isParameter(lastDecl) && !!lastDecl.dotDotDotToken;
+  const param = index < params.length - (lastIsRest ? 1 : 0) ? params[index] : lastIsRest ? last : undefined;
+  if (!param) return undefined;
+  if (declaredOnly) {
+    const decl = param.valueDeclaration;
+    if (!decl || !ts.isParameter(decl) || !decl.type) return RESOLVE;
+    const own = sig.typeParameters;
+    if (own?.length && brandsDependOn(checker, decl.type, new Set(own.map((tp) => tp.symbol.name)))) return RESOLVE;
+  }
+  const t = checker.getTypeOfSymbol(param);
+  return param === last && lastIsRest && index >= params.length - 1 ? (checker.getIndexTypeOfType(t, ts.IndexKind.Number) ?? undefined) : t;
+}
+
+/**
+ * Can the brands of a type written as `node` change with the type parameters `names`? Not
+ * through a function type (its signature's types are not properties of it), nor through the
+ * type arguments of an interface or class (neither can extend a type parameter, so which
+ * properties exist does not depend on them). Anything else that mentions one may: a bare `T`,
+ * `T & X`, a type alias's argument (`FileOperation<F, K>` puts K into a brand's value).
+ */
+function brandsDependOn(checker: ts.TypeChecker, node: ts.Node, names: ReadonlySet<string>): boolean {
+  if (ts.isFunctionTypeNode(node) || ts.isConstructorTypeNode(node)) return false;
+  if (ts.isTypeReferenceNode(node)) {
+    if (ts.isIdentifier(node.typeName) && names.has(node.typeName.text)) return true;
+    if (!node.typeArguments?.length) return false;
+    const sym = checker.getSymbolAtLocation(node.typeName);
+    const target = sym && sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+    if (target && target.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class)) return false;
+  }
+  if (ts.isIdentifier(node)) return names.has(node.text);
+  return !!ts.forEachChild(node, (c) => brandsDependOn(checker, c, names) || undefined);
+}
+
+/** Per checker, per call: the callee's call (or construct) signatures, read off its type. */
+const calleeSignaturesMemo = new WeakMap<ts.TypeChecker, Map<ts.Node, readonly ts.Signature[]>>();
+
+function calleeSignatures(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): readonly ts.Signature[] {
+  let perChecker = calleeSignaturesMemo.get(checker);
+  if (!perChecker) calleeSignaturesMemo.set(checker, (perChecker = new Map()));
+  let sigs = perChecker.get(call);
+  if (!sigs) {
+    const calleeType = checker.getTypeAtLocation(call.expression);
+    perChecker.set(call, (sigs = ts.isNewExpression(call) ? calleeType.getConstructSignatures() : calleeType.getCallSignatures()));
+  }
+  return sigs;
+}
+
+/** Per checker, per call: brands of each argument position (filled lazily). */
+const argumentBrandsMemo = new WeakMap<ts.TypeChecker, Map<ts.Node, Array<TypeBrands | undefined> | null>>();
+
+/**
+ * Cheap filter before resolving a call: false when every signature of the callee's type is
+ * non-generic and none of its parameters carries a brand, so no argument position can be
+ * branded. Asks only for the callee's type (no argument checking, no inference). An untyped
+ * callee (any, no signatures) answers true: the full resolution decides as before.
+ */
+function calleeMayBrand(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): boolean {
+  if (!mayCallBranded(checker, call)) return false;
+  const sigs = calleeSignatures(checker, call);
+  if (sigs.length === 0) return true;
+  return sigs.some((sig) => signatureMayBrand(checker, sig));
+}
+
+/** The call's memo slot: null when no argument position can be branded (calleeMayBrand). */
+function callMemo(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): Array<TypeBrands | undefined> | null {
+  let perChecker = argumentBrandsMemo.get(checker);
+  if (!perChecker) argumentBrandsMemo.set(checker, (perChecker = new Map()));
+  let perCall = perChecker.get(call);
+  if (perCall === undefined) perChecker.set(call, (perCall = calleeMayBrand(checker, call) ? [] : null));
+  return perCall;
+}
+
+export function argumentBrands(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression | ts.NewExpression,
+  index: number,
+): TypeBrands {
+  const perCall = callMemo(checker, call);
+  if (perCall === null) return NO_BRANDS;
+  let b = perCall[index];
+  if (!b) perCall[index] = b = brandsOfType(checker, argumentParameterType(checker, call, index));
+  return b;
+}
+
+// ---- contextual types ----------------------------------------------------------------------
+
+/**
+ * The type expected where `expr` is written (its contextual type, for brand reading). Read off
+ * declarations where they say it: an argument takes the callee's declared parameter type when
+ * its brands cannot depend on inference (argumentParameterType), a property value the member
+ * type of the object literal's expected type, an annotated variable or `satisfies`/`as` its
+ * written type. Only other positions ask the checker for the contextual type, which for a
+ * generic call means inferring it over all its arguments.
+ */
+export function expectedTypeAt(checker: ts.TypeChecker, expr: ts.Expression): ts.Type | undefined {
+  let node: ts.Expression = expr;
+  while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments) {
+    const i = parent.arguments.indexOf(node);
+    if (i >= 0 && !parent.arguments.slice(0, i + 1).some(ts.isSpreadElement)) return argumentParameterType(checker, parent, i);
+  }
+  if (ts.isPropertyAssignment(parent) && parent.initializer === node && ts.isObjectLiteralExpression(parent.parent)) {
+    const name = propertyNameText(parent.name);
+    return name === undefined ? undefined : memberType(checker, expectedTypeAt(checker, parent.parent), name);
+  }
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node) {
+    return parent.type ? checker.getTypeFromTypeNode(parent.type) : undefined;
+  }
+  if ((ts.isSatisfiesExpression(parent) || ts.isAsExpression(parent)) && !ts.isConstTypeReference(parent.type)) {
+    return checker.getTypeFromTypeNode(parent.type);
+  }
+  return checker.getContextualType(node);
+}
+
+/** The type of property `name` of (any constituent of) `type`. */
+function memberType(checker: ts.TypeChecker, type: ts.Type | undefined, name: string): ts.Type | undefined {
+  if (!type) return undefined;
+  for (const t of constituents(checker, type)) {
+    const prop = checker.getPropertyOfType(t, name);
+    if (prop) return checker.getTypeOfSymbol(prop);
+  }
+  return undefined;
+}
+
+/** The type a function node is expected to have where it is written. */
+export function contextualFunctionType(checker: ts.TypeChecker, fn: ts.Node): ts.Type | undefined {
+  if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return expectedTypeAt(checker, fn);
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessor(fn) || ts.isSetAccessor(fn)) {
+    const name = propertyNameText(fn.name);
+    if (!name) return undefined;
+    if (ts.isObjectLiteralExpression(fn.parent)) return memberType(checker, expectedTypeAt(checker, fn.parent), name);
+    if (ts.isClassLike(fn.parent)) return implementedMemberType(checker, fn.parent, name);
+  }
+  if (ts.isPropertyDeclaration(fn.parent) && fn.parent.initializer === fn && ts.isClassLike(fn.parent.parent)) {
+    const name = propertyNameText(fn.parent.name);
+    if (fn.parent.type) return checker.getTypeAtLocation(fn.parent.type);
+    return name ? implementedMemberType(checker, fn.parent.parent, name) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The type of parameter `p` as declared: its annotation, or the matching parameter of the
+ * function's contextual type read off declarations (contextualFunctionType). Undefined when
+ * only inference can tell: no single contextual signature, or a parameter typed by one of a
+ * generic callee's type parameters (remove()'s driver data `D`).
+ */
+export function declaredParameterType(checker: ts.TypeChecker, p: ts.ParameterDeclaration): ts.Type | undefined {
+  if (p.type) return checker.getTypeFromTypeNode(p.type);
+  if (p.dotDotDotToken) return undefined;
+  const sigs = contextualFunctionType(checker, p.parent)?.getCallSignatures();
+  if (sigs?.length !== 1) return undefined;
+  const t = parameterTypeAt(checker, sigs[0]!, p.parent.parameters.indexOf(p), false);
+  return t === RESOLVE || !t || t.flags & ts.TypeFlags.TypeParameter ? undefined : t;
+}
+
+/** The type of member `name` in the interfaces/base class a class implements or extends. */
+export function implementedMemberType(checker: ts.TypeChecker, cls: ts.ClassLikeDeclaration, name: string): ts.Type | undefined {
+  for (const clause of cls.heritageClauses ?? []) {
+    for (const t of clause.types) {
+      const type = checker.getTypeAtLocation(t);
+      const prop = checker.getPropertyOfType(type, name);
+      if (prop) return checker.getTypeOfSymbol(prop);
+    }
+  }
+  return undefined;
+}
+
+/** Brands of the type a function node is expected to have (see contextualFunctionType). */
+export function functionBrands(checker: ts.TypeChecker, fn: ts.Node): TypeBrands {
+  // An arrow/function expression passed directly as an argument is typed by the parameter it
+  // maps to: when no parameter of the callee can carry a brand, neither can it (no resolution).
+  const parent = fn.parent;
+  if (
+    (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+    parent &&
+    (ts.isCallExpression(parent) || ts.isNewExpression(parent)) &&
+    parent.arguments?.includes(fn) &&
+    callMemo(checker, parent) === null
+  ) {
+    return NO_BRANDS;
+  }
+  return brandsOfType(checker, contextualFunctionType(checker, fn));
+}

@@ -1,0 +1,295 @@
+// call-sites.ts's resolver: which function with a body in the program's own sources a call (or a
+// reference) runs. Each case is a small in-memory program (several files, a declaration file, a
+// dependency under node_modules) with the name index registered as services.ts does.
+import path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { calledFunction, referencedFunction } from "../../packages/eslint-plugin/src/analysis/call-sites.js";
+import { functionName, type FunctionNode } from "../../packages/eslint-plugin/src/analysis/ast.js";
+import { registerProgram } from "../../packages/eslint-plugin/src/analysis/name-index.js";
+
+const ROOT = "/virtual/project";
+
+const HELPERS = `
+export function helper(a: number) { return a + 1; }
+export const arrowHelper = (a: number) => a * 2;
+export default function fallback(a: number) { return a; }
+`;
+const REEXPORT = `export { helper as again } from "./helpers";\nexport * from "./helpers";\n`;
+const DECLARED = `declare function declaredOnly(a: number): number;\n`;
+const DEPENDENCY = `export function fromDependency(a: number) { return a; }\n`;
+
+const libFiles = new Map<string, ts.SourceFile | undefined>();
+
+interface Case {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  main: ts.SourceFile;
+  /** getSymbolAtLocation calls made through the checker since the program was built. */
+  symbolLookups: () => number;
+}
+
+/** A program of main.ts (the case's code) with helpers.ts, reexport.ts, a .d.ts and a dependency. */
+function programOf(code: string): Case {
+  const files = new Map<string, string>([
+    [`${ROOT}/main.ts`, code],
+    [`${ROOT}/helpers.ts`, HELPERS],
+    [`${ROOT}/reexport.ts`, REEXPORT],
+    [`${ROOT}/declared.d.ts`, DECLARED],
+    [`${ROOT}/node_modules/dep/package.json`, `{ "name": "dep", "version": "1.0.0", "types": "index.ts" }`],
+    [`${ROOT}/node_modules/dep/index.ts`, DEPENDENCY],
+  ]);
+  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, types: [] };
+  const host = ts.createCompilerHost(options, true);
+  const real = { fileExists: host.fileExists.bind(host), readFile: host.readFile.bind(host), getSourceFile: host.getSourceFile.bind(host) };
+  host.fileExists = (f) => files.has(path.posix.normalize(f)) || real.fileExists(f);
+  host.readFile = (f) => files.get(path.posix.normalize(f)) ?? real.readFile(f);
+  host.getSourceFile = (f, lang, onError, fresh) => {
+    const text = files.get(path.posix.normalize(f));
+    if (text !== undefined) return ts.createSourceFile(f, text, lang, true);
+    // TypeScript's lib files: parsed once for all cases
+    let sf = libFiles.get(f);
+    if (!sf) libFiles.set(f, (sf = real.getSourceFile(f, lang, onError, fresh)));
+    return sf;
+  };
+  host.getCurrentDirectory = () => ROOT;
+  host.directoryExists = (d) => [...files.keys()].some((f) => f.startsWith(`${path.posix.normalize(d)}/`)) || ts.sys.directoryExists(d);
+  const program = ts.createProgram({ rootNames: [`${ROOT}/main.ts`, `${ROOT}/declared.d.ts`], options, host });
+  const inner = program.getTypeChecker();
+  let lookups = 0;
+  // The same checker, counting symbol lookups (the cost the name index spares).
+  const checker = new Proxy(inner, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (prop === "getSymbolAtLocation") return (n: ts.Node) => (lookups++, inner.getSymbolAtLocation(n));
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  registerProgram(checker, program);
+  const main = program.getSourceFile(`${ROOT}/main.ts`)!;
+  const errors = ts.getPreEmitDiagnostics(program, main).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "));
+  expect(errors, "the case's code must type-check").toEqual([]);
+  return { program, checker, main, symbolLookups: () => lookups };
+}
+
+/** The `occurrence`-th call (or `new`) whose callee reads `callee`. */
+function callOf(c: Case, callee: string, occurrence = 1): ts.CallExpression | ts.NewExpression {
+  const found: Array<ts.CallExpression | ts.NewExpression> = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && n.expression.getText(c.main) === callee) found.push(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(c.main);
+  const call = found[occurrence - 1];
+  if (!call) throw new Error(`no call of ${callee} (#${occurrence})`);
+  return call;
+}
+
+/** Where a resolved function is: its file's base name, its name, and its first line's text. */
+function where(fn: FunctionNode | undefined): string | undefined {
+  if (!fn) return undefined;
+  const sf = fn.getSourceFile();
+  const name = ts.isConstructorDeclaration(fn) ? `constructor of ${fn.parent.name?.text ?? "class"}` : functionName(fn) ?? "anonymous";
+  return `${path.posix.basename(sf.fileName)}: ${name} @${sf.getLineAndCharacterOfPosition(fn.getStart(sf)).line + 1}`;
+}
+
+const resolve = (c: Case, callee: string, occurrence = 1) => where(calledFunction(c, callOf(c, callee, occurrence)));
+
+describe("calledFunction: what it resolves", () => {
+  it("function declarations, arrow and function-expression consts", () => {
+    const c = programOf(
+      [
+        "function decl(a: number) { return a; }", // 1
+        "const arrow = (a: number) => a;", // 2
+        "const expr = function named(a: number) { return a; };", // 3
+        "decl(1); arrow(2); expr(3);",
+      ].join("\n"),
+    );
+    expect(resolve(c, "decl")).toBe("main.ts: decl @1");
+    expect(resolve(c, "arrow")).toBe("main.ts: arrow @2");
+    expect(resolve(c, "expr")).toBe("main.ts: named @3");
+  });
+
+  it("class methods: on an instance, this.m(), this.#m(), super.m(), an arrow property", () => {
+    const c = programOf(
+      [
+        "class Base {", // 1
+        "  probe(a: number) { return a; }", // 2
+        "}",
+        "class Driver extends Base {", // 4
+        "  override probe(a: number) { return super.probe(a) + this.#scale(a) + this.helper(a) + this.handler(a); }", // 5
+        "  #scale(a: number) { return a; }", // 6
+        "  helper(a: number) { return a; }", // 7
+        "  handler = (a: number) => a;", // 8
+        "}",
+        "new Driver().probe(1);",
+      ].join("\n"),
+    );
+    expect(resolve(c, "super.probe")).toBe("main.ts: probe @2");
+    expect(resolve(c, "this.#scale")).toBe("main.ts: #scale @6");
+    expect(resolve(c, "this.helper")).toBe("main.ts: helper @7");
+    expect(resolve(c, "this.handler")).toBe("main.ts: handler @8");
+    expect(resolve(c, "new Driver().probe")).toBe("main.ts: probe @5");
+  });
+
+  it("object literal methods, arrow properties, a shorthand and a property naming a function", () => {
+    const c = programOf(
+      [
+        "function readRegs(a: number) { return a; }", // 1
+        "function probe(a: number) { return a; }", // 2
+        "const ops = {",
+        "  read(a: number) { return a; },", // 4
+        "  write: (a: number) => a,", // 5
+        "  probe,",
+        "  regs: readRegs,",
+        "};",
+        "ops.read(1); ops.write(2); ops.probe(3); ops.regs(4);",
+      ].join("\n"),
+    );
+    expect(resolve(c, "ops.read")).toBe("main.ts: read @4");
+    expect(resolve(c, "ops.write")).toBe("main.ts: write @5");
+    expect(resolve(c, "ops.probe")).toBe("main.ts: probe @2");
+    expect(resolve(c, "ops.regs")).toBe("main.ts: readRegs @1");
+  });
+
+  it("imported, renamed, namespace, default and re-exported functions (in their own file)", () => {
+    const c = programOf(
+      [
+        'import fallback, { helper, arrowHelper as twice } from "./helpers.js";',
+        'import * as H from "./helpers.js";',
+        'import { again, helper as viaStar } from "./reexport.js";',
+        "helper(1); twice(2); H.helper(3); fallback(4); again(5); viaStar(6);",
+      ].join("\n"),
+    );
+    expect(resolve(c, "helper")).toBe("helpers.ts: helper @2");
+    expect(resolve(c, "twice")).toBe("helpers.ts: arrowHelper @3");
+    expect(resolve(c, "H.helper")).toBe("helpers.ts: helper @2");
+    expect(resolve(c, "fallback")).toBe("helpers.ts: fallback @4");
+    expect(resolve(c, "again")).toBe("helpers.ts: helper @2");
+    expect(resolve(c, "viaStar")).toBe("helpers.ts: helper @2");
+  });
+
+  it("an overloaded function runs its implementation, whichever overload the call picks", () => {
+    const c = programOf(
+      [
+        "function ov(a: string): string;", // 1
+        "function ov(a: number): number;", // 2
+        "function ov(a: string | number) { return a; }", // 3
+        "class K { m(a: string): void; m(a: number): void; m(_a: string | number) {} }", // 4
+        'ov("x"); ov(1); new K().m(1);',
+      ].join("\n"),
+    );
+    expect(resolve(c, "ov", 1)).toBe("main.ts: ov @3");
+    expect(resolve(c, "ov", 2)).toBe("main.ts: ov @3");
+    expect(where(calledFunction(c, callOf(c, "new K().m")))?.startsWith("main.ts: m @4")).toBe(true);
+    expect((calledFunction(c, callOf(c, "new K().m")) as ts.MethodDeclaration).body).toBeDefined();
+  });
+
+  it("a call through a const alias (chains too); not through a `let` that may be reassigned", () => {
+    const c = programOf(
+      [
+        'import { helper } from "./helpers.js";',
+        "function local(a: number) { return a; }", // 2
+        "const alias = local;",
+        "const again = alias;",
+        "const imported = helper;",
+        "let moving = local;",
+        "moving = (a: number) => a + 1;",
+        "alias(1); again(2); imported(3); moving(4);",
+      ].join("\n"),
+    );
+    expect(resolve(c, "alias")).toBe("main.ts: local @2");
+    expect(resolve(c, "again")).toBe("main.ts: local @2");
+    expect(resolve(c, "imported")).toBe("helpers.ts: helper @2");
+    expect(resolve(c, "moving")).toBeUndefined();
+  });
+
+  it("`new` runs the class's constructor, or its nearest base's; none without a body", () => {
+    const c = programOf(
+      [
+        "class Own { constructor(public a: number) {} }", // 1
+        "class Derived extends Own {}",
+        "class Plain { x = 1; }",
+        "const Aliased = Own;",
+        "new Own(1); new Derived(2); new Plain(); new Aliased(3);",
+      ].join("\n"),
+    );
+    expect(resolve(c, "Own")).toBe("main.ts: constructor of Own @1");
+    expect(resolve(c, "Derived")).toBe("main.ts: constructor of Own @1");
+    expect(resolve(c, "Plain")).toBeUndefined();
+    expect(resolve(c, "Aliased")).toBe("main.ts: constructor of Own @1");
+  });
+});
+
+describe("calledFunction: what it must not resolve", () => {
+  it("a parameter or a property of unknown value called like a function", () => {
+    const c = programOf(
+      [
+        "function helper(a: number) { return a; }",
+        "export function run(cb: (a: number) => number, holder: { helper: (a: number) => number }, opt?: () => void) {",
+        "  cb(1); holder.helper(2); opt?.();",
+        "}",
+        "helper(0);",
+      ].join("\n"),
+    );
+    expect(resolve(c, "cb")).toBeUndefined();
+    // a property named like a function of the program: the name passes the filter, the symbol says no
+    expect(resolve(c, "holder.helper")).toBeUndefined();
+    expect(resolve(c, "opt")).toBeUndefined();
+    expect(resolve(c, "helper")).toBe("main.ts: helper @1");
+  });
+
+  it("functions without a body in the program's own sources: lib, a declaration file, a dependency", () => {
+    const c = programOf(['import { fromDependency } from "dep";', "Math.max(1, 2); declaredOnly(1); fromDependency(2); [1].map(String);"].join("\n"));
+    expect(c.program.isSourceFileFromExternalLibrary(c.program.getSourceFiles().find((f) => f.fileName.includes("node_modules/dep"))!)).toBe(true);
+    expect(resolve(c, "Math.max")).toBeUndefined();
+    expect(resolve(c, "declaredOnly")).toBeUndefined();
+    expect(resolve(c, "fromDependency")).toBeUndefined();
+    expect(resolve(c, "[1].map")).toBeUndefined();
+  });
+
+  it("asks the checker nothing for a callee whose name no function with a body has", () => {
+    const c = programOf(
+      [
+        "function helper(a: number) { return a; }",
+        'console.log("x"); Math.max(1, 2); declaredOnly(3); [1].map(String); JSON.stringify({}); helper(1);',
+      ].join("\n"),
+    );
+    const before = c.symbolLookups();
+    for (const callee of ["console.log", "Math.max", "declaredOnly", "[1].map", "JSON.stringify"]) expect(resolve(c, callee)).toBeUndefined();
+    expect(c.symbolLookups() - before).toBe(0);
+    expect(resolve(c, "helper")).toBe("main.ts: helper @1");
+    expect(c.symbolLookups() - before).toBe(1);
+    // memoised per call: asking again costs nothing
+    expect(resolve(c, "helper")).toBe("main.ts: helper @1");
+    expect(c.symbolLookups() - before).toBe(1);
+  });
+});
+
+describe("referencedFunction", () => {
+  it("a function passed by reference, a function literal, a shorthand member, an import", () => {
+    const c = programOf(
+      [
+        'import { helper } from "./helpers.js";',
+        "function onTimer() {}", // 2
+        "function probe() {}", // 3
+        "setTimeout(onTimer); setTimeout(() => {}); setTimeout(helper);",
+        "export const drv = { probe };",
+        "declare const cb: () => void;",
+        "setTimeout(cb);",
+      ].join("\n"),
+    );
+    const arg = (i: number) => (callOf(c, "setTimeout", i) as ts.CallExpression).arguments[0]!;
+    expect(where(referencedFunction(c, arg(1)))).toBe("main.ts: onTimer @2");
+    expect(referencedFunction(c, arg(2))).toBe(arg(2));
+    expect(where(referencedFunction(c, arg(3)))).toBe("helpers.ts: helper @2");
+    expect(referencedFunction(c, arg(4))).toBeUndefined();
+    let shorthand: ts.ShorthandPropertyAssignment | undefined;
+    const visit = (n: ts.Node): void => {
+      if (ts.isShorthandPropertyAssignment(n)) shorthand = n;
+      ts.forEachChild(n, visit);
+    };
+    visit(c.main);
+    expect(where(referencedFunction(c, shorthand!.name))).toBe("main.ts: probe @3");
+  });
+});
