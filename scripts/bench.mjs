@@ -8,8 +8,14 @@
 //   node scripts/bench.mjs runtime
 //
 // Options: --files N (overhead/editor corpus size, default 1000), --seed S (default 1), --rounds R
-// (lint runs per configuration, best taken; default 2), --parser service|project, --edits N
-// (editor: files re-linted after an edit, default 20).
+// (lint runs per configuration; default 2), --parser service|project, --edits N (editor: files
+// re-linted after an edit, default 20), --pairs a,b,… (overhead: which comparisons to run, default
+// parser,typecheck,tseslint,misc; misc-all is the misc group with settings.devbound.analyseAllFiles,
+// every file analysed, as the third-party test runs it).
+//
+// overhead prints, per comparison, the ratio of the best CPU times and the ratio of each round
+// (the two runs of a round are adjacent in time), with their spread: on a loaded machine judge
+// by the rounds' ratios, not by one pair of runs.
 //
 // Every figure is given as wall time and as the lint process's CPU time (user + system).
 // On a shared machine wall time swings with the load; CPU time is the steadier measure and
@@ -21,7 +27,9 @@
 //           2. driver corpus: typescript-eslint `recommendedTypeChecked` vs the same + devbound
 //              `recommended` (what devbound adds on top of the typed rules teams already run);
 //           3. non-driver code: the third-party `misc` group (zod, rxjs, zrender, query-core with the
-//              runtime's declarations in the program), typed parser alone vs devbound `recommended`.
+//              runtime's declarations in the program), typed parser alone vs devbound `recommended`
+//              (files that cannot hold a branded value skipped, the default), and with --pairs
+//              misc-all the same with every file analysed (settings.devbound.analyseAllFiles).
 //           (ESLint's TIMING table is not printed: it charges the checker's lazily built state to
 //           whichever rule asks first.)
 // editor:   scripts/bench-editor.mjs on the corpus: one long-lived ESLint instance per
@@ -45,7 +53,7 @@ const opt = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
 };
-const optionNames = new Set(["files", "seed", "rounds", "parser", "sizes", "edits"]);
+const optionNames = new Set(["files", "seed", "rounds", "parser", "sizes", "edits", "pairs"]);
 const positional = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1].startsWith("--") && optionNames.has(argv[i - 1].slice(2))));
 const SUBS = ["overhead", "editor", "scaling", "runtime"];
 const selected = positional.length === 0 || positional.includes("all") ? SUBS : positional;
@@ -61,6 +69,25 @@ const parser = opt("parser", "service");
 const overheadFiles = Number(opt("files", "1000"));
 const sizes = opt("sizes", "250,500,1000,2000").split(",").map(Number);
 const edits = Number(opt("edits", "20"));
+/** overhead's comparisons: label, the two configurations (base first), budget. */
+const PAIRS = {
+  parser: { key: "devboundVsParser", label: "driver corpus, devbound vs typed parser alone", base: "baseline", other: "recommended" },
+  typecheck: { key: "devboundVsTypeCheck", label: "driver corpus, devbound vs a full type check", base: "typecheck", other: "recommended", budget: 1.0 },
+  tseslint: { key: "onTopOfTseslint", label: "driver corpus, recommendedTypeChecked + devbound vs recommendedTypeChecked", base: "tseslint", other: "tseslint+recommended", budget: 1.05 },
+  misc: { key: "nonDriver", label: "non-driver code (third-party misc), devbound vs no rules", base: "misc:none", other: "misc:recommended", budget: 1.3 },
+  "misc-all": { key: "nonDriverAnalyseAll", label: "non-driver code (third-party misc), devbound analysing every file vs no rules", base: "misc:none", other: "misc:recommended:all" },
+};
+const pairs = opt("pairs", "parser,typecheck,tseslint,misc").split(",").filter(Boolean);
+for (const p of pairs) {
+  if (!(p in PAIRS)) {
+    console.error(`bench: unknown --pairs entry "${p}" (choose from ${Object.keys(PAIRS).join(", ")})`);
+    process.exit(2);
+  }
+}
+if (!(rounds >= 1)) {
+  console.error(`bench: --rounds must be a positive number`);
+  process.exit(2);
+}
 
 mkdirSync(benchDir, { recursive: true });
 const summary = { date: new Date().toISOString(), node: process.version, cpus: (await import("node:os")).cpus().length, seed, parser };
@@ -98,19 +125,27 @@ function lint(dir, mode, env = {}) {
 
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-/** A ratio line: best (lowest) CPU of each configuration, judged against a budget. */
+/**
+ * A ratio line: best (lowest) CPU of each configuration, judged against a budget, and the CPU
+ * ratio of each round (its two runs ran one after the other) with the rounds' median and spread.
+ */
 function pair(label, runs, base, other, budget) {
   const best = (mode, field = "cpuMs") => Math.min(...runs[mode].map((r) => r[field]));
   const ratio = best(other) / best(base);
   const wallRatio = best(other, "ms") / best(base, "ms");
+  const perRound = runs[other].map((r, i) => r.cpuMs / runs[base][Math.min(i, runs[base].length - 1)].cpuMs);
+  const sorted = [...perRound].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
   const verdict = budget === undefined ? "" : ` (budget <= ${budget.toFixed(2)}x) ${ratio <= budget ? "OK" : "OVER BUDGET"}`;
   console.log(`  ${label}: cpu ${s(best(base))} -> ${s(best(other))}: ${ratio.toFixed(3)}x${verdict}; wall ${wallRatio.toFixed(3)}x`);
-  return { baseCpuMs: best(base), otherCpuMs: best(other), ratio, wallRatio, budget };
+  console.log(`    per round (cpu): ${perRound.map((r) => `${r.toFixed(3)}x`).join(", ")}; median ${median.toFixed(3)}x, spread ${sorted[0].toFixed(3)}-${sorted.at(-1).toFixed(3)}x`);
+  return { baseCpuMs: best(base), otherCpuMs: best(other), ratio, wallRatio, perRound, median, budget };
 }
 
 /** One run of scripts/bench-third-party.mjs (a fresh process). */
-function thirdParty(tsconfig, rules) {
-  const r = spawnSync(process.execPath, [path.join(root, "scripts/bench-third-party.mjs"), tsconfig, "--rules", rules], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+function thirdParty(tsconfig, rules, analyseAll = false) {
+  const args = [path.join(root, "scripts/bench-third-party.mjs"), tsconfig, "--rules", rules, ...(analyseAll ? ["--analyse-all"] : [])];
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const line = r.stdout.split("\n").find((l) => l.startsWith("THIRD_PARTY_RESULT "));
   if (r.status !== 0 || !line) throw new Error(`third-party run (${rules}) failed (exit ${r.status}):\n${r.stderr}`);
   const out = JSON.parse(line.slice("THIRD_PARTY_RESULT ".length));
@@ -119,37 +154,31 @@ function thirdParty(tsconfig, rules) {
 }
 
 function overhead() {
-  console.log(`\n== overhead: ${overheadFiles} files, best of ${rounds}, configurations alternating (parser: ${parser})`);
-  const dir = corpus(overheadFiles);
-  const runs = { baseline: [], recommended: [], tseslint: [], "tseslint+recommended": [], "misc:none": [], "misc:recommended": [] };
+  console.log(`\n== overhead: ${overheadFiles} files, ${rounds} round(s), configurations alternating (parser: ${parser}; pairs: ${pairs.join(", ")})`);
+  const selected = pairs.map((p) => PAIRS[p]);
+  // each round runs every configuration the selected pairs need, one after the other
+  const modes = [...new Set(selected.flatMap((p) => [p.base, p.other]))];
+  const needsCorpus = modes.some((m) => !m.startsWith("misc:"));
+  const dir = needsCorpus ? corpus(overheadFiles) : undefined;
+  const runs = Object.fromEntries(modes.map((m) => [m, []]));
   const show = (i, mode, r) =>
     console.log(`  round ${i + 1} ${mode.padEnd(21)} wall ${s(r.ms).padStart(9)}  cpu ${s(r.cpuMs).padStart(9)}  files ${String(r.files ?? r.linted).padStart(4)}  messages ${r.messages}  maxRSS ${r.maxRssMB.toFixed(0)} MB`);
   const misc = path.join(root, "test/integration/third-party/tsconfig.misc.json");
   for (let i = 0; i < rounds; i++) {
-    for (const mode of ["baseline", "recommended", "tseslint", "tseslint+recommended"]) {
-      const r = lint(dir, mode);
+    for (const mode of modes) {
+      const r = mode.startsWith("misc:") ? thirdParty(misc, mode.split(":")[1], mode.endsWith(":all")) : lint(dir, mode);
       runs[mode].push(r);
       show(i, mode, r);
     }
-    for (const rules of ["none", "recommended"]) {
-      const r = thirdParty(misc, rules);
-      runs[`misc:${rules}`].push(r);
-      show(i, `misc:${rules}`, r);
-    }
   }
-  const tc = lint(dir, "typecheck");
-  show(0, "typecheck", tc);
-  runs.typecheck = [tc];
-  summary.overhead = {
-    files: runs.recommended[0].files,
-    devboundVsParser: pair("driver corpus, devbound vs typed parser alone", runs, "baseline", "recommended"),
-    devboundVsTypeCheck: pair("driver corpus, devbound vs a full type check", runs, "typecheck", "recommended", 1.0),
-    typeCheckVsParser: pair("driver corpus, full type check vs typed parser alone (reference)", runs, "baseline", "typecheck"),
-    onTopOfTseslint: pair("driver corpus, recommendedTypeChecked + devbound vs recommendedTypeChecked", runs, "tseslint", "tseslint+recommended", 1.05),
-    nonDriver: pair("non-driver code (third-party misc), devbound vs no rules", runs, "misc:none", "misc:recommended", 1.3),
-    findings: runs.recommended.at(-1).byRule,
-  };
-  console.log(`  findings by rule: ${JSON.stringify(runs.recommended.at(-1).byRule)}`);
+  summary.overhead = { files: runs.recommended?.[0]?.files ?? runs["tseslint+recommended"]?.[0]?.files };
+  for (const p of selected) summary.overhead[p.key] = pair(p.label, runs, p.base, p.other, p.budget);
+  if (runs.baseline && runs.typecheck) summary.overhead.typeCheckVsParser = pair("driver corpus, full type check vs typed parser alone (reference)", runs, "baseline", "typecheck");
+  const findings = (runs.recommended ?? runs["tseslint+recommended"])?.at(-1)?.byRule;
+  if (findings) {
+    summary.overhead.findings = findings;
+    console.log(`  findings by rule: ${JSON.stringify(findings)}`);
+  }
 }
 
 function editor() {

@@ -3,7 +3,10 @@
 // linted typed with devbound's `recommended` rules. None of them uses @devbound/runtime, so
 // every rule must report nothing, and none may throw. The runtime's declarations are put into
 // each program (as in a repository that has device code and other code), so the rules do not
-// take their "no brand anywhere" early exit and really analyse the third-party code. Typed linting of that much code is
+// take their "no brand anywhere" early exit, and `settings.devbound.analyseAllFiles` (the
+// script's --analyse-all) turns off the per-file one (a file that cannot hold a branded value is
+// skipped by default: none of these imports the runtime), so every rule really analyses the
+// third-party code. Typed linting of that much code is
 // split into four TypeScript programs (test/integration/third-party/tsconfig.<group>.json),
 // each linted in its own process (scripts/bench-third-party.mjs), two at a time. On this
 // 2-core machine, shared with other jobs, the whole test took 4.6 to 10 minutes.
@@ -19,6 +22,7 @@ const GROUPS = ["viem", "ox", "effect", "misc"] as const;
 interface GroupResult {
   tsconfig: string;
   runtimeInProgram: boolean;
+  analyseAllFiles: boolean;
   files: number;
   linted: number;
   rules: number;
@@ -33,7 +37,7 @@ function lintGroup(group: string): Promise<GroupResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--max-old-space-size=6144", path.join(root, "scripts/bench-third-party.mjs"), `test/integration/third-party/tsconfig.${group}.json`],
+      ["--max-old-space-size=6144", path.join(root, "scripts/bench-third-party.mjs"), `test/integration/third-party/tsconfig.${group}.json`, "--analyse-all"],
       { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stdout = "";
@@ -74,6 +78,8 @@ describe("third-party TypeScript sources", () => {
       expect(r.rules, `${g}: devbound rules enabled`).toBe(Object.keys(devbound.rules).length);
       // with the runtime's brands in the program the rules cannot bail out early: they analyse it all
       expect(r.runtimeInProgram, `${g}: @devbound/runtime's declarations in the program`).toBe(true);
+      // and no file is skipped for not importing them (test/integration/early-exit.test.ts shows the setting is honoured)
+      expect(r.analyseAllFiles, `${g}: settings.devbound.analyseAllFiles`).toBe(true);
     }
   });
 

@@ -26,6 +26,7 @@
  *   lineageSlot(program, key, init)   one value shared by the programs of one tsconfig (a structure
  *                                kept up to date by file deltas)
  *   mentionsBrand(sf)            the file's text mentions `__devbound` (cached per SourceFile)
+ *   reachesEveryFile(sf)         the file can change names or types of files that do not import it
  */
 import ts from "typescript";
 
@@ -238,8 +239,12 @@ function register(program: ts.Program): ProgramState {
   return { files, delta, lineage, generation, graph, local: new Map() };
 }
 
-/** A file whose change can alter names or types in files that do not import it. */
-function reachesEveryFile(sf: ts.SourceFile): boolean {
+/**
+ * A file whose content can alter names or types in files that do not import it: a script (its
+ * declarations are global), a module with `declare global` or a module augmentation, or one
+ * declaring ambient modules (`declare module "x"`, imported without a resolved file).
+ */
+export function reachesEveryFile(sf: ts.SourceFile): boolean {
   const internal = sf as { moduleAugmentations?: readonly unknown[]; ambientModuleNames?: readonly string[] };
   return !ts.isExternalModule(sf) || (internal.moduleAugmentations?.length ?? 0) > 0 || (internal.ambientModuleNames?.length ?? 0) > 0;
 }

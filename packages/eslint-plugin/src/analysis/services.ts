@@ -32,6 +32,23 @@
  *                                   property (`__devbound…`): nothing can be branded, so a rule may
  *                                   return no visitors at all (third-party code costs one text scan
  *                                   per program)
+ *   shouldAnalyse(context)        the gate every rule passes (util/create-rule.ts): false when the
+ *                                   linted file cannot hold a branded value (fileMayHoldBrands), or
+ *                                   there is no type information (reported by getAnalysis)
+ *   fileMayHoldBrands(program, sf)  the file, or a file it imports (transitively), mentions a brand,
+ *                                   or a file that mentions one is global (a script, `declare global`,
+ *                                   a module augmentation, ambient modules)
+ *   analyseAllFiles(context)      `settings.devbound.analyseAllFiles`: true turns the per-file exit
+ *                                   off (every file of a program with brands is analysed)
+ *
+ * Why the per-file exit is sound: the type of every expression in a file is built from the file's
+ * own declarations, the files it imports (import declarations, `import("…")` types, `require`,
+ * `/// <reference path>`; transitively) and global declarations. A branded type is written with a
+ * `__devbound…` property, so a file whose import closure has no file mentioning one, in a program
+ * whose brand-mentioning files are all plain modules (nothing global), holds no branded value, and
+ * every devbound finding is about a branded value in the linted file. Its functions are still
+ * analysed as callees when a driver file passes a branded value to them: only the rules' visitors
+ * for the skipped file are not run.
  */
 import path from "node:path";
 import ts from "typescript";
@@ -42,7 +59,7 @@ import {
   type TSESTree,
 } from "@typescript-eslint/utils";
 import { registerProgram } from "./name-index.js";
-import { mentionsBrand } from "./program-delta.js";
+import { importersOf, mentionsBrand, reachesEveryFile } from "./program-delta.js";
 
 export const MISSING_TYPE_INFO = "missingTypeInfo";
 
@@ -144,6 +161,87 @@ export function getAnalysis(context: AnyContext): Analysis | undefined {
       return v;
     },
   };
+}
+
+// ---- the per-file early exit ---------------------------------------------------------------
+
+/** `settings.devbound`: the plugin's shared settings (ESLint's `settings`, set in a config object). */
+export const SETTINGS_KEY = "devbound";
+const checkedSettings = new WeakMap<object, boolean>();
+
+/**
+ * `settings.devbound.analyseAllFiles` (default false). true: every rule analyses every file of a
+ * program that mentions a brand anywhere, including files that cannot hold a branded value
+ * (robustness runs over code written elsewhere: test/integration/third-party.test.ts). Anything but
+ * a boolean is a configuration error, thrown with what was found (ESLint exits with 2).
+ */
+export function analyseAllFiles(context: AnyContext): boolean {
+  const settings = context.settings as Record<string, unknown> | undefined;
+  if (!settings) return false;
+  const cached = checkedSettings.get(settings);
+  if (cached !== undefined) return cached;
+  const own = settings[SETTINGS_KEY];
+  let value = false;
+  if (own !== undefined) {
+    if (own === null || typeof own !== "object" || Array.isArray(own)) {
+      throw new Error(`settings.${SETTINGS_KEY} must be an object (e.g. { analyseAllFiles: true }), got ${JSON.stringify(own)}`);
+    }
+    const all = (own as Record<string, unknown>).analyseAllFiles;
+    if (all !== undefined && typeof all !== "boolean") {
+      throw new Error(`settings.${SETTINGS_KEY}.analyseAllFiles must be true or false, got ${JSON.stringify(all)}`);
+    }
+    value = all === true;
+  }
+  checkedSettings.set(settings, value);
+  return value;
+}
+
+/**
+ * The names of the program's files that may hold a branded value (fileMayHoldBrands), or "all".
+ * Per program: one text scan per SourceFile (kept across programs) and one walk of the reverse
+ * import graph from the files that mention a brand.
+ */
+function brandReach(program: ts.Program): ReadonlySet<string> | "all" {
+  const memo = programMemoMap<"reach", ReadonlySet<string> | "all">(program, "brandReach");
+  const cached = memo.get("reach");
+  if (cached) return cached;
+  const reach = new Set<string>();
+  let result: ReadonlySet<string> | "all" = reach;
+  const importers = importersOf(program);
+  for (const sf of program.getSourceFiles()) {
+    if (sf.hasNoDefaultLib || !mentionsBrand(sf)) continue;
+    // A global declaration (or no readable import graph) can bring a brand into any file.
+    if (reachesEveryFile(sf) || !importers) {
+      result = "all";
+      break;
+    }
+    reach.add(sf.fileName);
+  }
+  if (result !== "all" && importers) {
+    const queue = [...reach];
+    for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+      for (const importer of importers.get(name) ?? []) if (!reach.has(importer)) reach.add(importer), queue.push(importer);
+    }
+  }
+  memo.set("reach", result);
+  return result;
+}
+
+/** Whether `sf` may hold a branded value: see the header (why the per-file exit is sound). */
+export function fileMayHoldBrands(program: ts.Program, sf: ts.SourceFile): boolean {
+  const reach = brandReach(program);
+  return reach === "all" || reach.has(sf.fileName);
+}
+
+/**
+ * Whether a devbound rule should analyse the linted (TypeScript) file. Program problems and a
+ * missing program are reported here first (getAnalysis), whatever the answer.
+ */
+export function shouldAnalyse(context: AnyContext): boolean {
+  const an = getAnalysis(context);
+  if (!an) return false;
+  if (analyseAllFiles(context)) return an.usesBrands;
+  return fileMayHoldBrands(an.program, an.sourceFile);
 }
 
 /** The checker's error type: what an unresolvable name, import or call is typed as (not a user's `any`). */

@@ -17,9 +17,15 @@
  * give a C check, `c: (context, options) => listener` (a module of src/c/checks/). A C file
  * (c/dispatch.ts: recognised by its SourceCode, not its extension) goes to `c`, or to nothing
  * when the rule has no C check yet; every other file goes to `create`, the TypeScript check.
+ *
+ * The per-file early exit lives here, once for every rule: a TypeScript file that cannot hold a
+ * branded value (analysis/services.ts, shouldAnalyse: neither it nor anything it imports mentions
+ * a brand) gets no visitors, unless `settings.devbound.analyseAllFiles` is true. `isGated(rule)`
+ * says a rule was built here (the plugin's rules all are: tested).
  */
 import { ESLintUtils, type TSESLint } from "@typescript-eslint/utils";
 import { RULE_LANGUAGES, isCSourceCode } from "../c/dispatch.js";
+import { shouldAnalyse } from "../analysis/services.js";
 
 export interface DevboundDocs {
   description: string;
@@ -37,6 +43,10 @@ const baseCreateRule = ESLintUtils.RuleCreator<DevboundDocs>(docsUrl);
 const withCCheck = new WeakSet<object>();
 export const hasCCheck = (rule: object): boolean => withCCheck.has(rule);
 
+/** The rules built by createRule, whose TypeScript check passes the per-file early exit. */
+const gated = new WeakSet<object>();
+export const isGated = (rule: object): boolean => gated.has(rule);
+
 type RuleDefinition<Options extends readonly unknown[], MessageIds extends string> = Readonly<ESLintUtils.RuleWithMetaAndName<Options, MessageIds, DevboundDocs>> & {
   /** The rule's C check: gets C files (the `devbound/c` language). */
   c?: (context: Readonly<TSESLint.RuleContext<MessageIds, Options>>, options: Readonly<Options>) => TSESLint.RuleListener;
@@ -48,9 +58,11 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
     meta: { ...meta, languages: RULE_LANGUAGES } as typeof meta,
     create(context, options) {
       if (isCSourceCode(context.sourceCode)) return c ? c(context, options) : {};
+      if (!shouldAnalyse(context as never)) return {};
       return create(context, options);
     },
   });
   if (c) withCCheck.add(rule);
+  gated.add(rule);
   return rule;
 }
