@@ -2,7 +2,7 @@
 // walk over a variable's references.
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { contextText, deviceTypeText, memberPathText, memberText, referencesTo, UNKNOWN_OWNER, ownerText } from "../../packages/eslint-plugin/src/analysis/presentation.js";
+import { contextText, deviceTypeText, driverText, memberPathText, memberText, referencesTo, UNKNOWN_OWNER, ownerText } from "../../packages/eslint-plugin/src/analysis/presentation.js";
 
 describe("member paths", () => {
   it("writes members with dots, elements with brackets", () => {
@@ -33,6 +33,8 @@ describe("device contexts and owners", () => {
     expect(UNKNOWN_OWNER).toBe("the device");
     expect(ownerText({ name: "foo-i2c", binding: "drv" } as never)).toBe("foo-i2c");
     expect(ownerText({ name: undefined, binding: "FooDriver" } as never)).toBe("FooDriver");
+    expect(driverText({ name: "foo-i2c", binding: "drv" } as never)).toBe("foo-i2c");
+    expect(driverText({ name: undefined, binding: undefined } as never)).toBe("this driver");
   });
 });
 

@@ -180,6 +180,31 @@ const generator = src(
   `}`,
 );
 
+const tryBeforeFinally = src(
+  `export async function f(r: Revocable<Mmio>) {`,
+  `  const g = r.tryAccess();`,
+  `  if (!g) return;`,
+  `  try {`,
+  `    await send(g.value.readl(0));`,
+  `  } finally {`,
+  `    g[Symbol.dispose]();`,
+  `  }`,
+  `}`,
+);
+
+const finallyMaybeDisposes = src(
+  `export async function f(r: Revocable<Mmio>, early: boolean) {`,
+  `  const g = r.tryAccess();`,
+  `  if (!g) return;`,
+  `  try {`,
+  `    g.value.writel(1, 0);`,
+  `  } finally {`,
+  `    if (early) g[Symbol.dispose]();`,
+  `  }`,
+  `  await send(0);`,
+  `}`,
+);
+
 ruleTester.run("no-await-in-revocable-section", rule, {
   valid: [
     valid("await after the guard's block", [
@@ -207,6 +232,30 @@ ruleTester.run("no-await-in-revocable-section", rule, {
       `  await send(v);`,
       `}`,
     ]),
+    valid("await after a try whose finally disposes the guard (issue 12)", [
+      `export async function f(r: Revocable<Mmio>) {`,
+      `  const g = r.tryAccess();`,
+      `  let v = 0;`,
+      `  try {`,
+      `    v = g?.value.readl(0) ?? 0;`,
+      `  } finally {`,
+      `    g?.[Symbol.dispose]();`,
+      `  }`,
+      `  await send(v);`,
+      `}`,
+    ]),
+    valid("await in the finally block after its dispose, the dispose guarded by if (g)", [
+      `export async function f(r: Revocable<Mmio>) {`,
+      `  const g = r.tryAccess();`,
+      `  if (!g) return;`,
+      `  try {`,
+      `    g.value.writel(1, 0);`,
+      `  } finally {`,
+      `    if (g) g[Symbol.dispose]();`,
+      `    await send(0);`,
+      `  }`,
+      `}`,
+    ]),
     valid("a nested async function defined in the section runs later", [
       `export function f(r: Revocable<Mmio>, queue: (fn: () => Promise<void>) => void) {`,
       `  r.tryAccessWith((m) => { const v = m.readl(0); queue(async () => { await send(v); }); });`,
@@ -222,6 +271,8 @@ ruleTester.run("no-await-in-revocable-section", rule, {
     valid("for await outside any section", [`export async function f(r: Revocable<Mmio>) { for await (const s of samples()) r.tryAccessWith((m) => m.writel(s, 0)); }`]),
   ],
   invalid: [
+    invalid("await inside the try block, before its finally disposes the guard", tryBeforeFinally, undefined, { line: 7, needle: "await send(g.value.readl(0))", kind: "await", what: "`send()`", resource: "r", section: "guard g" }),
+    invalid("await after a finally that disposes only on another condition", finallyMaybeDisposes, undefined, { line: 11, needle: "await send(0)", kind: "await", what: "`send()`", resource: "r", section: "guard g" }),
     invalid("await of a method in a guard section (class)", guardMethod, undefined, { line: 9, needle: "await this.link.send(raw)", kind: "await", what: "`this.link.send()`", resource: "this.regs", section: "guard g" }),
     invalid("await in an async tryAccessWith callback", asyncCallback, undefined, { line: 5, needle: "await send(m.readl(4))", kind: "await", what: "`send()`", resource: "r", section: "callback" }),
     invalid("a tryAccessWith callback returning a promise", returnsPromise, undefined, {

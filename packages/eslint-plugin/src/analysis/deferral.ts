@@ -37,6 +37,8 @@ import { brandsOfType, type FileOperationKind, type TypeBrands } from "./brands.
 import { argumentBrands, expectedTypeAt, functionBrands } from "./call-sites.js";
 import { argumentIndex, calleeName, declaredName, enclosingFunction, isModuleLevel, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { driverRoleOf } from "./drivers.js";
+import { referencesTo } from "./presentation.js";
+import { defineSummary } from "./summaries.js";
 
 export type CallbackKind = "deferred" | "stored" | "kobject-release" | "file-operation" | "bound" | "sync" | "unknown";
 
@@ -268,19 +270,13 @@ function classifyUse(an: Analysis, fn: FunctionNode, expr: ts.Expression, depth:
 /** Classify a named local function (`const f = () => ...`, `function f() {}`) by every reference to it. */
 function classifyReferences(an: Analysis, fn: FunctionNode, name: ts.BindingName | ts.Identifier, depth: number): CallbackClass {
   if (!ts.isIdentifier(name)) return UNKNOWN;
-  const sym = an.checker.getSymbolAtLocation(name);
-  if (!sym) return UNKNOWN;
   // Exported or module-level functions are called from anywhere: no lexical claim.
   const scope = enclosingFunction(name.parent) ?? name.getSourceFile();
   let result: CallbackClass | undefined;
-  const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n) && n !== name && n.text === name.text && an.checker.getSymbolAtLocation(n) === sym) {
-      const c = classifyUse(an, fn, n, depth);
-      result = result ? worst(result, c) : c;
-    }
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(scope, visit);
+  for (const ref of referencesTo(an.checker, name, scope)) {
+    const c = classifyUse(an, fn, ref, depth);
+    result = result ? worst(result, c) : c;
+  }
   return result ?? UNKNOWN;
 }
 
@@ -308,15 +304,14 @@ function classifyUncached(an: Analysis, fn: FunctionNode, depth: number): Callba
   return classifyUse(an, fn, fn, depth);
 }
 
+/**
+ * Per program. A function whose classification comes back to itself (a local function called from
+ * a callback it registers) reads "unknown" there: not a claim that it runs later.
+ */
+const callbackClass = defineSummary<FunctionNode, CallbackClass, Analysis>("callback-class", (an, fn) => classifyUncached(an, fn, 0), { onCycle: () => UNKNOWN });
+
 export function classifyCallback(an: Analysis, fn: FunctionNode): CallbackClass {
-  const memo = an.memo<ts.Node, CallbackClass>("deferral");
-  let c = memo.get(fn);
-  if (!c) {
-    memo.set(fn, UNKNOWN); // cycle guard
-    c = classifyUncached(an, fn, 0);
-    memo.set(fn, c);
-  }
-  return c;
+  return callbackClass.get(an, fn);
 }
 
 export function isAsync(fn: FunctionNode): boolean {

@@ -11,13 +11,12 @@
  * Candidates are found syntactically, once per SourceFile object (object literals and classes with
  * a member named `probe`, only in files whose text mentions "probe"; inline probe/remove/methods
  * are read off the syntax). A member given by reference (`{ probe: fooProbe }`) is resolved through
- * the checker once per file and kept while the file's imports do not change (program-delta.ts), so
- * a new program (an edit in the editor) re-walks only the edited file. Whether a candidate is a
+ * the checker once per file and kept while the file's imports do not change (a summary with fileOf,
+ * summaries.ts), so a new program (an edit in the editor) re-walks only the edited file. Whether a candidate is a
  * driver is asked of the checker only when a query reaches that candidate (confirm(): linting one
  * file does not type-check every driver of the program).
  *
  * API
- *   driversOf(an)                      every DriverInfo in the program
  *   driversInFile(an, sourceFile)      the drivers declared in one file
  *   driverRoleOf(an, fn)               { driver, role: "probe" | "remove" | "method" } for a function
  *                                      that is a driver's probe/remove (wherever it is declared) or
@@ -27,7 +26,8 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { deltaOf, fileCache, filesOf, generationOf, lineageSlot } from "./program-delta.js";
+import { deltaOf, filesOf, generationOf, lineageSlot } from "./program-delta.js";
+import { defineSummary } from "./summaries.js";
 import { deviceContextOf } from "./brands.js";
 import { isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
 import { referencedFunction as functionReferenced } from "./call-sites.js";
@@ -235,28 +235,24 @@ function fileDrivers(sf: ts.SourceFile): FileDrivers {
 interface DriverFiles {
   owner: ts.Program | undefined;
   generation: number;
-  withCandidates: Set<ts.SourceFile>;
-  /** Those with a member given by reference. */
+  /** The files with a member given by reference. */
   withReferences: Set<ts.SourceFile>;
 }
 
 function driverFiles(an: Analysis): DriverFiles {
   const program = an.program;
-  const d = lineageSlot<DriverFiles>(program, "driver-files", () => ({ owner: undefined, generation: 0, withCandidates: new Set(), withReferences: new Set() }));
+  const d = lineageSlot<DriverFiles>(program, "driver-files", () => ({ owner: undefined, generation: 0, withReferences: new Set() }));
   if (d.owner === program) return d;
   const place = (sf: ts.SourceFile) => {
     const fd = !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf) ? fileDrivers(sf) : NO_DRIVERS;
-    if (fd.candidates.length > 0) d.withCandidates.add(sf);
-    else d.withCandidates.delete(sf);
     if (fd.references.length > 0) d.withReferences.add(sf);
     else d.withReferences.delete(sf);
   };
   const delta = deltaOf(program);
   if (d.owner && delta && d.generation === delta.generation - 1) {
-    for (const sf of delta.removed) d.withCandidates.delete(sf), d.withReferences.delete(sf);
+    for (const sf of delta.removed) d.withReferences.delete(sf);
     for (const sf of delta.stale) place(sf);
   } else {
-    d.withCandidates.clear();
     d.withReferences.clear();
     for (const sf of filesOf(program).all) place(sf);
   }
@@ -265,18 +261,16 @@ function driverFiles(an: Analysis): DriverFiles {
   return d;
 }
 
-/** A member's function: from its syntax, or resolved (cached per file while its imports do not change). */
-function memberFunction(an: Analysis, c: Candidate, member: Member | undefined): FunctionNode | undefined {
+/** The function a member given by reference names: per file, reused while the file's imports do not change. */
+const memberReference = defineSummary<Member, FunctionNode | null, Analysis>("driver-member-reference", (an, member) => referencedFunction(an, member) ?? null, {
+  fileOf: (member) => member.getSourceFile(),
+});
+
+/** A member's function: from its syntax, or resolved. */
+function memberFunction(an: Analysis, member: Member | undefined): FunctionNode | undefined {
   if (!member) return undefined;
   const fn = inlineFunction(member);
-  if (fn !== "reference") return fn;
-  const sf = c.node.getSourceFile();
-  const cache = fileCache<Map<Member, FunctionNode | null>>(an.program, "driver-references");
-  let resolved = cache.get(sf);
-  if (!resolved) cache.set(sf, (resolved = new Map()));
-  let target = resolved.get(member);
-  if (target === undefined) resolved.set(member, (target = referencedFunction(an, member) ?? null));
-  return target ?? undefined;
+  return fn === "reference" ? (memberReference.get(an, member) ?? undefined) : fn;
 }
 
 function nameOf(an: Analysis, c: Candidate): string | undefined {
@@ -288,41 +282,38 @@ function nameOf(an: Analysis, c: Candidate): string | undefined {
   return undefined;
 }
 
+/** A candidate is a driver when its probe takes a Device<Core> (asked of the checker once per program). */
+const confirmed = defineSummary<Candidate, DriverInfo | null, Analysis>("driver-confirmed", (an, c) => {
+  const probe = memberFunction(an, c.probe);
+  if (!takesCoreDevice(an, probe)) return null;
+  const remove = memberFunction(an, c.remove);
+  const methods = c.methods.map((m) => memberFunction(an, m)).filter((f): f is FunctionNode => f !== undefined);
+  return ts.isObjectLiteralExpression(c.node)
+    ? { kind: "object", node: c.node, name: nameOf(an, c), binding: bindingName(c.node), probe, remove, methods: [] }
+    : { kind: "class", node: c.node, name: nameOf(an, c), binding: c.node.name?.text ?? bindingName(c.node), probe, remove, methods };
+});
+
 function confirm(an: Analysis, c: Candidate): DriverInfo | undefined {
-  const memo = an.memo<Candidate, DriverInfo | null>("drivers-confirmed");
-  let info = memo.get(c);
-  if (info === undefined) {
-    const probe = memberFunction(an, c, c.probe);
-    if (!takesCoreDevice(an, probe)) info = null;
-    else {
-      const remove = memberFunction(an, c, c.remove);
-      const methods = c.methods.map((m) => memberFunction(an, c, m)).filter((f): f is FunctionNode => f !== undefined);
-      info = ts.isObjectLiteralExpression(c.node)
-        ? { kind: "object", node: c.node, name: nameOf(an, c), binding: bindingName(c.node), probe, remove, methods: [] }
-        : { kind: "class", node: c.node, name: nameOf(an, c), binding: c.node.name?.text ?? bindingName(c.node), probe, remove, methods };
-    }
-    memo.set(c, info);
-  }
-  return info ?? undefined;
+  return confirmed.get(an, c) ?? undefined;
 }
 
-/** Functions listed by reference, across the program (per program; resolutions cached per file). */
-function referenceRoles(an: Analysis): Map<ts.Node, CandidateRole[]> {
-  const memo = an.memo<"references", Map<ts.Node, CandidateRole[]>>("drivers");
-  let roles = memo.get("references");
-  if (roles) return roles;
-  roles = new Map();
+/** Functions listed by reference, across the program (per program; resolutions per file). */
+const referenceRolesOf = defineSummary<"program", Map<ts.Node, CandidateRole[]>, Analysis>("driver-reference-roles", (an) => {
+  const roles = new Map<ts.Node, CandidateRole[]>();
   for (const sf of driverFiles(an).withReferences) {
     for (const r of fileDrivers(sf).references) {
-      const fn = memberFunction(an, r.candidate, r.member);
+      const fn = memberFunction(an, r.member);
       if (!fn) continue;
       const list = roles.get(fn);
       if (list) list.push(r);
       else roles.set(fn, [r]);
     }
   }
-  memo.set("references", roles);
   return roles;
+});
+
+function referenceRoles(an: Analysis): Map<ts.Node, CandidateRole[]> {
+  return referenceRolesOf.get(an, "program");
 }
 
 /** Every listing of `fn`, in the order of the first index (see CandidateRole). */
@@ -340,21 +331,15 @@ function rolesOfFunction(an: Analysis, fn: ts.Node): readonly CandidateRole[] {
   });
 }
 
-function fileOrder(an: Analysis): Map<ts.SourceFile, number> {
-  const memo = an.memo<"order", Map<ts.SourceFile, number>>("drivers");
-  let order = memo.get("order");
-  if (!order) {
-    order = new Map();
-    for (const sf of filesOf(an.program).all) order.set(sf, order.size);
-    memo.set("order", order);
-  }
+/** Each file's place in the program (the order listings are read in). */
+const fileOrderOf = defineSummary<"program", Map<ts.SourceFile, number>, Analysis>("program-file-order", (an) => {
+  const order = new Map<ts.SourceFile, number>();
+  for (const sf of filesOf(an.program).all) order.set(sf, order.size);
   return order;
-}
+});
 
-export function driversOf(an: Analysis): readonly DriverInfo[] {
-  const order = fileOrder(an);
-  const files = [...driverFiles(an).withCandidates].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-  return files.flatMap((sf) => fileDrivers(sf).candidates.map((c) => confirm(an, c)).filter((d): d is DriverInfo => d !== undefined));
+function fileOrder(an: Analysis): Map<ts.SourceFile, number> {
+  return fileOrderOf.get(an, "program");
 }
 
 export function driversInFile(an: Analysis, sf: ts.SourceFile = an.sourceFile): readonly DriverInfo[] {
@@ -384,9 +369,4 @@ export function enclosingDriver(an: Analysis, node: ts.Node): DriverRole | undef
     }
   }
   return undefined;
-}
-
-/** For messages: the driver whose code encloses `node` ("foo-i2c"), or "the device". */
-export function ownerName(an: Analysis, node: ts.Node | undefined): string {
-  return (node && driverDisplayName(enclosingDriver(an, node)?.driver)) || "the device";
 }

@@ -21,6 +21,8 @@
  *   origins.ts    which allocation (managed or manual) a value comes from, member by member
  *   teardown.ts   what remove() frees by hand, where probe() acquired it, who else uses it
  *   widening.ts   the `dev.get()` suggestion made to compile (widen the storage's declared type)
+ *   summaries.ts  defineSummary: per-program summaries (one in-progress marker, budgets, per-file reuse)
+ *   presentation.ts   how an owner, a member path, a device context are written; referencesTo()
  */
 // Only what rules use; the modules import each other directly (test/analysis/layers.test.ts
 // keeps that graph acyclic and layered).
@@ -29,7 +31,8 @@ export { calleeName, enclosingFunction, forEachDescendant, isFunctionNode, isMod
 export { brandsOfType, deviceContextOf, isBoundContext, isDeviceType, isDevresType, managedKindOf, type ManagedKind } from "./brands.js";
 export { mayBeDeviceValue, mayReturnSection } from "./name-index.js";
 export { argumentBrands, calledFunction, declaredParameterType } from "./call-sites.js";
-export { driverDisplayName, driverRoleOf, driversInFile, enclosingDriver, ownerName } from "./drivers.js";
+export { driverDisplayName, driverRoleOf, driversInFile, enclosingDriver } from "./drivers.js";
+export { contextText, driverText, memberText, ownerName, ownerText, referencesTo } from "./presentation.js";
 export { isAwaited } from "./deferral.js";
 export { afterUnbindBoundary, boundDeviceFor, enclosingReleaseCallback } from "./scopes.js";
 export { argumentSinks, assignmentsTo, managedOrigin, traceDevice, type Sink } from "./provenance.js";

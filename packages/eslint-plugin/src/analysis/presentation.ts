@@ -6,6 +6,7 @@
  * functions, so two rules never name the same thing two ways:
  *   owner            the driver's static name or its class/variable name (`foo-i2c`, `FooDriver`),
  *                    else "the device" (code no driver reaches: a helper, a module function)
+ *   driver           a known driver the same way, "this driver" when it has neither name
  *   member path      ["hw", "dev"] -> `hw.dev`, ["list", "[]"] -> `list[]`, ["0"] -> `[0]`;
  *                    after a base: `priv` + ["buf"] -> `priv.buf`, `rings` + ["[]"] -> `rings[]`
  *   device context   "bound" -> `Bound`, "core" -> `Core`, "normal" -> `Normal` (as in `Device<Bound>`)
@@ -13,7 +14,7 @@
  * identifiers bound to the same symbol in a scope, shorthand properties (`{ dev }`) included.
  *
  * API
- *   UNKNOWN_OWNER, ownerText(driver), ownerOf(an, node)
+ *   UNKNOWN_OWNER, ownerText(driver), ownerName(an, node), UNNAMED_DRIVER, driverText(driver)
  *   memberPathText(path), memberText(base, path)
  *   contextText(ctx), deviceTypeText(ctx)
  *   referencesTo(checker, name, scope, { writes? })   ts.Identifier[] in source order
@@ -26,14 +27,22 @@ import type { Analysis } from "./services.js";
 /** The owner of code no driver reaches. */
 export const UNKNOWN_OWNER = "the device";
 
+/** A driver with neither a static name nor a binding (`export default defineDriver({ probe … })`). */
+export const UNNAMED_DRIVER = "this driver";
+
 /** The driver's name for messages, or the device when no driver is known. */
 export function ownerText(driver: DriverInfo | undefined): string {
-  return driverDisplayName(driver) ?? UNKNOWN_OWNER;
+  return driverDisplayName(driver) || UNKNOWN_OWNER;
 }
 
 /** For messages: the driver whose code encloses `node` ("foo-i2c"), or "the device". */
-export function ownerOf(an: Analysis, node: ts.Node | undefined): string {
+export function ownerName(an: Analysis, node: ts.Node | undefined): string {
   return ownerText(node ? enclosingDriver(an, node)?.driver : undefined);
+}
+
+/** A known driver for messages ("foo-i2c's remove()", "the driver data of foo-i2c"). */
+export function driverText(driver: DriverInfo): string {
+  return driverDisplayName(driver) || UNNAMED_DRIVER;
 }
 
 /** A member path for messages: ["hw", "dev"] -> "hw.dev", ["list", "[]"] -> "list[]", ["0"] -> "[0]". */

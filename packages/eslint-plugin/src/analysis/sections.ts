@@ -5,8 +5,8 @@
  * brands.ts), never by method name:
  *   guard     a call whose result carries the brand (`tryAccess()`): the section is the rest of
  *             the block the guard is declared in (C's REVOCABLE() scope), up to an explicit
- *             `g[Symbol.dispose]()`; a guard used inline (`r.tryAccess()?.value`) lives for its
- *             statement
+ *             `g[Symbol.dispose]()` (or `if (g) …`; in a `finally` block it ends the section with
+ *             that `try`); a guard used inline (`r.tryAccess()?.value`) lives for its statement
  *   callback  a function passed where the parameter type carries the brand (`tryAccessWith(fn)`,
  *             inline or by reference to a function declared in any file): the section is the
  *             callback (and, when it returns a promise, until that settles)
@@ -21,7 +21,6 @@
  * API
  *   sectionOpenedBy(an, call)      AccessSection | undefined for a tryAccess/tryAccessWith/access call
  *   sectionValues(an, section)     the expressions holding the section's value (escape-analysis leaves)
- *   readSideSpan(section)          for guards: the statements of the block inside the section
  *   isInReadSide(an, section, n)   `n` runs inside the read-side section (not in a nested function,
  *                                  not after the guard was disposed, not where the guard is null)
  */
@@ -32,6 +31,7 @@ import { argumentBrands, referencedFunction } from "./call-sites.js";
 import { calleeName, enclosingFunction, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { classifyCallback, mayRunAfterUnbind } from "./deferral.js";
 import { mayCallBranded, mayReturnSection, mayTakeDevice } from "./name-index.js";
+import { referencesTo } from "./presentation.js";
 
 export type SectionKind = "guard" | "callback" | "access";
 
@@ -132,6 +132,23 @@ function isDisposeCall(stmt: ts.Statement, guard: ts.Symbol, checker: ts.TypeChe
   return key === "Symbol.dispose" || key === "Symbol.asyncDispose";
 }
 
+/** `stmt` disposes the guard whenever the guard was opened: `g[Symbol.dispose]()`, `if (g) g[Symbol.dispose]()`, `{ …; g?.[Symbol.dispose](); }`. */
+function disposes(stmt: ts.Statement, guard: ts.Symbol, checker: ts.TypeChecker): boolean {
+  if (isDisposeCall(stmt, guard, checker)) return true;
+  if (ts.isBlock(stmt)) return stmt.statements.some((s) => disposes(s, guard, checker));
+  // `if (g) …dispose…`: when the guard is null no section was opened, so both paths end it.
+  return ts.isIfStatement(stmt) && !stmt.elseStatement && isNullCheckOf(stmt.expression, guard, checker) === "null-when-false" && disposes(stmt.thenStatement, guard, checker);
+}
+
+/**
+ * A `try` whose `finally` disposes the guard: the section ends with the try statement, whatever
+ * way its blocks are left (C's scope exit; the runtime's guard released on every path).
+ */
+function disposesInFinally(stmt: ts.Statement, guard: ts.Symbol, checker: ts.TypeChecker): ts.Statement | undefined {
+  if (!ts.isTryStatement(stmt) || !stmt.finallyBlock) return undefined;
+  return stmt.finallyBlock.statements.find((s) => disposes(s, guard, checker));
+}
+
 /**
  * Does `node` run inside the read-side section? Nested functions are their own scope (they run
  * when called, which a deferred-capture rule judges, not this). For guards: after the
@@ -158,7 +175,15 @@ export function isInReadSide(an: Analysis, section: AccessSection, node: ts.Node
   if (from < 0 || at <= from) return false;
   const guard = an.checker.getSymbolAtLocation(section.guard);
   if (!guard) return true;
-  for (let k = from + 1; k < at; k++) if (isDisposeCall(stmts[k]!, guard, an.checker)) return false;
+  for (let k = from + 1; k < at; k++) if (disposes(stmts[k]!, guard, an.checker) || disposesInFinally(stmts[k]!, guard, an.checker)) return false;
+  // Inside a `try … finally { g[Symbol.dispose]() }`: the finally block after its dispose is outside.
+  const finalDispose = disposesInFinally(n as ts.Statement, guard, an.checker);
+  if (finalDispose) {
+    const fin = (n as ts.TryStatement).finallyBlock!;
+    let m: ts.Node = node;
+    while (m.parent && m.parent !== fin) m = m.parent;
+    if (m.parent === fin && fin.statements.indexOf(m as ts.Statement) > fin.statements.indexOf(finalDispose)) return false;
+  }
   // In a branch where the guard is null, no section was opened.
   for (let p: ts.Node | undefined = node; p && p !== home; p = p.parent) {
     const q: ts.Node | undefined = p.parent;
@@ -193,7 +218,7 @@ export function sectionValues(an: Analysis, section: AccessSection): ts.Expressi
       else for (const el of b.elements) if (ts.isBindingElement(el)) collect(el.name);
     };
     collect(p.name);
-    return names.flatMap((name) => readsOf(an, name, section.callback!));
+    return names.flatMap((name) => referencesTo(checker, name, section.callback!));
   }
   if (!section.guard) {
     // inline: `r.tryAccess()?.value`
@@ -203,7 +228,7 @@ export function sectionValues(an: Analysis, section: AccessSection): ts.Expressi
   }
   const out: ts.Expression[] = [];
   const guardSym = checker.getSymbolAtLocation(section.guard);
-  for (const ref of readsOf(an, section.guard, section.home)) {
+  for (const ref of referencesTo(checker, section.guard, section.home)) {
     let n: ts.Node = ref;
     while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent))) n = n.parent;
     const p = n.parent;
@@ -217,21 +242,6 @@ export function sectionValues(an: Analysis, section: AccessSection): ts.Expressi
       out.push(ref); // the guard itself
     }
   }
-  return out;
-}
-
-function readsOf(an: Analysis, name: ts.Identifier, scope: ts.Node): ts.Identifier[] {
-  const sym = an.checker.getSymbolAtLocation(name);
-  if (!sym) return [];
-  const out: ts.Identifier[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n) && n !== name && n.text === name.text) {
-      const s = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n ? an.checker.getShorthandAssignmentValueSymbol(n.parent) : an.checker.getSymbolAtLocation(n);
-      if (s === sym) out.push(n);
-    }
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(scope, visit);
   return out;
 }
 

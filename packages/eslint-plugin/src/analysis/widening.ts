@@ -24,6 +24,7 @@ import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { deviceContextOf, isBoundContext } from "./brands.js";
 import { isFunctionNode, symbolOf } from "./ast.js";
+import { defineSummary } from "./summaries.js";
 
 export interface TextEdit {
   range: [number, number];
@@ -200,12 +201,8 @@ function widenAnnotation(an: Analysis, typeNode: ts.TypeNode): { edits: TextEdit
  * Every identifier spelt `name` in the program's own (non-declaration) files: where a storage's
  * readers are looked for. Memoised per program and name (findings tend to share names: `dev`).
  */
-function identifiersNamed(an: Analysis, name: string): ReadonlyArray<ts.Identifier | ts.PrivateIdentifier> {
-  const memo = an.memo<string, Array<ts.Identifier | ts.PrivateIdentifier>>("widening-identifiers");
-  let list = memo.get(name);
-  if (list) return list;
-  list = [];
-  const out = list;
+const identifiersNamedIn = defineSummary<string, ReadonlyArray<ts.Identifier | ts.PrivateIdentifier>, Analysis>("identifiers-named", (an, name) => {
+  const out: Array<ts.Identifier | ts.PrivateIdentifier> = [];
   for (const sf of an.program.getSourceFiles()) {
     if (sf.isDeclarationFile || !sf.text.includes(name)) continue;
     const visit = (n: ts.Node): void => {
@@ -214,8 +211,11 @@ function identifiersNamed(an: Analysis, name: string): ReadonlyArray<ts.Identifi
     };
     visit(sf);
   }
-  memo.set(name, list);
-  return list;
+  return out;
+});
+
+function identifiersNamed(an: Analysis, name: string): ReadonlyArray<ts.Identifier | ts.PrivateIdentifier> {
+  return identifiersNamedIn.get(an, name);
 }
 
 /** A local (variable, parameter, binding) is read only in its own file; members and exports anywhere. */
