@@ -5,14 +5,13 @@
  * Invariant: a call is classified by the brands on the parameters of the signature it resolves
  * to (never by the callee's name): a `DevresTarget` parameter makes a devres registration, a
  * `DevresRelease` parameter a devres release, a `Releases<kind>` parameter a manual release of
- * that argument (provenance.ts's sinks follow such arguments through helpers). A user
+ * that argument (values.ts's sinks follow such arguments through helpers). A user
  * function is summarised once per ts.Program by walking its body (nested
  * callbacks included: they are part of what calling it sets in motion) and the bodies of the
  * user functions it calls, in any file; recursion is cut by a cycle guard.
  *
  * API
  *   devresCallKind(an, call)           "registration" | "release" | undefined
- *   releasedArguments(an, call)        [argIndex, kinds][] for the arguments a manual release frees
  *   userFunctionOf(an, call)           the user function (with a body, not in a .d.ts or a package)
  *                                      a call resolves to, or undefined
  *   devresReach(an, fn)                the first devres call reached from fn's body, with the chain
@@ -23,7 +22,6 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
-import { type ManagedKind } from "./brands.js";
 import { argumentBrands, calledFunction } from "./call-sites.js";
 import { forEachDescendant, skipOuter, type FunctionNode } from "./ast.js";
 
@@ -39,16 +37,6 @@ export function devresCallKind(an: Analysis, call: ts.CallExpression | ts.NewExp
     if (b.devresTarget) registration = true;
   }
   return registration ? "registration" : undefined;
-}
-
-export function releasedArguments(an: Analysis, call: ts.CallExpression | ts.NewExpression): Array<[number, ManagedKind[]]> {
-  const out: Array<[number, ManagedKind[]]> = [];
-  const args = call.arguments ?? [];
-  for (let i = 0; i < args.length; i++) {
-    const b = argumentBrands(an.checker, call, i);
-    if (b.releases) out.push([i, b.releases]);
-  }
-  return out;
 }
 
 export function calleeText(an: Analysis, call: ts.CallExpression | ts.NewExpression): string {

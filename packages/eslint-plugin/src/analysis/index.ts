@@ -1,7 +1,7 @@
 /**
  * The analysis layer's public surface: rules import from here (one import line a rule).
  * Layers, bottom up (each imports only below it): ast (syntax); brands (types); name-index (a
- * filter above types); call-sites; services; values (provenance, origins), drivers, roles and
+ * filter above types); call-sites; services; values, drivers, roles and
  * deferral, escapes, sections, teardown; rules.
  * See each module's header for what it guarantees:
  *   services.ts   typed-linting entry (getAnalysis, typeInfoMessages), per-program cache
@@ -13,12 +13,12 @@
  *   drivers.ts    driver discovery (object and class drivers, probe/remove by reference)
  *   deferral.ts   callback classification (deferred / stored / kobject-release / file-operation / bound / sync)
  *   scopes.ts     bound scopes vs code that may run after unbind
- *   provenance.ts value provenance (managed origins, device origins, sinks through helpers)
+ *   values.ts     the value engine: every origin of a value (member paths, helpers descended
+ *                 through; devices: storage is an origin), managedOrigin as a view, sinks through helpers
  *   escapes.ts    where a value goes: fields, variables, driver data, returns, deferred captures, helpers
  *   sections.ts   revocable access sections (guard, callback, access(dev)), their values, the read side
  *   devres-calls.ts   devres registrations/releases and manual releases by brand; helpers that reach them
  *   release-callbacks.ts  kobject release callbacks and file release() wherever designated
- *   origins.ts    which allocation (managed or manual) a value comes from, member by member
  *   teardown.ts   what remove() frees by hand, where probe() acquired it, who else uses it
  *   widening.ts   the `dev.get()` suggestion made to compile (widen the storage's declared type)
  *   summaries.ts  defineSummary: per-program summaries (one in-progress marker, budgets, per-file reuse)
@@ -35,11 +35,10 @@ export { driverDisplayName, driverRoleOf, driversInFile, enclosingDriver } from 
 export { contextText, driverText, memberText, ownerName, ownerText, referencesTo } from "./presentation.js";
 export { isAwaited } from "./deferral.js";
 export { afterUnbindBoundary, boundDeviceFor, enclosingReleaseCallback } from "./scopes.js";
-export { argumentSinks, assignmentsTo, managedOrigin, traceDevice, type Sink } from "./provenance.js";
-export { describeEscape, escapesOf, isPrimitiveType, type Escape } from "./escapes.js";
+export { argumentSinks, argumentValues, assignmentsTo, deviceOrigins, isManagedRelease, managedOrigin, originsOf, type Sink } from "./values.js";
+export { describeEscape, escapesOf, isPrimitiveType, parameterEscapes, type Escape } from "./escapes.js";
 export { describeSection, isInReadSide, sectionOpenedBy, sectionValues, type AccessSection } from "./sections.js";
 export { callSummary, calleeText, devresCallKind, devresReach, userFunctionOf } from "./devres-calls.js";
 export { releaseCallbacksIn } from "./release-callbacks.js";
-export { isManagedRelease, originsOf } from "./origins.js";
 export { boundCallbacksOf, ownSteps, probeAcquisitions, useOfTeardown } from "./teardown.js";
 export { parameterPropertyFix, storeGetFix } from "./widening.js";

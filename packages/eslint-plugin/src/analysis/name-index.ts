@@ -449,7 +449,7 @@ interface NameIndex {
  * Where each parameter of a function goes, syntax only: the calls (callee name, or undefined for a
  * callee without one, and argument position) given an argument rooted at the parameter, read
  * directly (`p`, `p.a`, `p[0]`) or through a local variable initialised from one (destructuring
- * too), anywhere in the body. A superset of what provenance.ts's parameterSinks follows.
+ * too), anywhere in the body. A superset of what values.ts's parameterSinks follows.
  */
 type ParamFlows = Array<Array<[callee: string | undefined, arg: number]>>;
 
@@ -482,19 +482,23 @@ function paramFlowsOf(fn: FunctionNode): ParamFlows {
     return grew;
   };
   fn.parameters.forEach((p, i) => bind(p.name, new Set([i])));
-  const decls: ts.VariableDeclaration[] = [];
+  // Names bound from an expression: initialised variables, `for (const x of xs)`, and parameters
+  // whose default reads another (`victim = p.scratch`), as values.ts's parameterSinks follows them.
+  const decls: Array<[ts.BindingName, ts.Expression]> = [];
+  for (const p of fn.parameters) if (p.initializer) decls.push([p.name, p.initializer]);
   const calls: Array<ts.CallExpression | ts.NewExpression> = [];
   const collect = (n: ts.Node): void => {
-    if (ts.isVariableDeclaration(n) && n.initializer) decls.push(n);
+    if (ts.isVariableDeclaration(n) && n.initializer) decls.push([n.name, n.initializer]);
+    else if (ts.isForOfStatement(n) && ts.isVariableDeclarationList(n.initializer)) for (const d of n.initializer.declarations) decls.push([d.name, n.expression]);
     else if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && n.arguments?.length) calls.push(n);
     ts.forEachChild(n, collect);
   };
   collect(fn.body);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const d of decls) {
-      const from = origin.get(rootName(d.initializer!) ?? "");
-      if (from && bind(d.name, from)) grew = true;
+    for (const [name, init] of decls) {
+      const from = origin.get(rootName(init) ?? "");
+      if (from && bind(name, from)) grew = true;
     }
   }
   for (const call of calls) {
@@ -744,9 +748,11 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
   const isBranded = (name: string): boolean => ((memo.get(name) ?? shared?.get(name) ?? namedFacts(name, new Set())) & BRANDED) !== 0;
   /** Parameter `index` of `fn` flows into a call that may be branded, or that reaches one. */
   const flowReaches = (fn: FunctionNode, index: number, visiting: Set<string>): boolean => {
-    const p = fn.parameters[index];
-    if (!p || p.dotDotDotToken) return false; // provenance follows no rest parameter
-    const flows = paramFlowsOf(fn)[index]!;
+    // Arguments from a rest parameter's position on all go into it (values.ts follows them).
+    const restAt = fn.parameters.findIndex((q) => q.dotDotDotToken);
+    const at = restAt >= 0 && index >= restAt ? restAt : index;
+    if (!fn.parameters[at]) return false;
+    const flows = paramFlowsOf(fn)[at]!;
     for (const [callee] of flows) if (callee === undefined || isBranded(callee)) return true;
     for (const [callee, arg] of flows) if (reachesBranded(callee!, arg, visiting)) return true;
     return false;

@@ -6,7 +6,7 @@
  * callbacks) or while the device stays bound (bound callbacks). The proof does NOT extend into
  * a function that may run after unbind: deferred callbacks, stored callbacks, kobject release
  * callbacks, file operations (deferral.ts classifies them), nor to module top level or class
- * fields read later (provenance.ts reports those as field/module-variable origins).
+ * fields read later (values.ts reports those as stored origins of a device).
  *
  * Probe and remove are bound scopes by construction (the driver core serialises them and
  * devres is released only after remove() returns); a synchronous helper taking a
@@ -19,8 +19,6 @@
  *   boundDevicesInScope(an, node)          Device<Bound>/<Core> parameters valid at `node`, innermost
  *                                          first; crosses only sync/bound callbacks, stops at anything
  *                                          deferred or unknown (conservative: for smells)
- *   runsAfterUnbind(an, node)              the boundary (if any) between `node` and the top of its
- *                                          function nest
  *   enclosingReleaseCallback(an, node)     the kobject release callback or file release() `node` runs
  *                                          in (the territory of no-devres-in-release, debug check 4)
  *   boundDeviceFor(an, node, resource)     the bound device in scope at `node` that proves the device
@@ -35,7 +33,7 @@ import { deviceContextOf, isBoundContext, type DeviceContextName } from "./brand
 import { enclosingFunction, type FunctionNode } from "./ast.js";
 import { classifyCallback, isAfterAwait, isSyncOrBound, mayRunAfterUnbind, type CallbackClass } from "./deferral.js";
 import { driverRoleOf, enclosingDriver } from "./drivers.js";
-import { registeringDevice } from "./provenance.js";
+import { registeringDevice } from "./values.js";
 
 export interface UnbindBoundary {
   fn: FunctionNode;
@@ -53,10 +51,6 @@ export function afterUnbindBoundary(an: Analysis, use: ts.Node, binder?: ts.Node
     return { fn, cls };
   }
   return undefined;
-}
-
-export function runsAfterUnbind(an: Analysis, node: ts.Node): UnbindBoundary | undefined {
-  return afterUnbindBoundary(an, node, undefined);
 }
 
 export interface BoundDevice {

@@ -4,7 +4,7 @@
  *
  * Invariant: remove() tears down a value when it passes it (or a member of it) to a manual
  * release (a `Releases<kind>` parameter), directly or through the user's helpers
- * (provenance.ts's sinks); the value is then traced back (origins.ts) through the driver data
+ * (values.ts's sinks); the value is then traced back (values.ts's origins) through the driver data
  * remove() receives from probe(), class fields, aliases and helper returns to the manual
  * allocation that produced it. Values that devres manages are not remove()'s to tear down
  * (no-manual-free-of-devres reports those) and are left out. A use matches a teardown when
@@ -28,8 +28,7 @@
 import ts from "typescript";
 import type { Analysis } from "./services.js";
 import type { DriverInfo } from "./drivers.js";
-import { argumentSinks } from "./provenance.js";
-import { NO_BINDINGS, bindArguments, originsOf, pathStartsWith, type Bindings, type Origin } from "./origins.js";
+import { NO_BINDINGS, argumentSinks, bindArguments, originsOf, pathStartsWith, type Bindings, type Origin } from "./values.js";
 import { argumentBrands, referencedFunction } from "./call-sites.js";
 import { calleeText, userFunctionOf } from "./devres-calls.js";
 import { isFunctionNode, type FunctionNode } from "./ast.js";

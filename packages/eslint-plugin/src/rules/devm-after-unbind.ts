@@ -3,11 +3,13 @@
  * (debug check 1 of seeds/001's "proactive debug mode").
  *
  * A registration is a call whose argument maps to a DevresTarget-branded parameter, directly or
- * through user helpers that pass their parameter on (provenance.argumentSinks). The device
- * argument is traced (provenance.traceDevice); it is reported when it is
+ * through user helpers that pass their parameter on (values.argumentSinks). The device
+ * argument is traced (values.deviceOrigins: aliases, destructuring, local object and array
+ * literals are followed; storage is an origin); it is reported when it is
  *   - a parameter captured across a function that may run after unbind (scopes.afterUnbindBoundary:
  *     deferred/stored callbacks, kobject release callbacks, file operations),
- *   - read from a field or a module variable (a stored Device<Bound> proves nothing later),
+ *   - read from a field, a module variable or a collection (`registry.get(k)`, a `for … of` over
+ *     one): a stored Device<Bound> proves nothing later,
  *   - forged with a cast to Device<Bound>/<Core> from something that is not bound.
  * Devres releases (a call that also takes a DevresRelease-branded argument: devmKfree,
  * devresReleaseGroup, ...) are not registrations. Devres calls inside a kobject release
@@ -26,6 +28,7 @@ import {
   afterUnbindBoundary,
   argumentSinks,
   assignmentsTo,
+  deviceOrigins,
   enclosingDriver,
   enclosingFunction,
   enclosingReleaseCallback,
@@ -33,7 +36,6 @@ import {
   isAwaited,
   isDeviceType,
   ownerName,
-  traceDevice,
   typeInfoMessages,
   type Sink,
 } from "../analysis/index.js";
@@ -93,20 +95,18 @@ export default createRule<[], MessageIds>({
           }
           const dev = an.text(arg);
           const api = apiLabel(sink);
-          for (const origin of traceDevice(an, arg)) {
+          for (const origin of deviceOrigins(an, arg)) {
             if (origin.kind === "cast") {
               context.report({ node, messageId: "forged", data: { api, dev, to: origin.to === "core" ? "Core" : "Bound", owner: ownerName(an, call) } });
               return;
             }
-            if (origin.kind === "field" || origin.kind === "module-variable") {
-              const source = origin.kind === "field" ? `the field \`${an.text(origin.expr)}\`` : `the module variable \`${an.text(origin.expr)}\``;
+            if (origin.kind === "stored") {
+              const text = an.text(origin.node);
+              const source =
+                origin.storage === "field" ? `the field \`${text}\`` : origin.storage === "module-variable" ? `the module variable \`${text}\`` : `a collection (\`${text}\`)`;
               // The driver that stored the device there (`lastDevice = dev` in its probe) owns it.
               let ownerNode: ts.Node = call;
-              if (origin.kind === "module-variable") {
-                const sym = an.checker.getSymbolAtLocation(origin.decl.name);
-                const stores = sym ? assignmentsTo(an, sym, origin.decl.getSourceFile()) : [];
-                ownerNode = stores.find((v) => enclosingDriver(an, v)) ?? call;
-              }
+              if (origin.decl) ownerNode = assignmentsTo(an, origin.decl).find((v) => enclosingDriver(an, v)) ?? call;
               context.report({ node, messageId: "stored", data: { api, dev, source, owner: ownerName(an, ownerNode) } });
               return;
             }

@@ -7,14 +7,16 @@
  * cdev, i2c_adapter, miscdevice, ... of devm memory registered).
  *
  * Sinks are KobjectParam-branded parameters, reached directly or through the user's own
- * functions (provenance.argumentSinks, which also carries member paths: `register(priv)` whose
- * body does `i2cAddAdapter(p.adapter)` passes `priv.adapter`). Values are traced with
- * provenance.managedOrigin (aliases, destructuring, members, helper returns, remove()'s data).
+ * functions (values.argumentSinks, which also carries member paths: `register(priv)` whose
+ * body does `i2cAddAdapter(p.adapter)` passes `priv.adapter`; rest parameters and default
+ * initialisers included). Arguments are read by parameter position (`add(...[priv.adapter])`).
+ * Values are traced with values.managedOrigin (aliases, destructuring, members, spreads,
+ * getters, helper returns, remove()'s data).
  */
 import ts from "typescript";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
-import { argumentSinks, getAnalysis, managedOrigin, ownerName, typeInfoMessages } from "../analysis/index.js";
+import { argumentSinks, argumentValues, getAnalysis, managedOrigin, ownerName, typeInfoMessages } from "../analysis/index.js";
 import { checkNoDevresToKobject } from "../c/checks/no-devres-to-kobject.js";
 
 type MessageIds = "toKobject" | "toKobjectVia" | "devmEmbeddedRegistered" | "devmEmbeddedRegisteredVia" | keyof typeof typeInfoMessages;
@@ -46,8 +48,8 @@ export default createRule<[], MessageIds>({
     const check = (node: TSESTree.CallExpression | TSESTree.NewExpression) => {
       if (node.arguments.length === 0) return;
       const call = an.tsNode(node) as ts.CallExpression | ts.NewExpression;
-      for (const [i, arg] of (call.arguments ?? []).entries()) {
-        const esArg = node.arguments[i];
+      for (const { value: arg, index: i, written } of argumentValues(call)) {
+        const esArg = an.esNode(written);
         if (!esArg) continue;
         for (const sink of argumentSinks(an, call, i)) {
           if (sink.brand !== "kobjectParam") continue;

@@ -14,7 +14,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import { isSideEffectFree, negatedConditionText, statementRemovalRange } from "../util/statement-removal.js";
 import { checkNoManualFreeOfDevres } from "../c/checks/no-manual-free-of-devres.js";
-import { getAnalysis, typeInfoMessages, argumentSinks, isManagedRelease, originsOf, calleeText, driverDisplayName, enclosingDriver, type ManagedKind } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, argumentSinks, argumentValues, isManagedRelease, originsOf, calleeText, driverDisplayName, enclosingDriver, type ManagedKind } from "../analysis/index.js";
 
 /** What the second release at unbind does, per runtime kind (the C check reads vocabulary CONSEQUENCE). */
 const CONSEQUENCE: Readonly<Record<ManagedKind, string>> = {
@@ -99,12 +99,12 @@ export default createRule<[], MessageIds>({
     return {
       CallExpression(node: TSESTree.CallExpression) {
         const call = an.tsNode(node) as ts.CallExpression;
-        call.arguments.forEach((arg, i) => {
+        for (const { value: arg, index: i } of argumentValues(call)) {
           // The first manual release this argument reaches (directly, or through helpers).
           const sink = argumentSinks(an, call, i).find((s) => s.brand === "releases");
-          if (!sink) return;
+          if (!sink) continue;
           const managed = isManagedRelease(originsOf(an, arg, sink.path));
-          if (!managed) return;
+          if (!managed) continue;
           const written = `${calleeText(an, call)}()`;
           const release = sink.via.length === 0 ? written : `${written} (through ${sink.api}())`;
           const resource = an.text(arg) + (sink.path.length ? `.${sink.path.join(".")}` : "");
@@ -115,7 +115,7 @@ export default createRule<[], MessageIds>({
           // A release of several kinds (a union brand) names the first; every runtime release has one.
           const consequence = CONSEQUENCE[sink.releases?.[0] ?? "alloc"];
           context.report({ node, messageId: "doubleFree", data: { resource, origin, owner, release, consequence }, suggest });
-        });
+        }
       },
     };
   },

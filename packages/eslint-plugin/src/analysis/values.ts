@@ -1,0 +1,872 @@
+/**
+ * values.ts: the value engine. Where a value comes from (every origin the code allows, with the
+ * member path below it and the helper calls descended through), and where a parameter goes
+ * (the branded parameters it reaches through the user's helpers). Every rule asks here, so
+ * whether something is devres memory, or which device a call is given, does not depend on
+ * which rule asks.
+ *
+ * Invariant: a may-analysis over what the code says (never names), flow-insensitive but
+ * member-path-aware: `priv.buf = kzalloc(...)` gives `priv.buf` that origin even inside a managed
+ * `priv` (both origins are kept: the view decides). Followed: const and `let` aliases (every
+ * assignment counts), member assignments, object/array destructuring and literals (`{ ring }`,
+ * `[dev]`, spreads `{ ...priv.side }` keep their members' origins), `for (const x of [a, b])`,
+ * class fields (`this.ring`, every assignment in the class, parameter properties), getters,
+ * the user's helpers in any file (parameters read the call's arguments, spread arguments
+ * expanded, rest parameters by position, default-parameter initialisers when the argument is
+ * not passed; overloads resolve to the implementation), `super.probe()`, `await`, conditionals,
+ * a driver's `remove(dev, data)` receiving what its `probe` returned, and `Devres<T>.access(dev)`
+ * (a method of a managed value taking a bound-device proof hands out the managed value). A
+ * value whose type carries `Managed<…>` is managed even when nothing else is known.
+ *
+ * Two ways to read storage: values (`originsOf`) look through fields and module variables to
+ * what was stored there; devices (`deviceOrigins`) stop at them, since a stored Device<Bound>
+ * proves nothing when read back: a field, a module variable, a collection read
+ * (`registry.get(k)`, `for (const d of registry.values())`) is the origin; a local object or
+ * array literal (`const ctx = { dev }; ctx.dev`, `const [d] = [dev]`) is not storage.
+ *
+ * Bounded: a depth limit and a per-query step budget (past them an origin is "unknown"); both
+ * live inside one query, so a cut is never kept as a fact. Cached across queries: only the
+ * per-scope assignment indexes (facts of the syntax) and the sink summaries (parameterSinks),
+ * which are kept only when complete (a summary computed while a helper on its cycle was still
+ * in progress is recomputed by the next query).
+ *
+ * API
+ *   originsOf(an, expr, path?, bindings?)   Origin[] (values: storage looked through)
+ *   deviceOrigins(an, expr)                 Origin[] (devices: storage is an origin; casts)
+ *     managed    { kinds, allocation (the devm call when visible), source, path, via }
+ *     call       { call: a call the engine cannot see through (kzalloc, requestIrq, a library), path, via }
+ *     literal    a fresh literal / `new` object / function: not an allocation
+ *     parameter  { decl, fn, path }: a parameter nobody passes here
+ *     stored     (devices) { storage: field | module-variable | collection, node, decl? }
+ *     cast       (devices) { node, from, to }: a Device<Bound>/<Core> forged with a cast
+ *     unknown    a global, a depth cut
+ *     via: the helper calls descended through, outermost first.
+ *   managedOrigin(an, expr)                 view: the first managed origin (may be devres memory)
+ *   isManagedRelease(origins)               view: some managed origin and no manual allocation
+ *   registeringDevice(an, expr)             the device parameter whose devres registration produced
+ *                                           the managed value behind `expr`, when visible
+ *   bindArguments(call, fn, outer?)         Bindings: resolve inside helper `fn` as called by `call`
+ *   argumentValues(call)                    the call's arguments by parameter position, spreads of
+ *                                           array literals expanded
+ *   rootOf(an, expr)                        { symbol, decl, path }: the variable `expr` reads (const
+ *                                           aliases, destructuring, for-of elements), cheap: no types
+ *   argumentSinks(an, call, i)              Sink[]: the branded parameters argument i reaches, itself or
+ *                                           through the user's helpers (member paths, async facts)
+ *   parameterSinks(an, fn, i)               the same for parameter i of a user function
+ *   assignmentsTo(an, decl)                 right-hand sides assigned to a variable (`x = v`)
+ *   returnExpressions(fn)                   the expressions a function returns (not nested functions')
+ *   memberName(e)                           `a.b` / `a["b"]` / `a[0]` -> "b" / "b" / "0"
+ *   bindingPath(el)                         the member path of a destructuring element and its top
+ *   pathStartsWith(path, prefix)
+ */
+import ts from "typescript";
+import { isErrorType, type Analysis } from "./services.js";
+import {
+  deviceContextOf,
+  hasAnyBrand,
+  isBoundContext,
+  managedKindOf,
+  type DeviceContextName,
+  type ManagedKind,
+} from "./brands.js";
+import { argumentBrands, calledFunction } from "./call-sites.js";
+import {
+  declaredName,
+  functionName,
+  isFunctionNode,
+  isModuleLevel,
+  propertyNameText,
+  skipOuter,
+  skipParens,
+  symbolOf,
+  type FunctionNode,
+} from "./ast.js";
+import { driverRoleOf } from "./drivers.js";
+import { mayReachBranded } from "./name-index.js";
+import { isAfterAwait, isAsync, isAwaited } from "./deferral.js";
+
+const MAX_DEPTH = 12;
+const BUDGET = 2000;
+
+type Via = ts.CallExpression[];
+
+export type Origin =
+  | { kind: "managed"; kinds: ManagedKind[]; allocation: ts.CallExpression | undefined; source: ts.Node; path: string[]; via: Via }
+  | { kind: "call"; call: ts.CallExpression | ts.NewExpression; path: string[]; via: Via }
+  | { kind: "literal"; node: ts.Node; via: Via }
+  | { kind: "parameter"; decl: ts.ParameterDeclaration | ts.BindingElement; fn: FunctionNode; node: ts.Node; path: string[]; via: Via }
+  | { kind: "stored"; storage: "field" | "module-variable" | "collection"; node: ts.Expression; decl: ts.VariableDeclaration | undefined; path: string[]; via: Via }
+  | { kind: "cast"; node: ts.AsExpression | ts.TypeAssertion; from: DeviceContextName | undefined; to: DeviceContextName; via: Via }
+  | { kind: "unknown"; node: ts.Node; via: Via };
+
+export type ManagedOriginOf = Extract<Origin, { kind: "managed" }>;
+
+/** What a helper's parameter (or `this`) reads while the engine is inside that helper. */
+interface Binding {
+  arg: ts.Expression;
+  env: Env;
+  via: Via;
+}
+interface Env {
+  params: ReadonlyMap<ts.ParameterDeclaration, Binding>;
+  /** `this` inside a getter or constructor reached through a known receiver / `new`. */
+  self: Binding | undefined;
+}
+const EMPTY_ENV: Env = { params: new Map(), self: undefined };
+
+/** Parameter bindings for resolving inside a helper as called from a given call site. */
+export type Bindings = Env;
+export const NO_BINDINGS: Bindings = EMPTY_ENV;
+
+interface State {
+  depth: number;
+  env: Env;
+  via: Via;
+  /** Devices: storage (fields, module variables, collections) is an origin, not looked through. */
+  devices: boolean;
+  /** The member read that started the current path (devices: what a "field" origin names). */
+  member: ts.Expression | undefined;
+  /** (node, path) pairs on the current resolution stack: cycle guard. */
+  stack: Set<string>;
+  /** Resolution steps left for this query (shared): bounds pathological fan-out. */
+  budget: { left: number };
+}
+
+// ---- syntax, one copy each ---------------------------------------------------------------
+
+export function memberName(e: ts.PropertyAccessExpression | ts.ElementAccessExpression): string | undefined {
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  const a = e.argumentExpression;
+  return ts.isStringLiteralLike(a) || ts.isNumericLiteral(a) ? a.text : undefined;
+}
+
+export function pathStartsWith(path: readonly string[], prefix: readonly string[]): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
+}
+
+/** Binding path of a destructuring element: `const { a: { b } } = x` -> b has path ["a", "b"]; `[, c]` -> ["1"]. */
+export function bindingPath(el: ts.BindingElement): { path: string[]; top: ts.VariableDeclaration | ts.ParameterDeclaration | undefined } {
+  const path: string[] = [];
+  let node: ts.Node = el;
+  while (ts.isBindingElement(node)) {
+    const pattern = node.parent;
+    if (ts.isObjectBindingPattern(pattern)) {
+      const key = node.propertyName ? propertyNameText(node.propertyName) : propertyNameText(node.name);
+      path.unshift(key ?? "?");
+    } else {
+      path.unshift(String(pattern.elements.indexOf(node)));
+    }
+    node = pattern.parent;
+  }
+  return { path, top: ts.isVariableDeclaration(node) || ts.isParameter(node) ? node : undefined };
+}
+
+export function returnExpressions(fn: FunctionNode): ts.Expression[] {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body) return [];
+  if (!ts.isBlock(body)) return [body];
+  const out: ts.Expression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (isFunctionNode(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n) && n.expression) out.push(n.expression);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
+function isUserFunction(an: Analysis, fn: FunctionNode | undefined): fn is FunctionNode {
+  if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return false;
+  const sf = fn.getSourceFile();
+  return !sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf);
+}
+
+/** The class whose instance `this` is at `node` (arrows keep the outer `this`). */
+function classOfThis(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (ts.isClassLike(p)) return p;
+    if (ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p)) return undefined;
+  }
+  return undefined;
+}
+
+function isConstDeclaration(decl: ts.VariableDeclaration): boolean {
+  const list = decl.parent;
+  return ts.isVariableDeclarationList(list) && (list.flags & (ts.NodeFlags.Const | ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing)) !== 0;
+}
+
+/** The call's arguments by parameter position: `f(a, ...[b, c])` -> a@0, b@1, c@2. Other spreads end the list. */
+export function argumentValues(call: ts.CallExpression | ts.NewExpression): Array<{ value: ts.Expression; index: number; written: ts.Expression }> {
+  const out: Array<{ value: ts.Expression; index: number; written: ts.Expression }> = [];
+  for (const arg of call.arguments ?? []) {
+    if (ts.isSpreadElement(arg)) {
+      const spread = skipOuter(arg.expression);
+      if (!ts.isArrayLiteralExpression(spread)) break;
+      for (const el of spread.elements) {
+        if (ts.isSpreadElement(el) || ts.isOmittedExpression(el)) return out;
+        out.push({ value: el, index: out.length, written: arg });
+      }
+      continue;
+    }
+    out.push({ value: arg, index: out.length, written: arg });
+  }
+  return out;
+}
+
+// ---- assignments, indexed once per scope -----------------------------------------------
+
+interface Assignment {
+  /** Members below the variable: `priv.buf = v` -> ["buf"]; `x = v` -> []. */
+  path: string[];
+  value: ts.Expression;
+}
+
+/** `a.b.c` -> [a's identifier, ["b","c"]] (only plain identifiers at the root). */
+function splitChain(e: ts.Expression): [ts.Identifier, string[]] | undefined {
+  const path: string[] = [];
+  let cur = skipOuter(e);
+  while (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur)) {
+    const name = memberName(cur);
+    if (name === undefined) return undefined;
+    path.unshift(name);
+    cur = skipOuter(cur.expression);
+  }
+  return ts.isIdentifier(cur) ? [cur, path] : undefined;
+}
+
+function assignmentsIn(an: Analysis, scope: ts.Node): Map<ts.Symbol, Assignment[]> {
+  const memo = an.memo<ts.Node, Map<ts.Symbol, Assignment[]>>("values-assignments");
+  let idx = memo.get(scope);
+  if (idx) return idx;
+  const built = new Map<ts.Symbol, Assignment[]>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const split = splitChain(n.left);
+      const sym = split && symbolOf(an.checker, split[0]);
+      if (sym) {
+        let list = built.get(sym);
+        if (!list) built.set(sym, (list = []));
+        list.push({ path: split![1], value: n.right });
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  memo.set(scope, built);
+  return built;
+}
+
+/** The function (or source file) a declaration's assignments can appear in. */
+function declarationScope(decl: ts.Node): ts.Node {
+  for (let p = decl.parent; p; p = p.parent) {
+    if (isFunctionNode(p) || ts.isSourceFile(p)) return p;
+  }
+  return decl.getSourceFile();
+}
+
+/** Right-hand sides assigned to a variable as a whole (`x = v`), anywhere it is visible. */
+export function assignmentsTo(an: Analysis, decl: ts.VariableDeclaration): ts.Expression[] {
+  const sym = ts.isIdentifier(decl.name) ? symbolOf(an.checker, decl.name) : undefined;
+  if (!sym) return [];
+  return (assignmentsIn(an, declarationScope(decl)).get(sym) ?? []).filter((a) => a.path.length === 0).map((a) => a.value);
+}
+
+/** Every `this.<name> = v` in a class, its field initialiser, and a constructor parameter property. */
+function thisFieldValues(an: Analysis, cls: ts.ClassLikeDeclaration, name: string): ts.Expression[] {
+  const memo = an.memo<ts.Node, Map<string, ts.Expression[]>>("values-this-fields");
+  let idx = memo.get(cls);
+  if (!idx) {
+    const built = new Map<string, ts.Expression[]>();
+    const push = (k: string, v: ts.Expression) => {
+      let l = built.get(k);
+      if (!l) built.set(k, (l = []));
+      l.push(v);
+    };
+    const visit = (n: ts.Node): void => {
+      if (
+        ts.isBinaryExpression(n) &&
+        n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isPropertyAccessExpression(n.left) &&
+        n.left.expression.kind === ts.SyntaxKind.ThisKeyword
+      ) {
+        push(n.left.name.text, n.right);
+      }
+      // `this` rebinds inside plain functions and nested classes.
+      if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n)) && n !== cls) return;
+      ts.forEachChild(n, visit);
+    };
+    for (const m of cls.members) {
+      if (ts.isPropertyDeclaration(m) && m.initializer) {
+        const k = propertyNameText(m.name);
+        if (k) push(k, m.initializer);
+      }
+      if (ts.isConstructorDeclaration(m)) {
+        // `constructor(private priv: Priv)`: the parameter is the field's value.
+        for (const p of m.parameters) if (ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) push(p.name.text, p.name);
+      }
+      visit(m);
+    }
+    memo.set(cls, (idx = built));
+  }
+  return idx.get(name) ?? [];
+}
+
+/** The class a `new` expression constructs, when it is a class of the program's own sources. */
+function constructedClass(an: Analysis, e: ts.NewExpression): ts.ClassLikeDeclaration | undefined {
+  const sym = symbolOf(an.checker, skipOuter(e.expression));
+  const decl = sym?.valueDeclaration;
+  if (!decl || !ts.isClassLike(decl)) return undefined;
+  const sf = decl.getSourceFile();
+  return sf.isDeclarationFile || an.program.isSourceFileFromExternalLibrary(sf) ? undefined : decl;
+}
+
+/** The getter a member read runs, when it is one with a body in the program's own sources. */
+function getterOf(an: Analysis, e: ts.PropertyAccessExpression): ts.GetAccessorDeclaration | undefined {
+  const sym = an.checker.getSymbolAtLocation(e.name);
+  if (!sym || !(sym.flags & ts.SymbolFlags.GetAccessor)) return undefined;
+  const g = sym.declarations?.find((d): d is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(d) && d.body !== undefined);
+  return g && isUserFunction(an, g) ? g : undefined;
+}
+
+/** Bind a function's parameters to a call's arguments (defaults read the callee's own bindings). */
+function bind(call: ts.CallExpression | ts.NewExpression, fn: FunctionNode, outer: Env, via: Via, self: Binding | undefined): Env {
+  const params = new Map<ts.ParameterDeclaration, Binding>(outer.params);
+  const env: Env = { params, self };
+  const args = argumentValues(call);
+  fn.parameters.forEach((p, i) => {
+    if (p.dotDotDotToken) {
+      // `...rest`: element k of the rest array is argument i + k.
+      const rest = args.filter((a) => a.index >= i).map((a) => a.value);
+      const literal = ts.factory.createArrayLiteralExpression(rest);
+      // A synthesised array literal has no parent or position: resolve its elements directly.
+      restArrays.set(literal, rest);
+      params.set(p, { arg: literal, env: outer, via });
+      return;
+    }
+    const arg = args.find((a) => a.index === i)?.value;
+    if (arg) params.set(p, { arg, env: outer, via });
+    else if (p.initializer) params.set(p, { arg: p.initializer, env, via });
+  });
+  return env;
+}
+
+/** Synthesised rest arrays (bind()): their elements, resolved where they were written. */
+const restArrays = new WeakMap<ts.Node, ts.Expression[]>();
+
+/** Bind `fn`'s parameters to `call`'s arguments (resolved, in turn, under `outer`). */
+export function bindArguments(call: ts.CallExpression | ts.NewExpression, fn: FunctionNode, outer: Bindings = EMPTY_ENV): Bindings {
+  return bind(call, fn, outer, [], outer.self);
+}
+
+// ---- resolution ----------------------------------------------------------------------------
+
+function unknown(e: ts.Node, st: State): Origin[] {
+  return [{ kind: "unknown", node: e, via: st.via }];
+}
+
+/** Devices: a path that ends on something other than a local literal is a read of stored state. */
+function storedMember(st: State, path: string[]): Origin[] {
+  if (!st.devices || path.length === 0 || !st.member) return [];
+  return [{ kind: "stored", storage: "field", node: st.member, decl: undefined, path: [], via: st.via }];
+}
+
+function resolve(an: Analysis, expr: ts.Expression, path: string[], st: State): Origin[] {
+  const synthesised = restArrays.get(expr);
+  if (synthesised) {
+    if (path.length === 0) return [{ kind: "literal", node: expr, via: st.via }];
+    const [head, ...rest] = path;
+    const el = head === "[]" ? synthesised : synthesised[Number(head)] ? [synthesised[Number(head)]!] : [];
+    return el.flatMap((v) => resolve(an, v, rest, st));
+  }
+  const e = st.devices ? skipParens(expr) : skipOuter(expr);
+  if (st.depth > MAX_DEPTH || --st.budget.left < 0) return unknown(e, st);
+  const key = `${e.getSourceFile().fileName}:${e.pos}:${e.end}:${path.join(".")}`;
+  if (st.stack.has(key)) return [];
+  st.stack.add(key);
+  try {
+    const out = resolveInner(an, e, path, { ...st, depth: st.depth + 1 });
+    if (!st.devices && !out.some((o) => o.kind === "managed")) {
+      // The type may say what the code does not show (a parameter typed Managed<...>).
+      const kinds = managedKindOf(an.checker, an.checker.getTypeAtLocation(e));
+      if (kinds) return [{ kind: "managed", kinds, allocation: undefined, source: e, path, via: st.via }, ...out.filter((o) => o.kind !== "unknown")];
+    }
+    return out;
+  } finally {
+    st.stack.delete(key);
+  }
+}
+
+function resolveInner(an: Analysis, e: ts.Expression, path: string[], st: State): Origin[] {
+  const { checker } = an;
+
+  if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e)) {
+    // (devices only: values skip assertions) a Device<Bound> made out of something that is not.
+    const to = deviceContextOf(checker, checker.getTypeAtLocation(e));
+    const from = deviceContextOf(checker, checker.getTypeAtLocation(e.expression));
+    if (path.length === 0 && isBoundContext(to) && !isBoundContext(from)) return [{ kind: "cast", node: e, from, to: to!, via: st.via }];
+    return resolve(an, e.expression, path, st);
+  }
+  if (ts.isCallExpression(e)) return resolveCall(an, e, path, st);
+  if (ts.isNewExpression(e)) {
+    if (path.length > 0) {
+      // A member of an object the code constructs: what its constructor stores there.
+      const cls = constructedClass(an, e);
+      const ctor = cls?.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && m.body !== undefined);
+      const [head, ...rest] = path;
+      if (cls) {
+        const self: Binding = { arg: e, env: st.env, via: st.via };
+        const env = ctor ? bind(e, ctor, st.env, st.via, self) : { params: st.env.params, self };
+        const values = thisFieldValues(an, cls, head!);
+        if (values.length > 0) return values.flatMap((v) => resolve(an, v, rest, { ...st, env }));
+      }
+      return [...storedMember(st, path), { kind: "literal", node: e, via: st.via }];
+    }
+    return [{ kind: "literal", node: e, via: st.via }];
+  }
+  if (ts.isAwaitExpression(e)) return resolve(an, e.expression, path, st);
+  if (ts.isConditionalExpression(e)) return [...resolve(an, e.whenTrue, path, st), ...resolve(an, e.whenFalse, path, st)];
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken) {
+      return [...resolve(an, e.left, path, st), ...resolve(an, e.right, path, st)];
+    }
+    if (op === ts.SyntaxKind.EqualsToken) return resolve(an, e.right, path, st);
+    return [{ kind: "literal", node: e, via: st.via }];
+  }
+  if (ts.isObjectLiteralExpression(e)) {
+    if (path.length === 0) return [{ kind: "literal", node: e, via: st.via }];
+    const [head, ...rest] = path;
+    for (let i = e.properties.length - 1; i >= 0; i--) {
+      const p = e.properties[i]!;
+      // `{ ...priv.side }`: a copy keeps the members it copies (a later property overrides).
+      if (ts.isSpreadAssignment(p)) {
+        const copied = resolve(an, p.expression, path, st);
+        if (copied.length > 0) return copied;
+        continue;
+      }
+      if (p.name && propertyNameText(p.name) === head) {
+        if (ts.isPropertyAssignment(p)) return resolve(an, p.initializer, rest, st);
+        if (ts.isShorthandPropertyAssignment(p)) return resolve(an, p.name, rest, st);
+        if (ts.isGetAccessorDeclaration(p)) return returnExpressions(p).flatMap((r) => resolve(an, r, rest, st));
+        return [{ kind: "literal", node: p, via: st.via }];
+      }
+    }
+    return unknown(e, st);
+  }
+  if (ts.isArrayLiteralExpression(e)) {
+    if (path.length === 0) return [{ kind: "literal", node: e, via: st.via }];
+    const [head, ...rest] = path;
+    // `[a, b][1]`, `const [x] = [dev]`; "[]" is any element (iteration).
+    if (head === "[]") return e.elements.flatMap((el) => resolve(an, ts.isSpreadElement(el) ? el.expression : el, ts.isSpreadElement(el) ? path : rest, st));
+    const index = Number(head);
+    let k = 0;
+    for (const el of e.elements) {
+      if (ts.isSpreadElement(el)) return unknown(e, st); // positions after a spread are not known
+      if (k++ === index) return ts.isOmittedExpression(el) ? [] : resolve(an, el, rest, st);
+    }
+    return unknown(e, st);
+  }
+  if (ts.isLiteralExpression(e) || ts.isFunctionLike(e) || e.kind === ts.SyntaxKind.NullKeyword || ts.isTemplateExpression(e) || ts.isClassExpression(e)) {
+    return [{ kind: "literal", node: e, via: st.via }];
+  }
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    const name = memberName(e);
+    if (name === undefined) {
+      // `list[i]`: some element.
+      if (ts.isElementAccessExpression(e)) return resolveElement(an, e, path, st);
+      return unknown(e, st);
+    }
+    if (!st.devices && ts.isPropertyAccessExpression(e)) {
+      const getter = getterOf(an, e);
+      if (getter) {
+        // A getter: what it returns, `this` being the receiver.
+        const self: Binding = { arg: e.expression, env: st.env, via: st.via };
+        const inner: State = { ...st, env: { params: st.env.params, self } };
+        const rets = returnExpressions(getter);
+        if (rets.length > 0) return rets.flatMap((r) => resolve(an, r, path, inner));
+      }
+    }
+    const member = st.member ?? e;
+    if (e.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      if (st.devices) return [{ kind: "stored", storage: "field", node: member, decl: undefined, path: [], via: st.via }];
+      // `this` of a known receiver (a getter read, a constructor run by `new`): that object's member.
+      const self = st.env.self;
+      const known = self ? resolve(an, self.arg, [name, ...path], { ...st, env: self.env, via: self.via }) : [];
+      if (known.some((o) => o.kind === "managed" || o.kind === "call")) return known;
+      const cls = classOfThis(e);
+      if (!cls) return known.length > 0 ? known : unknown(e, st);
+      const values = thisFieldValues(an, cls, name);
+      if (values.length === 0) return known.length > 0 ? known : unknown(e, st);
+      return [...known.filter((o) => o.kind !== "unknown" && o.kind !== "parameter"), ...values.flatMap((v) => resolve(an, v, path, st))];
+    }
+    if (e.expression.kind === ts.SyntaxKind.SuperKeyword) return unknown(e, st);
+    return resolve(an, e.expression, [name, ...path], { ...st, member });
+  }
+  if (ts.isIdentifier(e)) return resolveIdentifier(an, e, path, st);
+  if (e.kind === ts.SyntaxKind.ThisKeyword) {
+    // `const { dev } = this`: devices read it out of the object (stored state).
+    if (st.devices && path.length > 0) return [{ kind: "stored", storage: "field", node: st.member ?? e, decl: undefined, path: [], via: st.via }];
+    const s = st.env.self;
+    if (s) return resolve(an, s.arg, path, { ...st, env: s.env, via: s.via });
+  }
+  return unknown(e, st);
+}
+
+/** `list[i]`, `map.get(k)`, `set.values()`: an element of a collection. */
+function resolveElement(an: Analysis, e: ts.ElementAccessExpression, path: string[], st: State): Origin[] {
+  if (st.devices) return [{ kind: "stored", storage: "collection", node: st.member ?? e, decl: undefined, path: [], via: st.via }];
+  return resolve(an, e.expression, ["[]", ...path], st);
+}
+
+const COLLECTION_READS = new Set(["get", "at", "values", "entries", "find", "findLast", "pop", "shift", "first", "last"]);
+const COLLECTION_TYPES = new Set(["Array", "ReadonlyArray", "Map", "ReadonlyMap", "Set", "ReadonlySet", "WeakMap", "WeakRef"]);
+
+function isCollectionType(an: Analysis, type: ts.Type): boolean {
+  if (an.checker.isArrayType(type) || an.checker.isTupleType(type)) return true;
+  const sym = type.getSymbol() ?? type.aliasSymbol;
+  return sym !== undefined && COLLECTION_TYPES.has(sym.name);
+}
+
+function resolveCall(an: Analysis, e: ts.CallExpression, path: string[], st: State): Origin[] {
+  const { checker } = an;
+  const callee = skipOuter(e.expression);
+  if (!st.devices) {
+    const type = checker.getTypeAtLocation(e);
+    // A call TypeScript cannot type (a misspelt or missing API, an unresolved import) allocates nothing we know of.
+    if (isErrorType(type)) return unknown(e, st);
+    const kinds = managedKindOf(checker, type);
+    if (kinds) return [{ kind: "managed", kinds, allocation: e, source: e, path, via: st.via }];
+    // Devres<T>.access(dev): a method of a managed value taking a bound-device proof.
+    if (ts.isPropertyAccessExpression(callee)) {
+      const sig = checker.getResolvedSignature(e);
+      const takesProof = sig?.getParameters().some((p) => isBoundContext(deviceContextOf(checker, checker.getTypeOfSymbol(p))));
+      if (takesProof) {
+        const recv = resolve(an, callee.expression, [], st).filter((o): o is ManagedOriginOf => o.kind === "managed");
+        if (recv.length > 0) return recv.map((o) => ({ ...o, path: [...o.path, ...path] }));
+      }
+    }
+  } else if (ts.isPropertyAccessExpression(callee) && COLLECTION_READS.has(callee.name.text) && isCollectionType(an, checker.getTypeAtLocation(callee.expression))) {
+    // `registry.get(k)`: a device read back from a collection is stored state.
+    return [{ kind: "stored", storage: "collection", node: e, decl: undefined, path: [], via: st.via }];
+  }
+  // Devices: a device a call computes (`dev.get()`, a helper) is not followed (it is not a parameter read).
+  const fn = st.devices ? undefined : calledFunction(an, e);
+  if (fn) {
+    // `this` inside the helper: the caller's own (`this.m()`, `super.probe()`), else its class's fields.
+    const self = ts.isPropertyAccessExpression(callee) && (callee.expression.kind === ts.SyntaxKind.ThisKeyword || callee.expression.kind === ts.SyntaxKind.SuperKeyword) ? st.env.self : undefined;
+    const env = bind(e, fn, st.env, st.via, self);
+    const inner: State = { ...st, env, via: [...st.via, e], member: undefined };
+    const rets = returnExpressions(fn);
+    if (rets.length === 0) return unknown(e, st);
+    return rets.flatMap((r) => resolve(an, r, path, inner));
+  }
+  if (st.devices) return path.length > 0 ? storedMember(st, path) : [{ kind: "call", call: e, path, via: st.via }];
+  return [{ kind: "call", call: e, path, via: st.via }];
+}
+
+function resolveIdentifier(an: Analysis, id: ts.Identifier, path: string[], st: State): Origin[] {
+  // `{ ring }`: the name of a shorthand property reads the variable, not the property.
+  const shorthand = ts.isShorthandPropertyAssignment(id.parent) && id.parent.name === id;
+  const sym = shorthand ? an.checker.getShorthandAssignmentValueSymbol(id.parent) : symbolOf(an.checker, id);
+  const decl = sym?.valueDeclaration;
+  if (!sym || !decl) return unknown(id, st);
+  if (st.devices && ts.isVariableDeclaration(decl) && isModuleLevel(decl)) {
+    return [{ kind: "stored", storage: "module-variable", node: st.member ?? id, decl, path: [], via: st.via }];
+  }
+  const out: Origin[] = [];
+  // Assignments to the variable or to members on the path: `x = v`, `x.buf = v`.
+  let assigned = false;
+  if (ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isBindingElement(decl)) {
+    for (const a of assignmentsIn(an, declarationScope(decl)).get(sym) ?? []) {
+      if (pathStartsWith(path, a.path)) {
+        out.push(...resolve(an, a.value, path.slice(a.path.length), st));
+        if (a.path.length === path.length) assigned = true;
+      }
+    }
+  }
+  if (ts.isVariableDeclaration(decl)) {
+    if (decl.initializer) out.push(...resolve(an, decl.initializer, path, st));
+    else if (ts.isForOfStatement(decl.parent.parent)) out.push(...resolveIterated(an, decl.parent.parent.expression, [], path, st, id));
+    else if (!assigned) out.push(...unknown(id, st));
+    return out;
+  }
+  if (ts.isBindingElement(decl)) {
+    const { path: bpath, top } = bindingPath(decl);
+    // (devices: a destructured read of stored state is named by the variable it binds)
+    if (top && ts.isVariableDeclaration(top) && top.initializer) out.push(...resolve(an, top.initializer, [...bpath, ...path], st.devices ? { ...st, member: id } : st));
+    else if (top && ts.isVariableDeclaration(top) && ts.isForOfStatement(top.parent.parent)) out.push(...resolveIterated(an, top.parent.parent.expression, bpath, path, st, id));
+    else if (top && ts.isParameter(top)) out.push(...resolveParameter(an, top, [...bpath, ...path], st, decl));
+    else out.push(...unknown(id, st));
+    return out;
+  }
+  if (ts.isParameter(decl)) {
+    out.push(...resolveParameter(an, decl, path, st, decl));
+    return out;
+  }
+  if (isFunctionNode(decl) || ts.isClassLike(decl)) return [{ kind: "literal", node: decl, via: st.via }];
+  return unknown(id, st);
+}
+
+/** `for (const x of iterable)`: an element of what is iterated (devices: a collection is storage). */
+function resolveIterated(an: Analysis, iterable: ts.Expression, bpath: string[], path: string[], st: State, id: ts.Identifier): Origin[] {
+  const it = skipOuter(iterable);
+  if (ts.isArrayLiteralExpression(it)) return resolve(an, it, ["[]", ...bpath, ...path], st);
+  if (st.devices) return [{ kind: "stored", storage: "collection", node: st.member ?? id, decl: undefined, path: [], via: st.via }];
+  // `for (const b of bufs)`, `for (const b of bufs.values())`: an element of the collection.
+  const base = ts.isCallExpression(it) && ts.isPropertyAccessExpression(it.expression) && it.arguments.length === 0 ? it.expression.expression : it;
+  return resolve(an, base, ["[]", ...bpath, ...path], st);
+}
+
+function resolveParameter(an: Analysis, param: ts.ParameterDeclaration, path: string[], st: State, decl: ts.ParameterDeclaration | ts.BindingElement): Origin[] {
+  const bound = st.env.params.get(param);
+  if (bound) return resolve(an, bound.arg, path, { ...st, env: bound.env, via: bound.via });
+  const fn = param.parent;
+  const out: Origin[] = [];
+  if (isFunctionNode(fn)) {
+    const role = driverRoleOf(an, fn);
+    // A driver's remove(dev, data) receives what its probe returned.
+    if (role?.role === "remove" && fn.parameters.indexOf(param) === 1 && role.driver.probe) {
+      const rets = returnExpressions(role.driver.probe);
+      if (rets.length > 0) return rets.flatMap((r) => resolve(an, r, path, { ...st, env: EMPTY_ENV, member: undefined }));
+    }
+    // Not passed by a caller we know of: a default initialiser is one of its values.
+    if (param.initializer && !st.devices) out.push(...resolve(an, param.initializer, path, st));
+    if (st.devices && path.length > 0 && st.member && decl === param) return storedMember(st, path);
+    out.push({ kind: "parameter", decl, fn, node: param, path, via: st.via });
+    return out;
+  }
+  return unknown(param, st);
+}
+
+function newState(bindings: Env, devices: boolean): State {
+  return { depth: 0, env: bindings, via: [], devices, member: undefined, stack: new Set(), budget: { left: BUDGET } };
+}
+
+export function originsOf(an: Analysis, expr: ts.Expression, path: string[] = [], bindings: Bindings = EMPTY_ENV): Origin[] {
+  return resolve(an, expr, path, newState(bindings, false));
+}
+
+/**
+ * Where a device reference comes from, storage being an origin: a parameter (the rule asks
+ * whether the scope between is bound), a field / module variable / collection (stored), a cast,
+ * a call the engine cannot see through, or unknown.
+ */
+export function deviceOrigins(an: Analysis, expr: ts.Expression): Origin[] {
+  return resolve(an, expr, [], newState(EMPTY_ENV, true));
+}
+
+// ---- views ----------------------------------------------------------------------------------
+
+export interface ManagedOrigin {
+  /** The expression whose type carries Managed<...> (often the devm call itself). */
+  source: ts.Node;
+  kinds: ManagedKind[];
+  /** Members below the managed allocation: ["adapter"] for `priv.adapter`. */
+  path: string[];
+  /** The devres registration that produced it, when visible (`devmKzalloc(dev, ...)`). */
+  allocation: ts.CallExpression | undefined;
+}
+
+/** `expr` may be (a member of) devres-managed memory: the first managed origin, the allocation preferred. */
+export function managedOrigin(an: Analysis, expr: ts.Expression): ManagedOrigin | undefined {
+  const managed = originsOf(an, expr).filter((o): o is ManagedOriginOf => o.kind === "managed");
+  const best = managed.find((o) => o.allocation) ?? managed[0];
+  return best && { source: best.source, kinds: best.kinds, path: best.path, allocation: best.allocation };
+}
+
+/** A manual release of these origins frees devres-managed memory: some managed, none manual. */
+export function isManagedRelease(origins: readonly Origin[]): ManagedOriginOf | undefined {
+  if (origins.some((o) => o.kind === "call")) return undefined;
+  const managed = origins.filter((o): o is ManagedOriginOf => o.kind === "managed");
+  return managed.find((o) => o.allocation) ?? managed[0];
+}
+
+/** The device parameter that registered the managed value behind `expr`, when the code shows it. */
+export function registeringDevice(an: Analysis, expr: ts.Expression): ts.ParameterDeclaration | ts.BindingElement | undefined {
+  const alloc = managedOrigin(an, expr)?.allocation;
+  if (!alloc) return undefined;
+  for (const { value, index } of argumentValues(alloc)) {
+    if (!argumentSinks(an, alloc, index).some((s) => s.brand === "devresTarget")) continue;
+    for (const o of deviceOrigins(an, value)) if (o.kind === "parameter") return o.decl;
+  }
+  return undefined;
+}
+
+// ---- roots: the variable an expression reads (cheap: symbols only) --------------------------
+
+export interface Root {
+  symbol: ts.Symbol;
+  decl: ts.Declaration | undefined;
+  /** Members read below the variable: `p.adapter` -> ["adapter"]. */
+  path: string[];
+}
+
+export function rootOf(an: Analysis, expr: ts.Expression, depth = 0): Root | undefined {
+  const e = skipOuter(expr);
+  if (depth > MAX_DEPTH) return undefined;
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    const name = memberName(e) ?? (ts.isElementAccessExpression(e) ? "[]" : undefined);
+    if (name === undefined) return undefined;
+    const base = rootOf(an, e.expression, depth + 1);
+    return base ? { ...base, path: [...base.path, name] } : undefined;
+  }
+  if (!ts.isIdentifier(e)) return undefined;
+  const symbol = symbolOf(an.checker, e);
+  if (!symbol) return undefined;
+  const decl = symbol.valueDeclaration;
+  if (decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && !isModuleLevel(decl)) {
+    if (decl.initializer && isConstDeclaration(decl)) {
+      const inner = rootOf(an, decl.initializer, depth + 1);
+      if (inner) return inner;
+    }
+    // `for (const a of items)`: an element of `items`.
+    const loop = decl.parent.parent;
+    if (!decl.initializer && ts.isForOfStatement(loop)) {
+      const inner = rootOf(an, loop.expression, depth + 1);
+      if (inner) return { ...inner, path: [...inner.path, "[]"] };
+    }
+  }
+  if (decl && ts.isBindingElement(decl)) {
+    const { path, top } = bindingPath(decl);
+    if (top && ts.isVariableDeclaration(top) && top.initializer && isConstDeclaration(top)) {
+      const inner = rootOf(an, top.initializer, depth + 1);
+      if (inner) return { ...inner, path: [...inner.path, ...path] };
+    }
+    if (top && ts.isParameter(top)) {
+      const ps = an.checker.getSymbolAtLocation(top.name);
+      if (ps) return { symbol: ps, decl: top, path };
+    }
+  }
+  return { symbol, decl, path: [] };
+}
+
+// ---- sinks: where arguments and parameters go ----------------------------------------------
+
+export type SinkBrand = "devresTarget" | "kobjectParam" | "releases" | "devresRelease";
+
+export interface Sink {
+  brand: SinkBrand;
+  /** The branded API reached (declared name: renamed imports read as the original). */
+  api: string;
+  /** User helpers passed through, outermost first: ["register"]. */
+  via: string[];
+  /** Members of the argument that reach the API: ["adapter"] for `register(priv)` -> `i2cAddAdapter(p.adapter)`. */
+  path: string[];
+  /** Releases<T, K>: the kinds the API frees. */
+  releases: ManagedKind[] | undefined;
+  /** The branded call itself (possibly in another file). */
+  call: ts.CallExpression | ts.NewExpression;
+  /**
+   * The branded call runs after an `await` of the async helper(s) called with this argument:
+   * if the caller does not await the helper's promise, it runs after the caller returned.
+   */
+  afterAwait: boolean;
+  /** An async helper on the way whose promise is dropped (not awaited): the sink is deferred. */
+  floating: string | undefined;
+}
+
+function directSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, index: number): Sink[] {
+  const b = argumentBrands(an.checker, call, index);
+  // Most arguments reach no branded parameter: skip the callee's name lookup for them.
+  if (!hasAnyBrand(b)) return [];
+  const api = declaredName(an.checker, call) ?? "this call";
+  const base = { api, via: [] as string[], path: [] as string[], releases: undefined, call, afterAwait: false, floating: undefined };
+  const out: Sink[] = [];
+  if (b.devresTarget) out.push({ ...base, brand: "devresTarget" });
+  if (b.kobjectParam) out.push({ ...base, brand: "kobjectParam" });
+  if (b.devresRelease) out.push({ ...base, brand: "devresRelease" });
+  if (b.releases) out.push({ ...base, brand: "releases", releases: b.releases });
+  return out;
+}
+
+/** The branded parameters argument position `index` of `call` reaches (spread arguments: argumentValues). */
+export function argumentSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, index: number): Sink[] {
+  const direct = directSinks(an, call, index);
+  if (direct.length > 0) return direct;
+  // No function by the callee's name reaches a branded call: no symbol lookup (name-index.ts).
+  if (!mayReachBranded(an.checker, call, index)) return [];
+  const fn = ts.isCallExpression(call) ? calledFunction(an, call) : undefined;
+  if (!fn) return [];
+  const restAt = fn.parameters.findIndex((p) => p.dotDotDotToken);
+  if (restAt >= 0 && index >= restAt) {
+    // `...items`: argument `index` is element index - restAt of the rest array.
+    const element = String(index - restAt);
+    return parameterSinks(an, fn, restAt).flatMap((s) =>
+      s.path[0] === element || s.path[0] === "[]" ? [{ ...s, path: s.path.slice(1) }] : [],
+    );
+  }
+  if (!fn.parameters[index]) return [];
+  return parameterSinks(an, fn, index);
+}
+
+/** Summaries whose computation is under way (cycle guard) and whether a read of one was cut short. */
+const inProgress = new Set<string>();
+let sawInProgress = false;
+
+export function parameterSinks(an: Analysis, fn: FunctionNode, index: number): Sink[] {
+  const memo = an.memo<ts.Node, Sink[][]>("values-parameterSinks");
+  const cached = memo.get(fn)?.[index];
+  if (cached) return cached;
+  const key = `${fn.getSourceFile().fileName}:${fn.pos}:${index}`;
+  if (inProgress.has(key)) {
+    // A helper on the current chain: what it reaches is being computed above; this read adds nothing.
+    sawInProgress = true;
+    return [];
+  }
+  const outerSaw = sawInProgress;
+  sawInProgress = false;
+  inProgress.add(key);
+  let sinks: Sink[];
+  try {
+    sinks = computeParameterSinks(an, fn, index);
+  } finally {
+    inProgress.delete(key);
+  }
+  // A summary that read another still in progress is partial: keep it only at the top of the chain.
+  const partial = sawInProgress && inProgress.size > 0;
+  sawInProgress = outerSaw || partial;
+  if (!partial) {
+    let per = memo.get(fn);
+    if (!per) memo.set(fn, (per = []));
+    per[index] = sinks;
+  }
+  return sinks;
+}
+
+function computeParameterSinks(an: Analysis, fn: FunctionNode, index: number): Sink[] {
+  const param = fn.parameters[index];
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!param || !body) return [];
+  const paramSymbol = ts.isIdentifier(param.name) ? an.checker.getSymbolAtLocation(param.name) : undefined;
+  // Other parameters whose default reads this one (`victim = d.scratch`): reads of them are reads of it.
+  const aliases = new Map<ts.ParameterDeclaration, string[]>();
+  for (const q of fn.parameters) {
+    if (q === param || !q.initializer) continue;
+    const r = rootOf(an, q.initializer);
+    if (r && ((paramSymbol && r.symbol === paramSymbol) || r.decl === param)) aliases.set(q, r.path);
+  }
+  const helperName = functionName(fn) ?? "a helper";
+  const sinks: Sink[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && n.arguments) {
+      for (const { value, index: j } of argumentValues(n)) {
+        const root = rootOf(an, value);
+        let path: string[] | undefined;
+        if (root && paramSymbol && root.symbol === paramSymbol) path = root.path;
+        else if (root?.decl && ts.isParameter(root.decl) && root.decl === param) path = root.path; // destructured param
+        else if (root?.decl && ts.isParameter(root.decl) && aliases.has(root.decl)) path = [...aliases.get(root.decl)!, ...root.path];
+        if (!path) continue;
+        const awaited = isAwaited(n);
+        const asyncHere = isAsync(fn) && isAfterAwait(fn, n);
+        for (const s of argumentSinks(an, n, j)) {
+          const dropped = s.floating ?? (s.afterAwait && !awaited ? (declaredName(an.checker, n as ts.CallExpression) ?? "an async helper") : undefined);
+          const afterAwait = isAsync(fn) && (asyncHere || (s.afterAwait && awaited));
+          sinks.push({ ...s, via: [helperName, ...s.via], path: [...path, ...s.path], afterAwait, floating: dropped });
+        }
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return sinks;
+}
