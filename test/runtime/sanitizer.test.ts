@@ -44,7 +44,7 @@ function on() {
   sanitizer.clearReports();
 }
 
-describe("off by default, zero-cost when off", () => {
+describe("off by default: nothing proxied or recorded when off", () => {
   test("disabled at import; allocations are the raw objects; no reports are recorded", async () => {
     expect(sanitizer.enabled).toBe(false);
     let p: object | undefined;

@@ -14,8 +14,7 @@ import { devresReleaseAll } from "./devres.js";
 import { checkDriver, type DriverOps } from "./driver.js";
 import { DevboundError, ErrnoError, describe } from "./errors.js";
 import { fireIrq } from "./irq.js";
-import { callerSite } from "./sanitizer.js";
-import type { Site } from "./sanitizer.js";
+import { callerSite, type Site } from "./report.js";
 
 export interface AddDeviceOptions {
   name: string;

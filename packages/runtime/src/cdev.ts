@@ -18,7 +18,8 @@ import type { FileOperation, KobjectParam, Normal } from "./brands.js";
 import { DEV, Device, addDevice, assertDevice, deviceDel, putDevice } from "./device.js";
 import { DevboundError, ErrnoError, describe } from "./errors.js";
 import { KOBJ, Kobject } from "./kobject.js";
-import { checkKobjectParam, internalKeys, runInReleaseContext, useAfterFree } from "./sanitizer.js";
+import { useAfterFree } from "./lifetime.js";
+import { checkKobjectParam, internalKeys, runInReleaseContext } from "./sanitizer.js";
 
 export interface FileOperations {
   open?: FileOperation<(file: File) => void | Promise<void>, "open">;

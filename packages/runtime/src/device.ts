@@ -10,16 +10,9 @@
 import type { Bound, KobjectParam, KobjectRelease, ManagedKind, Normal } from "./brands.js";
 import { DevboundError, describe } from "./errors.js";
 import { krefGet, krefInit, krefPut, type Kref } from "./kobject.js";
-import {
-  checkKobjectParam,
-  internalKeys,
-  poisonable,
-  runInReleaseContext,
-  san,
-  unwrapMember,
-  useAfterFree,
-} from "./sanitizer.js";
-import type { Site } from "./sanitizer.js";
+import { useAfterFree } from "./lifetime.js";
+import { san, type Site } from "./report.js";
+import { checkKobjectParam, internalKeys, poisonable, runInReleaseContext, unwrapMember } from "./sanitizer.js";
 
 /** Where a device is in its driver binding. Devres may be registered in probing/bound/removing. */
 export type BindState = "unbound" | "probing" | "bound" | "removing" | "releasing";

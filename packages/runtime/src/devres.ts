@@ -7,6 +7,10 @@
  * devm*Free/devresReleaseGroup call or by the unbind, in reverse registration order. The
  * unmanaged counterparts (kzalloc/kfree) live here too, because kfree must refuse a devres
  * allocation (it would be freed twice).
+ *
+ * `Devres<T>` (Rust's kernel::devres::Devres) is here too: a Revocable (revocable.ts) that
+ * is a devres entry of its device, revoked when the device unbinds. `access(dev)` is the
+ * zero-cost path: the `Device<Bound>` proof is checked for being the owner and nothing else.
  */
 import type {
   Bound,
@@ -16,24 +20,12 @@ import type {
   ManagedKind,
   Releases,
 } from "./brands.js";
-import { DEV, Device, assertDevice, bindingOf, type DeviceState, type DevresEntry } from "./device.js";
-import { DevboundError, DoubleReleaseError, NotBoundError, describe } from "./errors.js";
-import {
-  callerSite,
-  checkNotInRelease,
-  doubleRelease,
-  duringInit,
-  endLifetime,
-  lifetimeOf,
-  liveCounts,
-  newLifetime,
-  poisonable,
-  report,
-  san,
-  useAfterFree,
-  type Lifetime,
-} from "./sanitizer.js";
-import type { Site } from "./sanitizer.js";
+import { DEV, Device, assertDevice, bindingOf, deviceOf, type DeviceState, type DevresEntry } from "./device.js";
+import { DevboundError, DoubleReleaseError, NotBoundError, UseAfterFreeError, describe } from "./errors.js";
+import { checkManualRelease, doubleRelease, endLifetime, liveCounts, newLifetime, useAfterFree, type Lifetime } from "./lifetime.js";
+import { callerSite, report, san, type Site } from "./report.js";
+import { REV, Revocable, VALUE as REVOCABLE_VALUE, type RevocableState } from "./revocable.js";
+import { checkNotInRelease, duringInit, internalKeys, lifetimeOf, poisonable } from "./sanitizer.js";
 
 // ---- registration -------------------------------------------------------------------------
 
@@ -202,7 +194,7 @@ function takeEntry(dev: unknown, key: unknown, call: string, what: string): { st
   return { st, entry };
 }
 
-/** Handles whose devres entry already ran or was removed: a second call is a double release. */
+/** Action and group handles whose devres entry already ran or was removed: a second call is a double release. (An allocation's own record says so.) */
 const released = new WeakSet<object>();
 
 /** devm_remove_action(): unregisters the action without running it. */
@@ -243,18 +235,17 @@ function allocate<T extends object>(init: () => T, call: string, owner: string |
   return { value, rec };
 }
 
-function free(value: object, rec: AllocRecord, by: string, at: Site | undefined): void {
+function free(rec: AllocRecord, by: string, at: Site | undefined): void {
   if (rec.life.released) throw doubleRelease(rec.life, by);
   endLifetime(rec.life, by, at);
   liveCounts.allocations--;
-  released.add(value);
 }
 
 /** devm_kzalloc(): `init` builds the object; devres frees (poisons) it when the device unbinds. */
 export function devmKzalloc<T extends object>(dev: Device<Bound> & DevresTargetBrand, init: () => T): Managed<T> {
   const st = devresTarget(dev, "devmKzalloc");
   const { value, rec } = allocate(init, "devmKzalloc", st.name);
-  devresAdd(st, { call: "devmKzalloc", kind: "alloc", key: value, release: (why, at) => free(value, rec, why, at) });
+  devresAdd(st, { call: "devmKzalloc", kind: "alloc", key: value, release: (why, at) => free(rec, why, at) });
   return value;
 }
 
@@ -278,18 +269,8 @@ export function kfree(p: Releases<object, "alloc">): void {
     if (l !== undefined && l.path !== "") throw new DevboundError(`kfree(): \`${l.path.slice(1)}\` is a member of ${l.life.resource}, not an allocation`);
     throw new DevboundError(`kfree(): ${describe(p)} is not an allocation from kzalloc()`);
   }
-  if (rec.life.released) throw doubleRelease(rec.life, "kfree()");
-  if (rec.owner !== undefined) {
-    const msg = `double release: kfree() of ${rec.life.resource} of device "${rec.owner}", which devres frees when "${rec.owner}" unbinds; use devmKfree(dev, p) or kzalloc()`;
-    report({ check: "double-release", severity: "error", message: msg, device: rec.owner, at: callerSite()?.toString() });
-    throw new DoubleReleaseError(msg);
-  }
-  free(p, rec, "by kfree()", callerSite());
-}
-
-/** Whether a handle is devres-managed memory (for the other modules' manual-free checks). */
-export function managedOwner(x: unknown): string | undefined {
-  return typeof x === "object" && x !== null ? allocations.get(x)?.owner : undefined;
+  checkManualRelease(rec.life, "kfree()", "alloc");
+  free(rec, "by kfree()", callerSite());
 }
 
 // ---- groups ------------------------------------------------------------------------------
@@ -353,6 +334,74 @@ export function devresRemoveGroup(dev: Device<Bound> & DevresTargetBrand, group:
   st.devres.splice(open, 1);
   liveCounts.devres -= hasClose ? 2 : 1;
   released.add(group);
+}
+
+// ---- Devres<T> ------------------------------------------------------------------------------
+
+const OWNER: unique symbol = Symbol("devbound.owner");
+internalKeys.add(OWNER);
+// A module-local copy of the imported key: access() reads it on its fast path, and V8 reads an
+// imported binding through a checked module cell (measured: 1.5x a plain read instead of 1.3x).
+const VALUE: typeof REVOCABLE_VALUE = REVOCABLE_VALUE;
+
+/**
+ * A Revocable owned by a bound device: revoked (waiting for readers) when the device unbinds,
+ * and readable without a section by code that proves the device is bound: `access(dev)`.
+ */
+export class Devres<T> extends Revocable<T> {
+  /** The owning device while not revoked; the fast path compares against it. */
+  [OWNER]: Device | undefined;
+
+  constructor(dev: Device<Bound> & DevresTargetBrand, value: T, release?: (value: T) => void | Promise<void>, kind: ManagedKind = "action", call = "Devres") {
+    const st = devresTarget(dev, call);
+    super(value, release);
+    this[OWNER] = dev;
+    const ctor = (value as { constructor?: { name?: string } } | null | undefined)?.constructor?.name;
+    this[REV].what = `Devres<${ctor ?? typeof value}> of device "${st.name}"`;
+    devresAdd(st, {
+      call,
+      kind,
+      key: this,
+      release: (why, at) => {
+        this.markRevoked(this[REV], why, at);
+        return this.revoke();
+      },
+    });
+  }
+
+  protected override markRevoked(st: RevocableState<T>, by: string, at?: Site): void {
+    // The fast path of access() fails from now on: a proof that outlived the binding is caught.
+    this[OWNER] = undefined;
+    super.markRevoked(st, by, at);
+  }
+
+  /** Zero-cost access for code holding a `Device<Bound>` proof: checks that `dev` is the owner, nothing else. */
+  access(dev: Device<Bound>): T {
+    if (dev === this[OWNER]) return this[VALUE] as T;
+    return this.accessSlow(dev);
+  }
+
+  private accessSlow(dev: unknown): T {
+    const st = this[REV];
+    if (!(dev instanceof Device)) throw new DevboundError(`access() on ${st.what}: expected the owning Device<Bound>, got ${describe(dev)}`);
+    const owner = this[OWNER];
+    if (st.revoked) {
+      const msg = `access() on ${st.what} after it was revoked ${st.revokedBy ?? ""}${st.revokedAt ? ` at ${st.revokedAt}` : ""}: the Device<Bound> proof used here is stale (it outlived the binding)`;
+      report({ check: "use-after-free", severity: "error", message: msg, device: dev.name, at: callerSite()?.toString() });
+      throw new UseAfterFreeError(`use after free: ${msg}`);
+    }
+    const binding = bindingOf(dev);
+    if (binding?.ended) {
+      const msg = `access() on ${st.what} with the Device<Bound> of an earlier binding (to driver "${binding.driver}", ended${binding.endedAt ? ` at ${binding.endedAt}` : ""}): the proof outlived its bound scope`;
+      report({ check: "use-after-free", severity: "error", message: msg, device: dev.name, at: callerSite()?.toString() });
+      throw new UseAfterFreeError(`use after free: ${msg}`);
+    }
+    // The same device reached another way (driver data, dev.get(), the binding's proof).
+    const l = lifetimeOf(dev);
+    if (l?.life.released) throw useAfterFree(l.life, "access() through");
+    if (owner !== undefined && deviceOf(dev) === deviceOf(owner)) return this[VALUE] as T;
+    throw new DevboundError(`access() on ${st.what} with another device's proof: "${dev.name}" is not the owner`);
+  }
 }
 
 export type { ManagedKind };

@@ -9,7 +9,8 @@
 import type { KobjectParam } from "./brands.js";
 import { DevboundError, ErrnoError, describe } from "./errors.js";
 import { KOBJ, Kobject } from "./kobject.js";
-import { checkKobjectParam, internalKeys, useAfterFree } from "./sanitizer.js";
+import { useAfterFree } from "./lifetime.js";
+import { checkKobjectParam, internalKeys } from "./sanitizer.js";
 
 export interface I2cMsg {
   addr: number;

@@ -22,8 +22,9 @@ export {
   kfree,
   DevresAction,
   DevresGroup,
+  Devres,
 } from "./devres.js";
-export { Revocable, Devres, type RevocableGuard } from "./revocable.js";
+export { Revocable, type RevocableGuard } from "./revocable.js";
 export { Kobject, kobjectInitAndAdd, kobjectPut } from "./kobject.js";
 export {
   Cdev,

@@ -9,22 +9,12 @@
  */
 import type { Bound, DevresTargetBrand, Managed, Normal, Releases } from "./brands.js";
 import { DEV, Device, assertDevice, liveState, type Hardware } from "./device.js";
-import { DevboundError, DoubleReleaseError, describe } from "./errors.js";
-import { Devres, revokeInfo } from "./revocable.js";
-import { devresTarget } from "./devres.js";
-import {
-  callerSite,
-  doubleRelease,
-  endLifetime,
-  internalKeys,
-  newLifetime,
-  poisonable,
-  report,
-  san,
-  useAfterFree,
-  type Lifetime,
-} from "./sanitizer.js";
-import type { Site } from "./sanitizer.js";
+import { DevboundError, describe } from "./errors.js";
+import { Devres, devresTarget } from "./devres.js";
+import { checkManualRelease, doubleRelease, endLifetime, newLifetime, useAfterFree, type Lifetime } from "./lifetime.js";
+import { callerSite, san, type Site } from "./report.js";
+import { revokeInfo } from "./revocable.js";
+import { internalKeys, poisonable } from "./sanitizer.js";
 
 const MMIO: unique symbol = Symbol("devbound.mmio");
 internalKeys.add(MMIO);
@@ -33,7 +23,6 @@ interface MmioState {
   readonly hw: Hardware;
   readonly offset: number;
   readonly size: number;
-  readonly managed: boolean;
   readonly device: string;
   readonly life: Lifetime;
 }
@@ -80,7 +69,7 @@ function map(dev: Device, opts: { offset?: number; size?: number } | undefined, 
   if (!Number.isInteger(offset) || !Number.isInteger(size) || offset < 0 || size <= 0 || offset + size > hw.regs.byteLength) {
     throw new DevboundError(`${call}: [${describe(offset)}, +${describe(size)}) is outside the ${hw.regs.byteLength}-byte MMIO region of device "${st.name}"`);
   }
-  return new Mmio({ hw, offset, size, managed, device: st.name, life: newLifetime(`MMIO mapping [${offset}, +${size})`, st.name, managed) });
+  return new Mmio({ hw, offset, size, device: st.name, life: newLifetime(`MMIO mapping [${offset}, +${size})`, st.name, managed) });
 }
 
 /** ioremap(): unmanaged; the driver must iounmap() it. */
@@ -98,13 +87,7 @@ function unmap(m: Mmio, by: string, at: Site | undefined): void {
 /** iounmap(). */
 export function iounmap(m: Releases<Mmio, "iomem">): void {
   if (!(m instanceof Mmio)) throw new DevboundError(`iounmap(): expected an Mmio, got ${describe(m)}`);
-  const st = m[MMIO];
-  if (st.life.released) throw doubleRelease(st.life, "iounmap()");
-  if (st.managed) {
-    const msg = `double release: iounmap() of ${st.life.resource} of device "${st.device}", which devmIoremap() maps: devres unmaps it again when "${st.device}" unbinds`;
-    report({ check: "double-release", severity: "error", message: msg, device: st.device, at: callerSite()?.toString() });
-    throw new DoubleReleaseError(msg);
-  }
+  checkManualRelease(m[MMIO].life, "iounmap()", "iomem");
   unmap(m, "by iounmap()", callerSite());
 }
 

@@ -9,19 +9,10 @@
 import type { Bound, BoundCallback, DeferredCallback, DevresTargetBrand, Managed, Normal, Releases } from "./brands.js";
 import { DEV, Device, asBound, assertDevice, liveState, type Hardware } from "./device.js";
 import { devresAdd, devresTarget } from "./devres.js";
-import { DevboundError, DoubleReleaseError, describe } from "./errors.js";
-import {
-  callerSite,
-  doubleRelease,
-  endLifetime,
-  internalKeys,
-  newLifetime,
-  poisonable,
-  report,
-  san,
-  type Lifetime,
-} from "./sanitizer.js";
-import type { Site } from "./sanitizer.js";
+import { DevboundError, describe } from "./errors.js";
+import { checkManualRelease, doubleRelease, endLifetime, newLifetime, type Lifetime } from "./lifetime.js";
+import { callerSite, san, type Site } from "./report.js";
+import { internalKeys, poisonable } from "./sanitizer.js";
 
 const IRQ: unique symbol = Symbol("devbound.irq");
 internalKeys.add(IRQ);
@@ -31,7 +22,6 @@ interface IrqState {
   readonly device: string;
   readonly hw: Hardware;
   readonly handler: (line: number) => void;
-  readonly managed: boolean;
   readonly life: Lifetime;
 }
 
@@ -61,7 +51,7 @@ function request(dev: Device, line: number, handler: (line: number) => void, man
   if (typeof handler !== "function") throw new DevboundError(`${call}: handler must be a function, got ${describe(handler)}`);
   const hw = hardwareOf(dev, call, line);
   const name = dev[DEV].name;
-  const irq = new Irq({ line, device: name, hw, handler, managed, life: newLifetime(`IRQ ${line}`, name, managed) });
+  const irq = new Irq({ line, device: name, hw, handler, life: newLifetime(`IRQ ${line}`, name, managed) });
   let set = hw.handlers.get(line);
   if (set === undefined) hw.handlers.set(line, (set = new Set()));
   set.add(handler);
@@ -89,12 +79,7 @@ export function requestIrq(dev: Device<Normal>, line: number, handler: DeferredC
 export function freeIrq(irq: Releases<Irq, "irq">): void {
   if (!(irq instanceof Irq)) throw new DevboundError(`freeIrq(): expected an Irq, got ${describe(irq)}`);
   const st = irq[IRQ];
-  if (st.life.released) throw doubleRelease(st.life, "freeIrq()");
-  if (st.managed) {
-    const msg = `double release: freeIrq() of IRQ ${st.line} of device "${st.device}", which was requested with devmRequestIrq: devres frees it again when "${st.device}" unbinds`;
-    report({ check: "double-release", severity: "error", message: msg, device: st.device, at: callerSite()?.toString() });
-    throw new DoubleReleaseError(msg);
-  }
+  checkManualRelease(st.life, "freeIrq()", "irq");
   release(st, "by freeIrq()", callerSite());
 }
 

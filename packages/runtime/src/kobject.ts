@@ -8,20 +8,9 @@
  */
 import { DevboundError, describe } from "./errors.js";
 import type { KobjectParam, KobjectRelease } from "./brands.js";
-import {
-  callerSite,
-  checkKobjectParam,
-  doubleRelease,
-  endLifetime,
-  internalKeys,
-  liveCounts,
-  newLifetime,
-  poisonable,
-  runInReleaseContext,
-  san,
-  useAfterFree,
-  type Lifetime,
-} from "./sanitizer.js";
+import { doubleRelease, endLifetime, liveCounts, newLifetime, useAfterFree, type Lifetime } from "./lifetime.js";
+import { callerSite, san } from "./report.js";
+import { checkKobjectParam, internalKeys, poisonable, runInReleaseContext } from "./sanitizer.js";
 
 /** The reference count shared by every kobject-style object (devices, kobjects, cdevs, adapters). */
 export interface Kref {

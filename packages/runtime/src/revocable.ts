@@ -1,35 +1,33 @@
 /**
- * Revocable<T> and Devres<T>: a value that can be revoked while readers may hold it.
+ * Revocable<T>: a value that can be revoked while readers may hold it (Rust's
+ * kernel::revocable::Revocable). `Devres<T>`, the revocable a device's devres revokes at
+ * unbind, is in devres.ts.
  *
  * Invariant: a reader holds the value only inside a read-side section (a `tryAccess` guard or
  * a `tryAccessWith` callback, whose returned promise extends it); `revoke()` stops new
  * sections at once and resolves only when every section has ended, then releases the value.
  * Each section carries its own state (the guard), never the shared handle: the C revocable
  * kept the SRCU index in the consumer handle, so two callers sharing it corrupted each other
- * (seeds/001, 002). `Devres.access(dev)` is the Rust zero-cost path: the `Device<Bound>` proof
- * is checked for being the owner and nothing else.
+ * (seeds/001, 002).
  */
 import "./polyfill.js";
-import type { AccessSection, Bound, DevresTargetBrand, ManagedKind, SyncCallback } from "./brands.js";
-import { Device, bindingOf, deviceOf } from "./device.js";
-import { devresAdd, devresTarget } from "./devres.js";
+import type { AccessSection, SyncCallback } from "./brands.js";
 import { DevboundError, DoubleReleaseError, UseAfterFreeError, describe } from "./errors.js";
-import { callerSite, internalKeys, lifetimeOf, report, useAfterFree } from "./sanitizer.js";
-import type { Site } from "./sanitizer.js";
+import { callerSite, report, type Site } from "./report.js";
+import { internalKeys } from "./sanitizer.js";
 
 export interface RevocableGuard<T> {
   readonly value: T;
   [Symbol.dispose](): void;
 }
 
-const REV: unique symbol = Symbol("devbound.revocable");
-const VALUE: unique symbol = Symbol("devbound.value");
-const OWNER: unique symbol = Symbol("devbound.owner");
+// The state slots, shared with Devres<T> (devres.ts) and nobody else.
+export const REV: unique symbol = Symbol("devbound.revocable");
+export const VALUE: unique symbol = Symbol("devbound.value");
 internalKeys.add(REV);
 internalKeys.add(VALUE);
-internalKeys.add(OWNER);
 
-interface RevocableState<T> {
+export interface RevocableState<T> {
   revoked: boolean;
   /** Value released (after the last reader left). */
   released: boolean;
@@ -176,66 +174,6 @@ export class Revocable<T> {
     } catch (err) {
       return Promise.reject(err);
     }
-  }
-}
-
-/**
- * A Revocable owned by a bound device: revoked (waiting for readers) when the device unbinds,
- * and readable without a section by code that proves the device is bound: `access(dev)`.
- */
-export class Devres<T> extends Revocable<T> {
-  /** The owning device while not revoked; the fast path compares against it. */
-  [OWNER]: Device | undefined;
-
-  constructor(dev: Device<Bound> & DevresTargetBrand, value: T, release?: (value: T) => void | Promise<void>, kind: ManagedKind = "action", call = "Devres") {
-    const st = devresTarget(dev, call);
-    super(value, release);
-    this[OWNER] = dev;
-    const ctor = (value as { constructor?: { name?: string } } | null | undefined)?.constructor?.name;
-    this[REV].what = `Devres<${ctor ?? typeof value}> of device "${st.name}"`;
-    devresAdd(st, {
-      call,
-      kind,
-      key: this,
-      release: (why, at) => {
-        this.markRevoked(this[REV], why, at);
-        return this.revoke();
-      },
-    });
-  }
-
-  protected override markRevoked(st: RevocableState<T>, by: string, at?: Site): void {
-    // The fast path of access() fails from now on: a proof that outlived the binding is caught.
-    this[OWNER] = undefined;
-    super.markRevoked(st, by, at);
-  }
-
-  /** Zero-cost access for code holding a `Device<Bound>` proof: checks that `dev` is the owner, nothing else. */
-  access(dev: Device<Bound>): T {
-    if (dev === this[OWNER]) return this[VALUE] as T;
-    return this.accessSlow(dev);
-  }
-
-  private accessSlow(dev: unknown): T {
-    const st = this[REV];
-    if (!(dev instanceof Device)) throw new DevboundError(`access() on ${st.what}: expected the owning Device<Bound>, got ${describe(dev)}`);
-    const owner = this[OWNER];
-    if (st.revoked) {
-      const msg = `access() on ${st.what} after it was revoked ${st.revokedBy ?? ""}${st.revokedAt ? ` at ${st.revokedAt}` : ""}: the Device<Bound> proof used here is stale (it outlived the binding)`;
-      report({ check: "use-after-free", severity: "error", message: msg, device: dev.name, at: callerSite()?.toString() });
-      throw new UseAfterFreeError(`use after free: ${msg}`);
-    }
-    const binding = bindingOf(dev);
-    if (binding?.ended) {
-      const msg = `access() on ${st.what} with the Device<Bound> of an earlier binding (to driver "${binding.driver}", ended${binding.endedAt ? ` at ${binding.endedAt}` : ""}): the proof outlived its bound scope`;
-      report({ check: "use-after-free", severity: "error", message: msg, device: dev.name, at: callerSite()?.toString() });
-      throw new UseAfterFreeError(`use after free: ${msg}`);
-    }
-    // The same device reached another way (driver data, dev.get(), the binding's proof).
-    const l = lifetimeOf(dev);
-    if (l?.life.released) throw useAfterFree(l.life, "access() through");
-    if (owner !== undefined && deviceOf(dev) === deviceOf(owner)) return this[VALUE] as T;
-    throw new DevboundError(`access() on ${st.what} with another device's proof: "${dev.name}" is not the owner`);
   }
 }
 

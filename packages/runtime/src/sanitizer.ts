@@ -1,63 +1,39 @@
 /**
  * The sanitizer: KASAN plus the devres debug mode proposed in seeds/001, for TypeScript.
+ * Off by default; `sanitizer.enable()` in tests.
  *
- * Invariant: with the sanitizer off the runtime hands out the raw objects and pays nothing
- * on hot paths (one boolean read where a check could apply). With it on, every allocation and
- * kobject-style object is handed out as a Proxy bound to a `Lifetime`; once that lifetime ends
- * any touch (read, write, call through it, or through a member reached from it) throws a
+ * Invariant: with it on, every allocation, mapping, IRQ, workqueue and kobject-style object
+ * is handed out as a Proxy bound to its `Lifetime` (lifetime.ts); once that lifetime ends any
+ * touch (read, write, call through it, or through a member reached from it) throws a
  * UseAfterFreeError naming the resource, its device and where it was released.
+ *
+ * What it adds to the always-on lifetime tracking (lifetime.ts, which checks only the
+ * runtime's own operations): the Proxies above (the user's touches of released memory); a
+ * per-binding `Device<Bound>` proof (device.ts), so a proof kept past unbind is stale; the
+ * four debug checks' reports (1 and 2 in devres.ts, 3 and 4 here); DEBUG_SHIRQ (irq.ts);
+ * where each release and report happened (a captured stack); the record (report.ts) and
+ * `panic`.
+ *
+ * What it costs. Off: nothing is proxied and no stack is captured; each place a check could
+ * apply reads one boolean (`san.enabled`), and a devm call looks its device up in the
+ * binding views (one WeakMap lookup). `Devres.access(dev)` stays a field read and an identity
+ * comparison. On: a Proxy per resource and per member reached through one, and a stack
+ * captured per release and per report. scripts/bench-runtime.ts (`node scripts/bench.mjs
+ * runtime`), on a shared 2-core machine: `access(dev)` with it off is 1.2-1.3x a plain
+ * property read (2.2 ns against 1.7 ns); unbinding a device holding 10,000 devres entries
+ * with it on takes a median 2.6x the time with it off (9 runs; single runs vary widely).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { fileURLToPath } from "node:url";
-import { DoubleReleaseError, SanitizerError, UseAfterFreeError } from "./errors.js";
+import { describeLifetime, liveCounts, useAfterFree, type Lifetime } from "./lifetime.js";
+import { callerSite, clearReports, recorded, report, san, type SanitizerReport } from "./report.js";
+
+export type { SanitizerCheck, SanitizerReport } from "./report.js";
 
 export interface SanitizerOptions {
   /** Throw a SanitizerError as soon as an error-severity report is made (default false: record only). */
   panic?: boolean;
   /** Fire an IRQ handler once when its IRQ is freed, like CONFIG_DEBUG_SHIRQ (default true). */
   debugShirq?: boolean;
-}
-
-/** What a report is about. The four debug checks of DESIGN.md carry `debugCheck`. */
-export type SanitizerCheck =
-  | "devres-while-unbound" // debug check 1
-  | "devres-with-remove" // debug check 2 (warning)
-  | "devres-to-kobject" // debug check 3
-  | "devres-in-release" // debug check 4
-  | "use-after-free"
-  | "double-release"
-  | "revoke-nosync-with-readers"
-  | "oops"; // an exception in a work item, an IRQ handler or a release callback
-
-export interface SanitizerReport {
-  readonly check: SanitizerCheck;
-  readonly debugCheck?: 1 | 2 | 3 | 4;
-  readonly severity: "error" | "warning";
-  readonly message: string;
-  readonly device?: string;
-  /** The user frame where it happened. */
-  readonly at?: string;
-}
-
-/** Internal switchboard read by every module (a plain object: one field read per check). */
-export const san = { enabled: false, panic: false, debugShirq: true };
-
-/** Live counters, kept whether or not the sanitizer is on (an integer add each). */
-export const liveCounts = { devres: 0, objects: 0, allocations: 0 };
-
-const reports: SanitizerReport[] = [];
-const warnedOnce = new Set<string>();
-
-export function report(r: SanitizerReport): void {
-  if (!san.enabled) return;
-  if (r.severity === "warning") {
-    // The soft check fires per driver and call, not per registration.
-    const key = `${r.check}:${r.message}`;
-    if (warnedOnce.has(key)) return;
-    warnedOnce.add(key);
-  }
-  reports.push(r);
-  if (san.panic && r.severity === "error") throw new SanitizerError(r.message);
 }
 
 export const sanitizer = {
@@ -75,64 +51,20 @@ export const sanitizer = {
   },
   /** Every report since the last clearReports(), oldest first. */
   get reports(): readonly SanitizerReport[] {
-    return reports;
+    return recorded();
   },
   /** The error-severity reports only. */
   errors(): readonly SanitizerReport[] {
-    return reports.filter((r) => r.severity === "error");
+    return recorded().filter((r) => r.severity === "error");
   },
   clearReports(): void {
-    reports.length = 0;
-    warnedOnce.clear();
+    clearReports();
   },
   /** Live devres entries, kobject-style objects (devices, kobjects, cdevs, adapters) and kzalloc/devm allocations. */
   live(): { devres: number; objects: number; allocations: number } {
     return { ...liveCounts };
   },
 };
-
-// ---- where did it happen -------------------------------------------------------------
-
-// Frames from the package itself (dist, or src when a test runner maps stacks back to it).
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-const runtimeDirs = [`${packageDir}src`, `${packageDir}dist`];
-
-/**
- * Where something happened: the first stack frame outside the runtime. Captured cheaply
- * (V8 records frames; the text, with source maps, is only built when a message needs it).
- */
-export class Site {
-  private err: Error | undefined;
-  private text: string | undefined;
-  constructor(err: Error) {
-    this.err = err;
-  }
-  toString(): string {
-    if (this.text === undefined) {
-      this.text = "(unknown)";
-      for (const line of (this.err?.stack ?? "").split("\n").slice(1)) {
-        if (runtimeDirs.some((d) => line.includes(d)) || line.includes("node:internal") || line.includes("node_modules")) continue;
-        const frame = line.trim().replace(/^at /, "");
-        if (frame) {
-          this.text = frame;
-          break;
-        }
-      }
-      this.err = undefined;
-    }
-    return this.text;
-  }
-}
-
-/** The user's line that did it (sanitizer on only). */
-export function callerSite(): Site | undefined {
-  if (!san.enabled) return undefined;
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 40;
-  const err = new Error();
-  Error.stackTraceLimit = limit;
-  return new Site(err);
-}
 
 // ---- release contexts (debug check 4) ----------------------------------------------
 
@@ -157,53 +89,7 @@ export function checkNotInRelease(call: string, device: string): void {
   });
 }
 
-// ---- lifetimes and poisoning ------------------------------------------------------------
-
-/** One resource's life. Proxies share it with every member reached through them. */
-export interface Lifetime {
-  /** e.g. `devmKzalloc allocation (FooPriv)`, `I2cAdapter "foo"`, `IRQ 3`. */
-  resource: string;
-  readonly device: string | undefined;
-  /** Managed by devres (so also a "devres allocation" for debug check 3). */
-  readonly managed: boolean;
-  released: boolean;
-  /** e.g. `by devres when "foo0" unbound`, `by kfree()`. */
-  releasedBy: string | undefined;
-  releasedAt: Site | undefined;
-}
-
-export function newLifetime(resource: string, device: string | undefined, managed: boolean): Lifetime {
-  return { resource, device, managed, released: false, releasedBy: undefined, releasedAt: undefined };
-}
-
-export function describeLifetime(life: Lifetime): string {
-  const named = life.device === undefined || life.resource.includes(`"${life.device}"`);
-  return `${life.resource}${named ? "" : ` of device "${life.device}"`}`;
-}
-
-export function releasedWhere(life: Lifetime): string {
-  const by = life.releasedBy ? ` ${life.releasedBy}` : "";
-  const at = life.releasedAt ? ` at ${life.releasedAt}` : " (enable the sanitizer to record where)";
-  return `released${by}${at}`;
-}
-
-export function endLifetime(life: Lifetime, by: string, at: Site | undefined): void {
-  life.released = true;
-  life.releasedBy = by;
-  life.releasedAt = at;
-}
-
-export function useAfterFree(life: Lifetime, what: string): UseAfterFreeError {
-  const msg = `use after free: ${what} ${describeLifetime(life)}, ${releasedWhere(life)}`;
-  report({ check: "use-after-free", severity: "error", message: msg, device: life.device, at: callerSite()?.toString() });
-  return new UseAfterFreeError(msg);
-}
-
-export function doubleRelease(life: Lifetime, call: string): DoubleReleaseError {
-  const msg = `double release: ${call} on ${describeLifetime(life)}, already ${releasedWhere(life)}`;
-  report({ check: "double-release", severity: "error", message: msg, device: life.device, at: callerSite()?.toString() });
-  return new DoubleReleaseError(msg);
-}
+// ---- poisoning ----------------------------------------------------------------------------
 
 /** Symbol-keyed slots where runtime objects keep their state: never wrapped as members. */
 export const internalKeys = new Set<PropertyKey>();

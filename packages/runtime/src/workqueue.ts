@@ -9,20 +9,10 @@
 import type { Bound, BoundCallback, DeferredCallback, DevresTargetBrand, Managed, Releases } from "./brands.js";
 import { Device, asBound } from "./device.js";
 import { devresAdd, devresTarget } from "./devres.js";
-import { DevboundError, DoubleReleaseError, describe } from "./errors.js";
-import {
-  callerSite,
-  doubleRelease,
-  endLifetime,
-  internalKeys,
-  newLifetime,
-  poisonable,
-  report,
-  san,
-  useAfterFree,
-  type Lifetime,
-} from "./sanitizer.js";
-import type { Site } from "./sanitizer.js";
+import { DevboundError, describe } from "./errors.js";
+import { checkManualRelease, doubleRelease, endLifetime, newLifetime, useAfterFree, type Lifetime } from "./lifetime.js";
+import { callerSite, report, san, type Site } from "./report.js";
+import { internalKeys, poisonable } from "./sanitizer.js";
 
 const WQ: unique symbol = Symbol("devbound.workqueue");
 const WORK: unique symbol = Symbol("devbound.work");
@@ -70,7 +60,6 @@ interface WqState {
   destroyed: boolean;
   idle: (() => void)[];
   readonly life: Lifetime;
-  readonly managed: boolean;
   readonly device: Device | undefined;
 }
 
@@ -178,7 +167,6 @@ function newState(name: string, device: Device | undefined): WqState {
     destroyed: false,
     idle: [],
     life: newLifetime(`workqueue "${name}"`, device?.name, device !== undefined),
-    managed: device !== undefined,
     device,
   };
 }
@@ -193,11 +181,12 @@ export function allocWorkqueue(name: string): Workqueue {
 export function destroyWorkqueue(wq: Releases<Workqueue, "workqueue">): Promise<void> {
   if (!(wq instanceof Workqueue)) return Promise.reject(new DevboundError(`destroyWorkqueue(): expected a Workqueue, got ${describe(wq)}`));
   const st = wq[WQ];
-  if (st.destroyed || st.draining) return Promise.reject(doubleRelease(st.life, "destroyWorkqueue()"));
-  if (st.managed) {
-    const msg = `double release: destroyWorkqueue() of ${st.life.resource} of device "${st.device?.name}", which devmAllocWorkqueue() made: devres destroys it again when the device unbinds`;
-    report({ check: "double-release", severity: "error", message: msg, at: callerSite()?.toString() });
-    return Promise.reject(new DoubleReleaseError(msg));
+  // Draining: a destroy is in progress, so this one is the second.
+  if (st.draining) return Promise.reject(doubleRelease(st.life, "destroyWorkqueue()"));
+  try {
+    checkManualRelease(st.life, "destroyWorkqueue()", "workqueue");
+  } catch (err) {
+    return Promise.reject(err);
   }
   return destroy(st, "by destroyWorkqueue()", callerSite());
 }
