@@ -638,6 +638,79 @@ const main = {
 
 ruleTester.run("no-bound-device-escape", rule, main);
 
+// ---- one bug, one report ------------------------------------------------------------------
+// A helper that keeps the device only as the device argument of a devres call in a deferred
+// callback (a timer, a kobject release callback, file operations it builds): devm-after-unbind
+// or no-devres-in-release reports that devres call in the helper; the call handing the device to
+// the helper is not a second finding. Any other way the helper keeps it still is.
+
+const RT_DEVRES = `import { Cdev, Kobject, cdevDeviceAdd, defineDriver, devmKfree, devmKzalloc, type Bound, type Device, type FileOperations } from "@devbound/runtime";`;
+const oneReport = (...lines: string[]) => ({ filename, code: [RT_DEVRES, ...lines].join("\n") });
+
+const keepsMore = src(
+  `import { remember } from "./no-bound-device-escape-helpers.js";`,
+  `function armAndRemember(dev: Device<Bound>) { setTimeout(() => devmKzalloc(dev, () => ({ n: 0 })), 10); remember(dev); }`,
+  `export const d = defineDriver({ name: "foo-refill", probe(dev) { armAndRemember(dev); return {}; } });`,
+);
+
+const devresOnly = {
+  valid: [
+    // a helper arming a timer that calls a devm function (devm-after-unbind reports the devmKzalloc)
+    oneReport(
+      `function armRefill(dev: Device<Bound>) { setTimeout(() => devmKzalloc(dev, () => ({ n: 0 })), 10); }`,
+      `export const d = defineDriver({ name: "foo-refill", probe(dev) { armRefill(dev); return {}; } });`,
+    ),
+    // the same one helper further, in another file
+    oneReport(
+      `import { armRefillLater } from "./no-bound-device-escape-helpers.js";`,
+      `export const d = defineDriver({ name: "foo-refill", probe(dev) { armRefillLater(dev); return {}; } });`,
+    ),
+    // a constructor passing a release callback that frees devres (no-devres-in-release reports the devmKfree)
+    oneReport(
+      `class Child {`,
+      `  readonly kobj: Kobject;`,
+      `  constructor(dev: Device<Bound>, stats: object) { this.kobj = new Kobject("child", () => devmKfree(dev, stats)); }`,
+      `}`,
+      `export const d = defineDriver({ name: "foo-child", probe(dev) { const stats = devmKzalloc(dev, () => ({ n: 0 })); return { child: new Child(dev, stats) }; } });`,
+    ),
+    // file operations built by a helper (devm-after-unbind reports the devmKzalloc in ioctl())
+    oneReport(
+      `function makeFops(dev: Device<Bound>): FileOperations { return { ioctl: () => devmKzalloc(dev, () => ({ n: 0 })).n }; }`,
+      `export const d = defineDriver({ name: "foo-ctl", probe(dev) { const cdev = new Cdev("ctl", makeFops(dev)); cdevDeviceAdd(cdev, dev.get()); return { cdev }; } });`,
+    ),
+  ],
+  invalid: [
+    // the helper also keeps the device elsewhere: both the call and the helper's own store are reported
+    invalid(
+      "keepsMore",
+      keepsMore,
+      {
+        line: 3,
+        needle: "dev",
+        nth: 4,
+        kind: "helper",
+        ctx: "Bound",
+        owner: "the device",
+        sink: "`remember`, which keeps its parameter `dev` in the collection `registry`",
+        fix: `function armAndRemember(dev: Device<Bound>) { setTimeout(() => devmKzalloc(dev, () => ({ n: 0 })), 10); remember(dev.get()); }`,
+      },
+      {
+        line: 4,
+        needle: "dev",
+        nth: 2,
+        kind: "helperKeepsBound",
+        owner: "foo-refill",
+        sink: "`armAndRemember`, which keeps its parameter `dev` in `remember`, which keeps its parameter `dev` in the collection `registry`",
+        helper: "armAndRemember",
+        param: "dev",
+      },
+    ),
+  ],
+};
+
+ruleTester.run("no-bound-device-escape: one bug, one report", rule, devresOnly);
+typecheckCases("no-bound-device-escape (one bug, one report)", { valid: [...devresOnly.valid, ...devresOnly.invalid].map((c) => ({ code: c.code })), invalid: [] });
+
 // Every case, and every suggestion's output, type-checks (each output once: RuleTester refuses duplicates).
 for (const [name, group] of [["main", main], ["compiling", { valid: [], invalid: compiling }]] as const) {
   const texts = new Set<string>();

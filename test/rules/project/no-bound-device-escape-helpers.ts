@@ -1,5 +1,5 @@
 // Helpers for test/rules/no-bound-device-escape.test.ts ("helpers in another file").
-import type { Bound, Device, Normal } from "@devbound/runtime";
+import { devmKzalloc, type Bound, type Device, type Normal } from "@devbound/runtime";
 
 export const registry: Device<Normal>[] = [];
 
@@ -35,4 +35,14 @@ export const tracked = new Set<Device<Bound>>();
 /** Keeps a device typed Device<Bound> (its own body is reported where it is linted; callers at each call). */
 export function track(dev: Device<Bound>): void {
   tracked.add(dev);
+}
+
+/** Arms a timer that registers devres on the device: devm-after-unbind's finding, in here. */
+function armRefill(dev: Device<Bound>): void {
+  setTimeout(() => devmKzalloc(dev, () => ({ n: 0 })), 10);
+}
+
+/** Keeps its device only through armRefill (one helper further). */
+export function armRefillLater(dev: Device<Bound>): void {
+  armRefill(dev);
 }

@@ -13,7 +13,10 @@
  * declaration that stores it when it asks for a bound device (analysis/widening.ts); not offered
  * where later code uses the stored device as a bound one (the fix is there).
  * A captured device passed straight to a devres call is left to devm-after-unbind (one finding
- * a bug); any other use of it in the callback is reported here.
+ * a bug); any other use of it in the callback is reported here. So is a helper call whose helper
+ * keeps the device only that way (a timer armed to call a devm function, a release callback or
+ * file operations that call one, through further helpers too): devm-after-unbind or
+ * no-devres-in-release reports the devres call in the helper, and that is the one finding.
  */
 import ts from "typescript";
 import type { TSESTree } from "@typescript-eslint/utils";
@@ -32,6 +35,7 @@ import {
   isModuleLevel,
   mayBeDeviceValue,
   ownerName,
+  parameterEscapes,
   typeInfoMessages,
   parameterPropertyFix,
   storeGetFix,
@@ -85,6 +89,24 @@ export default createRule<[], MessageIds>({
       return i >= 0 && argumentSinks(an!, parent, i).some((s) => (s.brand === "devresTarget" || s.brand === "devresRelease") && s.path.length === 0);
     }
 
+    /**
+     * A helper call whose helper keeps its parameter only as captured devres arguments, directly or
+     * through further helpers: the devres call is the finding (devm-after-unbind, no-devres-in-release).
+     */
+    function onlyDevresCaptures(e: Escape, depth = 0): boolean {
+      if (e.kind === "captured") return isDevresArgument(e);
+      if (e.kind !== "helper" || !e.helper || depth > 8) return false;
+      const { escapes } = parameterEscapes(an!, e.helper.fn, e.helper.index);
+      return escapes.length > 0 && escapes.every((inner) => onlyDevresCaptures(inner, depth + 1));
+    }
+
+    /** A helper call named by what the helper does that is this rule's finding, not a devres capture. */
+    function ownEscape(e: Escape): Escape {
+      if (e.kind !== "helper" || !e.helper || !onlyDevresCaptures(e.helper.inner)) return e;
+      const inner = parameterEscapes(an!, e.helper.fn, e.helper.index).escapes.find((x) => !onlyDevresCaptures(x));
+      return inner ? { ...e, helper: { ...e.helper, inner } } : e;
+    }
+
     function isDriverData(fn: FunctionNode, p: ts.ParameterDeclaration): boolean {
       return fn.parameters.indexOf(p) === 1 && driverRoleOf(an!, fn)?.role === "remove";
     }
@@ -92,7 +114,7 @@ export default createRule<[], MessageIds>({
     function report(e: Escape, ctx: string, owner: string): void {
       const es = an!.esNode(e.node);
       if (!es) return;
-      if (e.kind === "captured" && isDevresArgument(e)) return;
+      if ((e.kind === "captured" || e.kind === "helper") && onlyDevresCaptures(e)) return;
       const key = `${e.node.pos}:${e.node.end}:${e.kind}`;
       if (done.has(key)) return;
       done.add(key);
@@ -113,7 +135,7 @@ export default createRule<[], MessageIds>({
                   ? "helperKeepsBound"
                   : "helper"
                 : "stored";
-      const sink = e.kind === "return" ? `\`${e.target}\`` : describeEscape(e);
+      const sink = e.kind === "return" ? `\`${e.target}\`` : describeEscape(ownEscape(e));
       const parent = e.node.parent;
       const fix = e.kind === "captured" || keepsBound ? undefined : ts.isParameter(parent) ? parameterPropertyFix(an!, parent) : storeGetFix(an!, e.node);
       // Report the expression itself (an ESTree parameter identifier would span its type annotation).
