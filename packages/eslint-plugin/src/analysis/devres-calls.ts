@@ -22,6 +22,7 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
+import { defineSummary } from "./summaries.js";
 import { argumentBrands, calledFunction } from "./call-sites.js";
 import { forEachDescendant, skipOuter, type FunctionNode } from "./ast.js";
 
@@ -80,30 +81,33 @@ export interface DevresReach {
   via: Array<ts.CallExpression | ts.NewExpression>;
 }
 
-const IN_PROGRESS = null;
+/** A function on the current chain reads as reaching nothing: cycles add nothing (summaries.ts keeps no partial answer). */
+const devresReachSummary = defineSummary<FunctionNode, DevresReach | null, Analysis>(
+  "devres-reach",
+  (an, fn) => {
+    let found: DevresReach | null = null;
+    const body = (fn as ts.FunctionLikeDeclaration).body;
+    if (body) {
+      calls(body, (call) => {
+        const kind = devresCallKind(an, call);
+        if (kind) {
+          found = { call, kind, via: [] };
+          return false;
+        }
+        const callee = userFunctionOf(an, call);
+        const inner = callee && callee !== fn ? devresReach(an, callee) : undefined;
+        if (inner) {
+          found = { call: inner.call, kind: inner.kind, via: [call, ...inner.via] };
+          return false;
+        }
+        return true;
+      });
+    }
+    return found;
+  },
+  { onCycle: () => null },
+);
 
 export function devresReach(an: Analysis, fn: FunctionNode): DevresReach | undefined {
-  const memo = an.memo<ts.Node, DevresReach | undefined | null>("devres-reach");
-  if (memo.has(fn)) return memo.get(fn) ?? undefined; // IN_PROGRESS reads as "none": cycles add nothing
-  memo.set(fn, IN_PROGRESS);
-  let found: DevresReach | undefined;
-  const body = (fn as ts.FunctionLikeDeclaration).body;
-  if (body) {
-    calls(body, (call) => {
-      const kind = devresCallKind(an, call);
-      if (kind) {
-        found = { call, kind, via: [] };
-        return false;
-      }
-      const callee = userFunctionOf(an, call);
-      const inner = callee && callee !== fn ? devresReach(an, callee) : undefined;
-      if (inner) {
-        found = { call: inner.call, kind: inner.kind, via: [call, ...inner.via] };
-        return false;
-      }
-      return true;
-    });
-  }
-  memo.set(fn, found);
-  return found;
+  return devresReachSummary.get(an, fn) ?? undefined;
 }

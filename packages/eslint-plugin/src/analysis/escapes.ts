@@ -23,13 +23,14 @@
  *
  * API
  *   escapesOf(an, leaf, scope)        Escape[] for the value at `leaf`
- *   parameterEscapes(an, fn, i)       { escapes, returns } for parameter i of a user function (memoised)
+ *   parameterEscapes(an, fn, i)       { escapes, returns } for parameter i of a user function (a summary)
  *   describeEscape(an, e)             short English for messages ("field `this.dev`", ...)
  *   isPrimitiveType(checker, type)    numbers, strings, booleans, bigints, symbols, enums, literals
  *                                     (copies: they cannot carry a resource out of its scope)
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
+import { defineSummary } from "./summaries.js";
 import { calleeName, enclosingFunction, functionName, isFunctionNode, isModuleLevel, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { calledFunction } from "./call-sites.js";
 import { classifyCallback, mayRunAfterUnbind, type CallbackClass } from "./deferral.js";
@@ -308,7 +309,7 @@ function walk(w: Walk, node: ts.Expression, report: ts.Expression, path: string[
     }
     const fn = calledFunction(an, parent);
     if (!fn || !fn.parameters[i] || fn.parameters[i]!.dotDotDotToken) return;
-    const pe = parameterEscapes(an, fn, i, depth + 1);
+    const pe = parameterEscapes(an, fn, i);
     const inner = pe.escapes[0];
     // Reported at the call even when the helper's parameter has the tracked type itself: the
     // caller's value leaves the caller's scope here (the helper's own store is its own escape).
@@ -351,29 +352,36 @@ export interface ParameterEscapes {
 
 const NO_ESCAPES: ParameterEscapes = { escapes: [], returns: false };
 
-export function parameterEscapes(an: Analysis, fn: FunctionNode, index: number, depth = 0): ParameterEscapes {
-  const memo = an.memo<ts.Node, ParameterEscapes[]>("parameterEscapes");
-  let per = memo.get(fn);
-  if (per?.[index]) return per[index]!;
-  if (!per) memo.set(fn, (per = []));
-  per[index] = NO_ESCAPES; // cycle guard
-  const param = fn.parameters[index];
-  if (!param || !ts.isIdentifier(param.name) || depth > MAX_DEPTH) return NO_ESCAPES;
-  const escapes: Escape[] = [];
-  let returns = false;
-  // `constructor(private dev: ...)`: a parameter property is a field.
-  if (ts.isConstructorDeclaration(fn) && ts.getModifiers(param)?.length) {
-    escapes.push({ kind: "field", node: param.name, target: `this.${param.name.text}`, path: [], site: param });
-  }
-  const w: Walk = { an, scope: { home: fn }, homeFn: fn, out: [], seen: new Set() };
-  followVariable(w, param.name, param.name, [], depth);
-  for (const e of w.out) {
-    if (e.kind === "return" || e.kind === "driver-data") returns = true;
-    else escapes.push(e);
-  }
-  const result = { escapes, returns };
-  per[index] = result;
-  return result;
+/**
+ * One summary per (helper, parameter). Recursion reads as "no escapes" and a helper nested deeper
+ * than HELPER_DEPTH is cut; summaries.ts keeps neither as a fact (a value that read one is
+ * recomputed by the next asker), so the answer does not depend on who asked first.
+ */
+const HELPER_DEPTH = 6;
+const parameterEscapeSummary = defineSummary<readonly [FunctionNode, number], ParameterEscapes, Analysis>(
+  "parameter-escapes",
+  (an, [fn, index]) => {
+    const param = fn.parameters[index];
+    if (!param || !ts.isIdentifier(param.name)) return NO_ESCAPES;
+    const escapes: Escape[] = [];
+    let returns = false;
+    // `constructor(private dev: ...)`: a parameter property is a field.
+    if (ts.isConstructorDeclaration(fn) && ts.getModifiers(param)?.length) {
+      escapes.push({ kind: "field", node: param.name, target: `this.${param.name.text}`, path: [], site: param });
+    }
+    const w: Walk = { an, scope: { home: fn }, homeFn: fn, out: [], seen: new Set() };
+    followVariable(w, param.name, param.name, [], 0);
+    for (const e of w.out) {
+      if (e.kind === "return" || e.kind === "driver-data") returns = true;
+      else escapes.push(e);
+    }
+    return { escapes, returns };
+  },
+  { onCycle: () => NO_ESCAPES, budget: { depth: HELPER_DEPTH, onCut: () => NO_ESCAPES }, keyParts: (k) => k },
+);
+
+export function parameterEscapes(an: Analysis, fn: FunctionNode, index: number): ParameterEscapes {
+  return parameterEscapeSummary.get(an, [fn, index]);
 }
 
 /** A member path for messages: ["hw", "dev"] -> "hw.dev", ["list", "[]"] -> "list[]". */

@@ -27,6 +27,7 @@
  */
 import ts from "typescript";
 import type { Analysis } from "./services.js";
+import { defineSummary } from "./summaries.js";
 import type { DriverInfo } from "./drivers.js";
 import { NO_BINDINGS, argumentSinks, bindArguments, originsOf, pathStartsWith, type Bindings, type Origin } from "./values.js";
 import { argumentBrands, referencedFunction } from "./call-sites.js";
@@ -76,10 +77,7 @@ export function ownSteps(fn: FunctionNode): Array<ts.CallExpression | ts.NewExpr
   return out.sort((a, b) => a.getStart() - b.getStart());
 }
 
-export function removeTeardowns(an: Analysis, driver: DriverInfo): readonly Teardown[] {
-  const memo = an.memo<ts.Node, Teardown[]>("teardowns");
-  const cached = memo.get(driver.node);
-  if (cached) return cached;
+const teardownSummary = defineSummary<DriverInfo, readonly Teardown[], Analysis>("remove-teardowns", (an, driver) => {
   const out: Teardown[] = [];
   const body = driver.remove && (driver.remove as ts.FunctionLikeDeclaration).body;
   if (body) {
@@ -103,8 +101,11 @@ export function removeTeardowns(an: Analysis, driver: DriverInfo): readonly Tear
     };
     visit(body);
   }
-  memo.set(driver.node, out);
   return out;
+});
+
+export function removeTeardowns(an: Analysis, driver: DriverInfo): readonly Teardown[] {
+  return teardownSummary.get(an, driver);
 }
 
 function nameOf(an: Analysis, anchor: ts.Node, fallback: string): string {

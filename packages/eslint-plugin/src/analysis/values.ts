@@ -25,10 +25,10 @@
  * array literal (`const ctx = { dev }; ctx.dev`, `const [d] = [dev]`) is not storage.
  *
  * Bounded: a depth limit and a per-query step budget (past them an origin is "unknown"); both
- * live inside one query, so a cut is never kept as a fact. Cached across queries: only the
- * per-scope assignment indexes (facts of the syntax) and the sink summaries (parameterSinks),
- * which are kept only when complete (a summary computed while a helper on its cycle was still
- * in progress is recomputed by the next query).
+ * live inside one query, so a cut is never kept as a fact. Kept across queries (summaries.ts):
+ * only the per-scope assignment and class-field indexes (facts of the syntax) and the sink
+ * summaries (parameterSinks; a summary that read a helper still in progress on its cycle is not
+ * kept, so it does not depend on who asked first).
  *
  * API
  *   originsOf(an, expr, path?, bindings?)   Origin[] (values: storage looked through)
@@ -84,6 +84,7 @@ import {
 import { driverRoleOf } from "./drivers.js";
 import { mayReachBranded } from "./name-index.js";
 import { isAfterAwait, isAsync, isAwaited } from "./deferral.js";
+import { defineSummary } from "./summaries.js";
 
 const MAX_DEPTH = 12;
 const BUDGET = 2000;
@@ -234,10 +235,8 @@ function splitChain(e: ts.Expression): [ts.Identifier, string[]] | undefined {
   return ts.isIdentifier(cur) ? [cur, path] : undefined;
 }
 
-function assignmentsIn(an: Analysis, scope: ts.Node): Map<ts.Symbol, Assignment[]> {
-  const memo = an.memo<ts.Node, Map<ts.Symbol, Assignment[]>>("values-assignments");
-  let idx = memo.get(scope);
-  if (idx) return idx;
+/** Assignments in a scope by the variable at the left's root: a fact of the syntax. */
+const assignmentIndex = defineSummary<ts.Node, Map<ts.Symbol, Assignment[]>, Analysis>("values-assignments", (an, scope) => {
   const built = new Map<ts.Symbol, Assignment[]>();
   const visit = (n: ts.Node): void => {
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
@@ -252,8 +251,11 @@ function assignmentsIn(an: Analysis, scope: ts.Node): Map<ts.Symbol, Assignment[
     ts.forEachChild(n, visit);
   };
   visit(scope);
-  memo.set(scope, built);
   return built;
+});
+
+function assignmentsIn(an: Analysis, scope: ts.Node): Map<ts.Symbol, Assignment[]> {
+  return assignmentIndex.get(an, scope);
 }
 
 /** The function (or source file) a declaration's assignments can appear in. */
@@ -271,44 +273,43 @@ export function assignmentsTo(an: Analysis, decl: ts.VariableDeclaration): ts.Ex
   return (assignmentsIn(an, declarationScope(decl)).get(sym) ?? []).filter((a) => a.path.length === 0).map((a) => a.value);
 }
 
+const thisFieldIndex = defineSummary<ts.ClassLikeDeclaration, Map<string, ts.Expression[]>, Analysis>("values-this-fields", (_an, cls) => {
+  const built = new Map<string, ts.Expression[]>();
+  const push = (k: string, v: ts.Expression) => {
+    let l = built.get(k);
+    if (!l) built.set(k, (l = []));
+    l.push(v);
+  };
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(n.left) &&
+      n.left.expression.kind === ts.SyntaxKind.ThisKeyword
+    ) {
+      push(n.left.name.text, n.right);
+    }
+    // `this` rebinds inside plain functions and nested classes.
+    if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n)) && n !== cls) return;
+    ts.forEachChild(n, visit);
+  };
+  for (const m of cls.members) {
+    if (ts.isPropertyDeclaration(m) && m.initializer) {
+      const k = propertyNameText(m.name);
+      if (k) push(k, m.initializer);
+    }
+    if (ts.isConstructorDeclaration(m)) {
+      // `constructor(private priv: Priv)`: the parameter is the field's value.
+      for (const p of m.parameters) if (ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) push(p.name.text, p.name);
+    }
+    visit(m);
+  }
+  return built;
+});
+
 /** Every `this.<name> = v` in a class, its field initialiser, and a constructor parameter property. */
 function thisFieldValues(an: Analysis, cls: ts.ClassLikeDeclaration, name: string): ts.Expression[] {
-  const memo = an.memo<ts.Node, Map<string, ts.Expression[]>>("values-this-fields");
-  let idx = memo.get(cls);
-  if (!idx) {
-    const built = new Map<string, ts.Expression[]>();
-    const push = (k: string, v: ts.Expression) => {
-      let l = built.get(k);
-      if (!l) built.set(k, (l = []));
-      l.push(v);
-    };
-    const visit = (n: ts.Node): void => {
-      if (
-        ts.isBinaryExpression(n) &&
-        n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-        ts.isPropertyAccessExpression(n.left) &&
-        n.left.expression.kind === ts.SyntaxKind.ThisKeyword
-      ) {
-        push(n.left.name.text, n.right);
-      }
-      // `this` rebinds inside plain functions and nested classes.
-      if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n)) && n !== cls) return;
-      ts.forEachChild(n, visit);
-    };
-    for (const m of cls.members) {
-      if (ts.isPropertyDeclaration(m) && m.initializer) {
-        const k = propertyNameText(m.name);
-        if (k) push(k, m.initializer);
-      }
-      if (ts.isConstructorDeclaration(m)) {
-        // `constructor(private priv: Priv)`: the parameter is the field's value.
-        for (const p of m.parameters) if (ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) push(p.name.text, p.name);
-      }
-      visit(m);
-    }
-    memo.set(cls, (idx = built));
-  }
-  return idx.get(name) ?? [];
+  return thisFieldIndex.get(an, cls).get(name) ?? [];
 }
 
 /** The class a `new` expression constructs, when it is a class of the program's own sources. */
@@ -799,38 +800,15 @@ export function argumentSinks(an: Analysis, call: ts.CallExpression | ts.NewExpr
   return parameterSinks(an, fn, index);
 }
 
-/** Summaries whose computation is under way (cycle guard) and whether a read of one was cut short. */
-const inProgress = new Set<string>();
-let sawInProgress = false;
+/** What a helper's parameter reaches; a helper on the current chain reads as reaching nothing (its own computation adds it). */
+const parameterSinkSummary = defineSummary<readonly [FunctionNode, number], Sink[], Analysis>(
+  "parameter-sinks",
+  (an, [fn, index]) => computeParameterSinks(an, fn, index),
+  { onCycle: () => [], keyParts: (k) => k },
+);
 
 export function parameterSinks(an: Analysis, fn: FunctionNode, index: number): Sink[] {
-  const memo = an.memo<ts.Node, Sink[][]>("values-parameterSinks");
-  const cached = memo.get(fn)?.[index];
-  if (cached) return cached;
-  const key = `${fn.getSourceFile().fileName}:${fn.pos}:${index}`;
-  if (inProgress.has(key)) {
-    // A helper on the current chain: what it reaches is being computed above; this read adds nothing.
-    sawInProgress = true;
-    return [];
-  }
-  const outerSaw = sawInProgress;
-  sawInProgress = false;
-  inProgress.add(key);
-  let sinks: Sink[];
-  try {
-    sinks = computeParameterSinks(an, fn, index);
-  } finally {
-    inProgress.delete(key);
-  }
-  // A summary that read another still in progress is partial: keep it only at the top of the chain.
-  const partial = sawInProgress && inProgress.size > 0;
-  sawInProgress = outerSaw || partial;
-  if (!partial) {
-    let per = memo.get(fn);
-    if (!per) memo.set(fn, (per = []));
-    per[index] = sinks;
-  }
-  return sinks;
+  return parameterSinkSummary.get(an, [fn, index]);
 }
 
 function computeParameterSinks(an: Analysis, fn: FunctionNode, index: number): Sink[] {
