@@ -12,12 +12,20 @@
 // files, language options and parse-error counter, to measure the language alone.
 // KERNEL_RUN_SELFTEST=1 adds a rule that throws in files containing `kernel-run: selftest crash`
 // (test/integration/kernel-run.test.ts checks that the crash is counted and listed).
-import devbound from "../../packages/eslint-plugin/dist/index.js";
+// KERNEL_RUN_PLUGIN=<path of a built plugin's index.js> (run.mjs --plugin) lints with that build
+// instead, e.g. a copy of dist/ taken when it built, so that a rebuild during the long run
+// cannot change the plugin half-way.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { CRASH_MARK } from "./lib.mjs";
 
+const pluginPath = process.env.KERNEL_RUN_PLUGIN
+  ? pathToFileURL(path.resolve(process.env.KERNEL_RUN_PLUGIN)).href
+  : new URL("../../packages/eslint-plugin/dist/index.js", import.meta.url).href;
+const devbound = (await import(pluginPath)).default;
 const kernel = devbound?.configs?.kernel;
 if (!kernel) {
-  throw new Error("kernel-run: the built plugin has no configs.kernel (run `pnpm build`; the C rules ship it)");
+  throw new Error(`kernel-run: the built plugin (${pluginPath}) has no configs.kernel (run \`pnpm build\`; the C rules ship it)`);
 }
 
 function describe(error) {

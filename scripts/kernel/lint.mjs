@@ -8,7 +8,7 @@
 // is inside the measured time.
 //
 // Writes the compact results (every file, its messages) to out.json and prints one line
-// `KERNEL_LINT {json}` with files, wall, CPU and maxRSS. Exits 2 when ESLint itself fails (the
+// `KERNEL_LINT {json}` with files, wall, CPU, maxRSS and the devbound rules the config enables. Exits 2 when ESLint itself fails (the
 // error names the file when ESLint says which).
 import fs from "node:fs";
 import path from "node:path";
@@ -47,6 +47,12 @@ try {
 }
 const wallMs = performance.now() - t0;
 const usage = process.resourceUsage();
+// the devbound rules the config enables on a C file (outside the measured time)
+const config = await eslint.calculateConfigForFile(path.join(path.resolve(tree), "kernel-run.c"));
+const rules = Object.entries(config?.rules ?? {})
+  .filter(([id, entry]) => id.startsWith("devbound/") && (Array.isArray(entry) ? entry[0] : entry) !== 0 && (Array.isArray(entry) ? entry[0] : entry) !== "off")
+  .map(([id]) => id)
+  .sort();
 const root = path.resolve(tree);
 const compact = results.map((r) => ({
   file: path.relative(root, r.filePath),
@@ -69,5 +75,6 @@ const summary = {
   userMs: usage.userCPUTime / 1000,
   sysMs: usage.systemCPUTime / 1000,
   maxRssKB: usage.maxRSS,
+  rules,
 };
 process.stdout.write(`KERNEL_LINT ${JSON.stringify(summary)}\n`);

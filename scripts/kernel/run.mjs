@@ -122,9 +122,32 @@ function ensureSpatch() {
 
 // ---- devbound -----------------------------------------------------------------------------------
 
+/**
+ * A copy of the built plugin (dist/ and its package.json) under packages/eslint-plugin/.kernel/
+ * (git-ignored; inside the package, so its dependencies resolve as from dist/): the run lints
+ * with the build as it was when the run started, whatever rebuilds happen during it.
+ */
+function snapshotPlugin() {
+  const pkg = path.join(REPO, "packages/eslint-plugin");
+  if (!fs.existsSync(path.join(pkg, "dist/index.js"))) fail("the plugin is not built: run `pnpm build` first");
+  const snap = path.join(pkg, ".kernel", `snapshot-${process.pid}`);
+  fs.rmSync(snap, { recursive: true, force: true });
+  fs.mkdirSync(snap, { recursive: true });
+  fs.cpSync(path.join(pkg, "dist"), path.join(snap, "dist"), { recursive: true });
+  fs.copyFileSync(path.join(pkg, "package.json"), path.join(snap, "package.json"));
+  return { index: path.join(snap, "dist/index.js"), remove: () => fs.rmSync(snap, { recursive: true, force: true }) };
+}
+
 function lintTree(tree) {
-  const plugin = path.join(REPO, "packages/eslint-plugin/dist/index.js");
-  if (!fs.existsSync(plugin)) fail("the plugin is not built: run `pnpm build` first");
+  const snapshot = snapshotPlugin();
+  try {
+    return lintWith(tree, snapshot.index);
+  } finally {
+    snapshot.remove();
+  }
+}
+
+function lintWith(tree, plugin) {
   const out = path.join(os.tmpdir(), `kernel-run-${process.pid}.json`);
   const pattern = `${opts.subset}/**/*.c`;
   log(`linting ${pattern} in ${tree} (ESLint concurrency ${opts.concurrency}${opts.languageOnly ? ", devbound's rules off" : ""})`);
@@ -136,7 +159,7 @@ function lintTree(tree) {
   const r = spawnSync(process.execPath, [...prof, path.join(import.meta.dirname, "lint.mjs"), tree, pattern, String(opts.concurrency), out, ...prefilter], {
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
-    env: { ...process.env, ...(opts.languageOnly ? { KERNEL_RUN_LANGUAGE_ONLY: "1" } : {}) },
+    env: { ...process.env, KERNEL_RUN_PLUGIN: plugin, ...(opts.languageOnly ? { KERNEL_RUN_LANGUAGE_ONLY: "1" } : {}) },
     maxBuffer: 1 << 26,
   });
   const processWallMs = performance.now() - t0;
@@ -224,8 +247,8 @@ const cocci = opts.skipCocci ? null : runCocci(tree, version);
 
 const perRule = new Map();
 for (const f of findings) perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + 1);
-const ruleIds = Object.keys((await import(path.join(REPO, "packages/eslint-plugin/dist/index.js"))).default.configs.kernel.reduce((acc, c) => ({ ...acc, ...c.rules }), {}));
-for (const id of ruleIds) if (!perRule.has(id)) perRule.set(id, 0);
+// every devbound rule the run's config enabled (lint.mjs asks ESLint), so a rule without findings shows 0
+for (const id of lint.rules ?? []) if (!perRule.has(id)) perRule.set(id, 0);
 
 const manualFree = findings.filter((f) => f.rule === MANUAL_FREE_RULE);
 const ov = cocci ? overlap(manualFree, cocci.reports) : null;

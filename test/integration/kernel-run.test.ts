@@ -23,7 +23,10 @@ interface Lib {
   countLines(paths: string[]): number;
 }
 let lib: Lib;
+let kernelConfig: { rules?: object }[];
+const snapshots = path.join(root, "packages/eslint-plugin/.kernel");
 beforeAll(async () => {
+  kernelConfig = ((await import(pathToFileURL(path.join(root, "packages/eslint-plugin/dist/index.js")).href)) as { default: { configs: { kernel: { rules?: object }[] } } }).default.configs.kernel;
   // a plain-JS script module: imported by URL so the tests' type check does not need its types
   lib = (await import(pathToFileURL(path.join(root, "scripts/kernel/lib.mjs")).href)) as Lib;
 });
@@ -199,6 +202,13 @@ describe("scripts/kernel/run.mjs on a small tree", () => {
     expect(cell("files with parse errors")).toBe("1");
     expect(cell("functions with parse errors")).toBe("1");
     expect(cell("findings devbound/no-manual-free-of-devres")).toBe("1");
+    // every C rule of configs.kernel has its row (as ESLint's config for a .c file enables it), 0 when it found nothing
+    const kernelRules = Object.keys(Object.assign({}, ...kernelConfig.map((c: { rules?: object }) => c.rules ?? {}))).sort();
+    expect(kernelRules.length).toBeGreaterThanOrEqual(4);
+    for (const id of kernelRules) expect(cell(`findings ${id}`), id).toMatch(/^\d+$/);
+    expect(Object.keys(JSON.parse(fs.readFileSync(json, "utf8")).figures.perRule).sort()).toEqual(kernelRules);
+    // the run lints a copy of the built plugin and removes it afterwards
+    expect(fs.existsSync(snapshots) ? fs.readdirSync(snapshots).filter((d) => d.startsWith("snapshot-")) : []).toEqual([]);
     expect(r.stdout).toMatch(/Crashes \(1\):\n {2}drivers\/foo\/baz\.c:\d+: exception in kernel-run\/selftest: Error: selftest crash/);
     expect(r.stdout).toContain("both 1, only devbound 0, only Coccinelle 1");
     expect(r.stdout).toContain("only Coccinelle: drivers/foo/qux.c:7");

@@ -263,8 +263,19 @@ const procOps = c(
   "};",
 );
 
+// The module makes the device and registers a driver that binds it: probe then finds devres.
 const moduleInit = c(
   "static struct platform_device *foo_pdev;",
+  "",
+  "static int foo_probe(struct platform_device *pdev)",
+  "{",
+  "\treturn 0;",
+  "}",
+  "",
+  "static struct platform_driver foo_driver = {",
+  "\t.probe = foo_probe,",
+  "\t.driver = { .name = \"foo\" },",
+  "};",
   "",
   "static int __init foo_init(void)",
   "{",
@@ -273,10 +284,156 @@ const moduleInit = c(
   "\t\treturn PTR_ERR(foo_pdev);",
   "\tif (!devm_kzalloc(&foo_pdev->dev, 64, GFP_KERNEL))",
   "\t\treturn -ENOMEM;",
-  "\treturn 0;",
+  "\treturn platform_driver_register(&foo_driver);",
   "}",
   "module_init(foo_init);",
 );
+
+// A legacy pseudo-device (pata_legacy, mlx-platform idiom): the module makes it, no driver binds
+// it, its devres goes with it at platform_device_unregister().
+const pseudoDevice = c(
+  "static struct platform_device *foo_pdev;",
+  "",
+  "static int __init foo_init(void)",
+  "{",
+  "\tstruct platform_device *pdev;",
+  "\tvoid __iomem *regs;",
+  "",
+  "\tpdev = platform_device_register_simple(\"foo-legacy\", 0, NULL, 0);",
+  "\tif (IS_ERR(pdev))",
+  "\t\treturn PTR_ERR(pdev);",
+  "\tif (!devm_request_region(&pdev->dev, 0x1f0, 8, \"foo\"))",
+  "\t\tgoto fail;",
+  "\tregs = devm_ioport_map(&pdev->dev, 0x1f0, 8);",
+  "\tif (!regs)",
+  "\t\tgoto fail;",
+  "\tfoo_pdev = pdev;",
+  "\treturn 0;",
+  "fail:",
+  "\tplatform_device_unregister(pdev);",
+  "\treturn -EBUSY;",
+  "}",
+  "module_init(foo_init);",
+  "",
+  "static void __exit foo_exit(void)",
+  "{",
+  "\tplatform_device_unregister(foo_pdev);",
+  "}",
+  "module_exit(foo_exit);",
+);
+
+// A file operation registering on the misc device's own class device (uleds idiom): no driver
+// binds it; the LED goes at release() or with the misc device.
+const miscClassDevice = c(
+  "struct foo_user {",
+  "\tstruct led_classdev led;",
+  "\tbool registered;",
+  "};",
+  "",
+  "static struct miscdevice foo_misc;",
+  "",
+  "static ssize_t foo_write(struct file *file, const char __user *buf, size_t len, loff_t *ppos)",
+  "{",
+  "\tstruct foo_user *u = file->private_data;",
+  "\tint ret = devm_led_classdev_register(foo_misc.this_device, &u->led);",
+  "",
+  "\tif (ret)",
+  "\t\treturn ret;",
+  "\tu->registered = true;",
+  "\treturn len;",
+  "}",
+  "",
+  "static const struct file_operations foo_fops = {",
+  "\t.owner = THIS_MODULE,",
+  "\t.write = foo_write,",
+  "};",
+  "",
+  "static struct miscdevice foo_misc = {",
+  "\t.minor = MISC_DYNAMIC_MINOR,",
+  "\t.name = \"foo\",",
+  "\t.fops = &foo_fops,",
+  "};",
+);
+
+// A class device the module makes with device_create(): no driver binds it either.
+const classDevice = c(
+  "static struct device *foo_cdev_dev;",
+  "",
+  "static long foo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)",
+  "{",
+  "\tvoid *buf = devm_kzalloc(foo_cdev_dev, PAGE_SIZE, GFP_KERNEL);",
+  "",
+  "\treturn buf ? 0 : -ENOMEM;",
+  "}",
+  "",
+  "static const struct file_operations foo_fops = {",
+  "\t.unlocked_ioctl = foo_ioctl,",
+  "};",
+  "",
+  "static int __init foo_init(void)",
+  "{",
+  "\tfoo_cdev_dev = device_create(foo_class, NULL, MKDEV(foo_major, 0), NULL, \"foo0\");",
+  "\treturn PTR_ERR_OR_ZERO(foo_cdev_dev);",
+  "}",
+  "module_init(foo_init);",
+);
+
+// A debugfs trigger (hisi_sas idiom): debugfs_remove_recursive() in remove() drains its write().
+function debugfsTrigger(create: string): string {
+  return c(
+    PRIV,
+    "static ssize_t foo_dump_write(struct file *file, const char __user *ubuf, size_t count, loff_t *ppos)",
+    "{",
+    "\tstruct foo_priv *priv = file->f_inode->i_private;",
+    "",
+    "\tpriv->buf = devm_kmalloc(priv->dev, 4096, GFP_KERNEL);",
+    "\treturn priv->buf ? count : -ENOMEM;",
+    "}",
+    "",
+    "static const struct file_operations foo_dump_fops = {",
+    "\t.write = &foo_dump_write,",
+    "\t.owner = THIS_MODULE,",
+    "};",
+    "",
+    driver([`${create}("dump", 0200, NULL, priv, &foo_dump_fops);`], ["debugfs_remove_recursive(priv->debugfs);"]),
+  );
+}
+const debugfsSafe = debugfsTrigger("debugfs_create_file");
+const debugfsUnsafe = debugfsTrigger("debugfs_create_file_unsafe");
+
+// The core half of a driver whose bus glue (another file) calls foo_core_deinit() from remove():
+// the file shows no remove(), so a cancel in any of its functions counts (ionic, ath10k idiom).
+function coreHalf(deinit: string[]): string {
+  return c(
+    PRIV,
+    "static void foo_fw_up_work(struct work_struct *work)",
+    "{",
+    "\tstruct foo_priv *priv = container_of(work, struct foo_priv, work);",
+    "",
+    "\tpriv->buf = devm_kcalloc(priv->dev, 16, 64, GFP_KERNEL);",
+    "}",
+    "",
+    "int foo_core_init(struct foo_priv *priv)",
+    "{",
+    "\tINIT_WORK(&priv->work, foo_fw_up_work);",
+    "\treturn 0;",
+    "}",
+    "",
+    "void foo_core_deinit(struct foo_priv *priv)",
+    "{",
+    ...deinit.map((l) => `\t${l}`),
+    "}",
+  );
+}
+// The driver struct declared before its definition (a probe that names it): its roles still count.
+const forwardDeclared = c(
+  "static struct platform_driver foo_driver;",
+  "",
+  workDirect,
+);
+
+const coreCancels = coreHalf(["cancel_work_sync(&priv->work);", "kfree(priv->buf);"]);
+const coreForgets = coreHalf(["kfree(priv->buf);"]);
 
 const lateInitcall = c(
   "static int foo_setup_clock(struct device *dev)",
@@ -591,6 +748,11 @@ ruleTester.run("devm-after-unbind (C)", rule, {
     { filename: "macro.c", code: macroNamed },
     { filename: "no-devm.c", code: noDevm },
     { filename: "null-device-from-init.c", code: nullDeviceFromInit },
+    { filename: "pseudo-device.c", code: pseudoDevice },
+    { filename: "misc-class-device.c", code: miscClassDevice },
+    { filename: "class-device.c", code: classDevice },
+    { filename: "debugfs.c", code: debugfsSafe },
+    { filename: "core-cancels.c", code: coreCancels },
   ],
   invalid: [
     {
@@ -667,6 +829,21 @@ ruleTester.run("devm-after-unbind (C)", rule, {
           "foo_handle_resources(), called from foo_init(), the module init (module_init)",
         ),
       ],
+    },
+    {
+      filename: "forward-declared.c",
+      code: forwardDeclared,
+      errors: [deferred(forwardDeclared, "devm_kzalloc(priv->dev, 64, GFP_KERNEL)", "devm_kzalloc", "priv->dev", "foo_work_fn(), a work function (INIT_WORK) that remove() does not cancel")],
+    },
+    {
+      filename: "debugfs-unsafe.c",
+      code: debugfsUnsafe,
+      errors: [afterRelease(debugfsUnsafe, "devm_kmalloc(priv->dev, 4096, GFP_KERNEL)", "devm_kmalloc", "priv->dev", "foo_dump_write(), a file operation (file_operations.write)")],
+    },
+    {
+      filename: "core-forgets.c",
+      code: coreForgets,
+      errors: [deferred(coreForgets, "devm_kcalloc(priv->dev, 16, 64, GFP_KERNEL)", "devm_kcalloc", "priv->dev", "foo_fw_up_work(), a work function (INIT_WORK) that remove() does not cancel", "its device")],
     },
     {
       filename: "two-in-work.c",

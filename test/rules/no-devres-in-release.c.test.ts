@@ -357,6 +357,71 @@ const fopsUnregister = c(
   "};",
 );
 
+// The uleds idiom: the LED was registered on the misc device's own class device (no driver binds
+// it); release() unregisters it while the misc device, pinned by fops.owner, still exists.
+function miscUser(release: string[]): string {
+  return c(
+    "struct foo_led_user {",
+    "\tstruct led_classdev led;",
+    "\tbool registered;",
+    "};",
+    "",
+    "static struct miscdevice foo_misc;",
+    "",
+    "static void foo_led_user_drop(struct foo_led_user *u)",
+    "{",
+    "\tdevm_led_classdev_unregister(foo_misc.this_device, &u->led);",
+    "}",
+    "",
+    "static int foo_led_user_release(struct inode *inode, struct file *file)",
+    "{",
+    "\tstruct foo_led_user *u = file->private_data;",
+    "",
+    ...release.map((l) => `\t${l}`),
+    "\tkfree(u);",
+    "\treturn 0;",
+    "}",
+    "",
+    "static const struct file_operations foo_led_user_fops = {",
+    "\t.owner = THIS_MODULE,",
+    "\t.release = foo_led_user_release,",
+    "};",
+    "",
+    "static struct miscdevice foo_misc = {",
+    "\t.minor = MISC_DYNAMIC_MINOR,",
+    "\t.name = \"foo-led\",",
+    "\t.fops = &foo_led_user_fops,",
+    "};",
+  );
+}
+const miscUnregister = miscUser(["if (u->registered)", "\tdevm_led_classdev_unregister(foo_misc.this_device, &u->led);"]);
+const miscUnregisterHelper = miscUser(["if (u->registered)", "\tfoo_led_user_drop(u);"]);
+
+// A device release callback runs after device_release() emptied the device's devres list: still
+// reported on a class device.
+const classDeviceRelease = c(
+  "struct foo_chan {",
+  "\tstruct device dev;",
+  "\tvoid *fifo;",
+  "};",
+  "",
+  "static struct miscdevice foo_misc;",
+  "",
+  "static void foo_chan_release(struct device *dev)",
+  "{",
+  "\tstruct foo_chan *chan = container_of(dev, struct foo_chan, dev);",
+  "",
+  "\tdevm_kfree(foo_misc.this_device, chan->fifo);",
+  "\tkfree(chan);",
+  "}",
+  "",
+  "static int foo_chan_add(struct foo_chan *chan)",
+  "{",
+  "\tchan->dev.release = foo_chan_release;",
+  "\treturn device_register(&chan->dev);",
+  "}",
+);
+
 const KOBJ_CTX = "foo_stats_release(), a kobject release callback (kobj_type.release)";
 const FILE_CTX = "foo_release(), a file release() (file_operations.release)";
 
@@ -639,6 +704,8 @@ ruleTester.run("no-devres-in-release (C)", rule, {
     { filename: "class-release.c", code: classRelease },
     { filename: "error-tree.c", code: errorTree },
     { filename: "empty.h", code: "" },
+    { filename: "misc-unregister.c", code: miscUnregister },
+    { filename: "misc-unregister-helper.c", code: miscUnregisterHelper },
   ],
   invalid: [
     { filename: "kobj.c", code: kobjKfree, errors: [direct(kobjKfree, "devm_kfree(st->dev, st->counters)", { api: "devm_kfree", kind: "release", context: KOBJ_CTX })] },
@@ -687,6 +754,11 @@ ruleTester.run("no-devres-in-release (C)", rule, {
       errors: [
         direct(fopsUnregister, "devm_led_classdev_unregister(u->parent, &u->led)", { api: "devm_led_classdev_unregister", kind: "release", context: "foo_led_user_release(), a file release() (file_operations.release)" }),
       ],
+    },
+    {
+      filename: "class-device-release.c",
+      code: classDeviceRelease,
+      errors: [direct(classDeviceRelease, "devm_kfree(foo_misc.this_device, chan->fifo)", { api: "devm_kfree", kind: "release", context: "foo_chan_release(), a device release callback (device.release)" })],
     },
     {
       filename: "from-probe.c",

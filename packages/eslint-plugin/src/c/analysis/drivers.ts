@@ -112,7 +112,8 @@ function build(unit: Unit): DriverTable {
     for (const w of unit.memberWrites) {
       if (w.kind !== "init" || !w.member || !w.value) continue;
       const d = byName.get(declaredName(w.member.base)?.text ?? "");
-      if (!d || d.node !== w.member.base) continue;
+      // the defining declaration may follow a tentative one (`static struct platform_driver foo_driver;`)
+      if (!d || (d.node !== w.member.base && (!w.member.base || unit.functionOf(w.member.base) !== undefined))) continue;
       const path = w.member.path;
       if (path.length === 1) {
         const role = lookup(DRIVER_STRUCTS, d.struct)?.roles;

@@ -16,15 +16,17 @@
  * what cannot be typed is not a release callback.
  *
  * API
- *   installedCallbacks(unit)      InstalledCallback[] { fn, container, field, site }: every file function
+ *   installedCallbacks(unit)      InstalledCallback[] { fn, container, field, site, base }: every file function
  *                                 installed in a member of a struct of known type (memoised)
  *   releaseCallbacks(unit)        ReleaseCallback[] { fn, role, member ("kobj_type.release"), site } (memoised)
  *   structTagOf(unit, expr)       the struct tag an expression's value has (or points at), when known
  *   managedCallIn(unit, fn)       { call, api } of the first devm call fn makes, directly or through helpers
  *   isManagedName(name)           devm_/dmam_/pcim_ by the kernel's naming convention
+ *   debugfsOnlyFops(unit)         names of the file's struct variables given to debugfs_create_file()
+ *                                 and to nothing else (debugfs_remove() drains their calls)
  */
-import { EMBEDDED_MEMBER_TYPES, MANAGED_PREFIXES, RELEASE_CALLBACK_MEMBERS, lookup, type ReleaseCallbackRole } from "../vocabulary/index.js";
-import { calleeName, child, inError, strip, stripParens, type CNode } from "./syntax.js";
+import { DEBUGFS_FILE_CREATORS, EMBEDDED_MEMBER_TYPES, MANAGED_PREFIXES, RELEASE_CALLBACK_MEMBERS, lookup, type ReleaseCallbackRole } from "../vocabulary/index.js";
+import { argumentsOf, calleeName, child, inError, strip, stripParens, type CNode } from "./syntax.js";
 import type { CFunction, Unit } from "./unit.js";
 
 export interface ReleaseCallback {
@@ -93,6 +95,8 @@ export interface InstalledCallback {
   field: string;
   /** where it is installed: the initializer_pair or the assignment */
   site: CNode;
+  /** for an initialiser: the declared identifier of the struct variable (`foo_fops`) */
+  base?: CNode | undefined;
 }
 
 const installedOf = new WeakMap<Unit, InstalledCallback[]>();
@@ -117,7 +121,7 @@ export function installedCallbacks(unit: Unit): readonly InstalledCallback[] {
       container = arg ? structTagOf(unit, arg) : undefined;
     }
     if (!field || !container) continue;
-    for (const fn of functionsNamed(unit, w.value)) out.push({ fn, container, field, site: w.node });
+    for (const fn of functionsNamed(unit, w.value)) out.push({ fn, container, field, site: w.node, base: w.kind === "init" ? w.member?.base : undefined });
   }
   installedOf.set(unit, out);
   return out;
@@ -173,4 +177,39 @@ export function managedCallIn(unit: Unit, fn: CFunction, depth = 0): ManagedCall
   if (found || depth === 0) memo.set(fn, found ?? null);
   else memo.delete(fn);
   return found;
+}
+
+/** The variable an argument names (`&foo_fops`, `foo_fops`, a cast), or undefined. */
+function namedVariable(value: CNode): string | undefined {
+  let v = strip(value);
+  if (v.type === "pointer_expression" && v.operator === "&") v = strip(child(v, "argument") ?? v);
+  return v.type === "identifier" ? v.text : undefined;
+}
+
+const debugfsOf = new WeakMap<Unit, ReadonlySet<string>>();
+
+/**
+ * The file's struct variables (file_operations) handed to debugfs_create_file() and named by no
+ * other call or member write: their operations run only while the debugfs file exists.
+ */
+export function debugfsOnlyFops(unit: Unit): ReadonlySet<string> {
+  let out = debugfsOf.get(unit);
+  if (out) return out;
+  const debugfs = new Set<string>();
+  const elsewhere = new Set<string>();
+  for (const call of unit.calls) {
+    const name = unit.isKernelCall(call);
+    const fopsArg = name ? lookup(DEBUGFS_FILE_CREATORS, name) : undefined;
+    argumentsOf(call).forEach((arg, i) => {
+      const v = namedVariable(arg);
+      if (v) (i === fopsArg ? debugfs : elsewhere).add(v);
+    });
+  }
+  for (const w of unit.memberWrites) {
+    const v = w.value ? namedVariable(w.value) : undefined;
+    if (v) elsewhere.add(v);
+  }
+  out = new Set([...debugfs].filter((v) => !elsewhere.has(v) && unit.globals.has(v)));
+  debugfsOf.set(unit, out);
+  return out;
 }

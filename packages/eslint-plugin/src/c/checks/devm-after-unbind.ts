@@ -10,6 +10,11 @@
  *     calls it whenever it holds the file, also after unbind;
  *   - in the module init (`module_init(foo_init)`, an initcall): no driver is bound yet, and
  *     devres on a device without a driver makes the driver core refuse to probe it.
+ * Not on a device no driver binds (unbound-devices.ts: a miscdevice's this_device, a
+ * device_create() device, a platform device the file creates and binds no driver to): its devres
+ * is released with the device, not at an unbind. Not in the file operations of a debugfs file
+ * (debugfs_remove() drains them). Teardown is remove() and what it reaches; a file that shows no
+ * remove() is judged by all its functions (its deinit is called from another file's remove()).
  * Also when the call is in the file's helpers such an entry calls (reported in the helper,
  * naming the entry and the chain), unless the entry's chain hands the helper NULL for the
  * parameter the devm call takes its device from (a helper shared with probe, whose devm branch
@@ -31,7 +36,8 @@ import { getUnit, type CFunction, type Unit } from "../analysis/unit.js";
 import { fileIndex } from "../analysis/tu-index.js";
 import { callbackRegistration } from "../analysis/callbacks.js";
 import { driversReaching, getDrivers, ownerText, reachedFrom } from "../analysis/drivers.js";
-import { installedCallbacks, isManagedName, releaseCallbacks } from "../analysis/release-callbacks.js";
+import { debugfsOnlyFops, installedCallbacks, isManagedName, releaseCallbacks } from "../analysis/release-callbacks.js";
+import { neverBound } from "../analysis/unbound-devices.js";
 import { devresKind } from "./no-devres-in-release.js";
 
 type MessageIds = "deferred" | "afterRelease" | "beforeBind";
@@ -82,9 +88,14 @@ function describe(kind: DeferredKind, fn: string, api: string): string {
   }
 }
 
-/** The callback families the driver's teardown (remove and what it reaches, devm action callbacks) stops. */
+/**
+ * The callback families the driver's teardown (remove and what it reaches, devm action callbacks)
+ * stops. A file that shows no remove() (the bus glue in another file calls this file's deinit,
+ * or the driver has none) is judged by every function of the file: its teardown is one of them.
+ */
 function stoppedAtTeardown(unit: Unit, actions: readonly CFunction[]): Set<string> {
-  const teardown = reachedFrom(unit, [...getDrivers(unit).flatMap((d) => d.remove), ...actions]);
+  const removes = getDrivers(unit).flatMap((d) => d.remove);
+  const teardown = removes.length > 0 ? reachedFrom(unit, [...removes, ...actions]) : new Set(unit.functions.values());
   const out = new Set<string>();
   for (const f of teardown) {
     for (const call of f.calls) {
@@ -117,8 +128,11 @@ function entries(unit: Unit, text: string): Entry[] {
     if (stopped.has(FAMILY[reg.kind])) continue;
     for (const cb of reg.callbacks) out.push({ fn: cb.fn.fn, where: describe(reg.kind, cb.fn.name, reg.api), messageId: "deferred" });
   }
+  const debugfs = debugfsOnlyFops(unit);
   for (const ic of installedCallbacks(unit)) {
     if (!FILE_OPS_STRUCTS.has(ic.container) || /release$/.test(ic.field) || ic.field === "owner") continue;
+    // debugfs file operations: debugfs_remove() (in the driver's teardown) drains them
+    if (ic.base?.text && debugfs.has(ic.base.text)) continue;
     out.push({ fn: ic.fn, where: `${ic.fn.name}(), a file operation (${ic.container}.${ic.field})`, messageId: "afterRelease" });
   }
   for (const call of unit.calls) {
@@ -187,7 +201,7 @@ export function checkDevmAfterUnbind(context: Context): TSESLint.RuleListener {
             owner = ownerText(driversReaching(unit, entry.fn)[0]);
           }
           const devArg = argumentsOf(call)[acquireApi(name)?.device ?? 0];
-          if (nullDevice(fn, parent, devArg)) continue;
+          if (nullDevice(fn, parent, devArg) || neverBound(unit, devArg)) continue;
           const dev = devArg ? text.slice(devArg.range[0], devArg.range[1]).replace(/\s+/g, " ") : "?";
           const between = chain.slice(0, -1);
           const where = chain.length === 0 ? entry.where : `${fn.name}(), called ${between.length > 0 ? `through ${between.join(" → ")} ` : ""}from ${entry.where}`;

@@ -14,15 +14,19 @@
  * "(through devm_kzalloc())"). A helper that is itself a release callback is reported in its
  * own body only.
  *
+ * Not reported: a file release()'s devm call on a device no driver binds (unbound-devices.ts),
+ * whose devres is released with that device, which outlives the open file.
+ *
  * Invariant: never throws; a file that names no managed API costs one text scan.
  */
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { CNode } from "@devbound/eslint-language-c";
 import { acquireApi, releaseApi, type ReleaseCallbackRole } from "../vocabulary/index.js";
-import { child, inError, stripParens } from "../analysis/syntax.js";
+import { argumentsOf, child, inError, stripParens } from "../analysis/syntax.js";
 import { getUnit, type Unit } from "../analysis/unit.js";
 import { driversReaching, ownerText } from "../analysis/drivers.js";
 import { isManagedName, managedCallIn, releaseCallbacks } from "../analysis/release-callbacks.js";
+import { neverBound } from "../analysis/unbound-devices.js";
 
 type MessageIds = "devresInRelease" | "devresInReleaseVia";
 type Context = Readonly<TSESLint.RuleContext<MessageIds, readonly unknown[]>>;
@@ -43,6 +47,17 @@ export function devresKind(api: string): "allocation" | "release" | "registratio
   return "registration";
 }
 
+/**
+ * A file release() whose devm call is on a device no driver binds (a miscdevice's this_device,
+ * a device_create() device): that devres lives until the device goes, which an open file
+ * (fops.owner pins the module that unregisters the device) outlasts, not until an unbind. A
+ * kobject or device release stays reported: device_release() has run devres_release_all() on
+ * the device before the callback.
+ */
+function onUnboundDevice(unit: Unit, role: ReleaseCallbackRole, call: CNode, api: string): boolean {
+  return role === "file" && neverBound(unit, argumentsOf(call)[acquireApi(api)?.device ?? 0]);
+}
+
 export function checkNoDevresInRelease(context: Context): TSESLint.RuleListener {
   const text = context.sourceCode.text;
   if (!MANAGED_NAME.test(text)) return {};
@@ -60,6 +75,7 @@ export function checkNoDevresInRelease(context: Context): TSESLint.RuleListener 
           if (reported.has(call) || call.hasError || inError(call)) continue;
           const name = unit.isKernelCall(call);
           if (name && isManagedName(name)) {
+            if (onUnboundDevice(unit, rc.role, call, name)) continue;
             reported.add(call);
             context.report({ loc: call.loc, messageId: "devresInRelease", data: { call: `${name}()`, kind: devresKind(name), context: where, owner: ownerText(driver) } });
             continue;
@@ -68,7 +84,7 @@ export function checkNoDevresInRelease(context: Context): TSESLint.RuleListener 
           const b = callee ? unit.resolve(stripParens(callee)) : undefined;
           if (b?.kind !== "function" || b.fn === rc.fn || isCallback.has(b.fn)) continue;
           const reach = managedCallIn(unit, b.fn);
-          if (!reach) continue;
+          if (!reach || onUnboundDevice(unit, rc.role, reach.call, reach.api)) continue;
           reported.add(call);
           context.report({
             loc: call.loc,

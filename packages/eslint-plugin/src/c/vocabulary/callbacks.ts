@@ -16,6 +16,9 @@
  *   isConventionalManagedRegistration(name)  devm_*register*-style names outside ACQUIRE
  *   MANAGED_ALLOCATIONS  managed calls ACQUIRE files under a registration kind that only allocate
  *   TOLERATES_UNREGISTERED  calls that may still be made on an unregistered (not freed) object
+ *   RELEASE_CALLBACK_MEMBERS, EMBEDDED_MEMBER_TYPES, INIT_CALL_MACROS  release callbacks, module init
+ *   CLASS_DEVICE_CREATORS, PLATFORM_DEVICE_CREATORS, CLASS_DEVICE_MEMBERS  devices a module makes itself
+ *   DEBUGFS_FILE_CREATORS  debugfs files whose file operations debugfs_remove() drains
  */
 
 export type DeferredKind = "irq" | "threaded-irq" | "work" | "delayed-work" | "timer" | "hrtimer" | "tasklet" | "action";
@@ -194,3 +197,39 @@ export const INIT_CALL_MACROS: ReadonlySet<string> = new Set([
   "late_initcall",
   "late_initcall_sync",
 ]);
+
+/**
+ * Calls that create a device no driver ever binds (a class device, a root device; they return
+ * the `struct device *`): devres on it lasts until the device is released (device_release()
+ * runs devres_release_all()), not until an unbind.
+ */
+export const CLASS_DEVICE_CREATORS: ReadonlySet<string> = new Set(["device_create", "device_create_with_groups", "root_device_register"]);
+
+/**
+ * Calls that create a platform device (they return the `struct platform_device *`): a driver of
+ * the same name binds it, if one is registered; a module that registers none uses it as a
+ * driverless device, whose devres lasts until platform_device_unregister() releases it.
+ */
+export const PLATFORM_DEVICE_CREATORS: ReadonlySet<string> = new Set([
+  "platform_device_register_simple",
+  "platform_device_alloc",
+  "platform_device_register_full",
+  "platform_device_register_data",
+  "platform_device_register_resndata",
+  "platform_device_register_ndata",
+  "platform_create_bundle",
+]);
+
+/** Members holding a class device its struct registers (`struct miscdevice.this_device`, made by misc_register()). */
+export const CLASS_DEVICE_MEMBERS: ReadonlySet<string> = new Set(["this_device"]);
+
+/**
+ * Calls creating a debugfs file with the given file_operations (argument index): debugfs wraps
+ * them in its proxy, and debugfs_remove() waits for the calls in flight and refuses new ones,
+ * so they cannot run after the driver removed its debugfs files (not `_unsafe`: those fops
+ * protect themselves, or not).
+ */
+export const DEBUGFS_FILE_CREATORS: Readonly<Record<string, number>> = {
+  debugfs_create_file: 4,
+  debugfs_create_file_size: 4,
+};
