@@ -74,19 +74,19 @@ ruleTester.run("no-manual-free-of-devres", rule, {
     {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, `kfree(q);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "q", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" }, code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "q", origin: "from devmKzalloc()", owner: "the device", release: "kfree()", consequence: "double free" }, code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `const q = p;`, `}`))],
     },
     // renamed imports
     {
       filename,
       code: code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, `free(p);`, `}`),
-      errors: [doubleFree(4, 1, { resource: "p", origin: "from zalloc()", owner: "its device", release: "free()", consequence: "double free" }, code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, `}`))],
+      errors: [doubleFree(4, 1, { resource: "p", origin: "from zalloc()", owner: "the device", release: "free()", consequence: "double free" }, code(`import { devmKzalloc as zalloc, kfree as free, type Core, type Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = zalloc(dev, () => ({ n: 0 }));`, `}`))],
     },
     // re-exported under other names from another module
     {
       filename,
       code: code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, `release(p);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "p", origin: "from allocManaged()", owner: "its device", release: "release()", consequence: "double free" }, code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "p", origin: "from allocManaged()", owner: "the device", release: "release()", consequence: "double free" }, code(`import { allocManaged, release } from "./no-manual-free-of-devres-helpers.js";`, `import type { Core, Device } from "@devbound/runtime";`, `export function f(dev: Device<Core>) {`, `const p = allocManaged(dev, () => ({ n: 0 }));`, `}`))],
     },
     // driver data destructured in remove(), IRQ and memory
     {
@@ -101,25 +101,25 @@ ruleTester.run("no-manual-free-of-devres", rule, {
     {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, `kfree(priv.buf);`, `}`),
-      errors: [doubleFree(4, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" }, code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, `}`))],
+      errors: [doubleFree(4, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "the device", release: "kfree()", consequence: "double free" }, code(RT, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { n: 0 } }));`, `}`))],
     },
     // helper in another file releases its parameter
     {
       filename,
       code: code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `dropBuf(b);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "dropBuf() (through kfree())", consequence: "double free" }, code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "the device", release: "dropBuf() (through kfree())", consequence: "double free" }, code(RT, `import { dropBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = devmKzalloc(dev, () => ({ bytes: [] as number[] }));`, `}`))],
     },
     // helper in another file releases a member of its parameter (embedded in devres memory)
     {
       filename,
       code: code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, `dropInner(priv);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "its device", release: "dropInner() (through kfree())", consequence: "double free" }, code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "priv.buf", origin: "from devmKzalloc()", owner: "the device", release: "dropInner() (through kfree())", consequence: "double free" }, code(RT, `import { dropInner } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const priv = devmKzalloc(dev, () => ({ buf: { bytes: [] as number[] } }));`, `}`))],
     },
     // helper in another file returns a managed allocation under an unbranded type
     {
       filename,
       code: code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, `kfree(b);`, `}`),
-      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" }, code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, `}`))],
+      errors: [doubleFree(5, 1, { resource: "b", origin: "from devmKzalloc()", owner: "the device", release: "kfree()", consequence: "double free" }, code(RT, `import { allocManagedBuf } from "./no-manual-free-of-devres-helpers.js";`, `export function f(dev: Device<Core>) {`, `const b = allocManagedBuf(dev);`, `}`))],
     },
     // Devres<Mmio>.access() yields the managed mapping
     {
@@ -157,13 +157,13 @@ ruleTester.run("no-manual-free-of-devres", rule, {
     {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `setTimeout(() => kfree(p), 10);`, `}`),
-      errors: [{ messageId: "doubleFree", data: { resource: "p", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" }, line: 4, column: 18, suggestions: [] }],
+      errors: [{ messageId: "doubleFree", data: { resource: "p", origin: "from devmKzalloc()", owner: "the device", release: "kfree()", consequence: "double free" }, line: 4, column: 18, suggestions: [] }],
     },
     // brand only: a parameter typed Managed
     {
       filename,
       code: code(RT, `export function f(p: Managed<{ n: number }>) {`, `kfree(p);`, `}`),
-      errors: [doubleFree(3, 1, { resource: "p", origin: "typed Managed", owner: "its device", release: "kfree()", consequence: "double free" }, code(RT, `export function f(p: Managed<{ n: number }>) {`, `}`))],
+      errors: [doubleFree(3, 1, { resource: "p", origin: "typed Managed", owner: "the device", release: "kfree()", consequence: "double free" }, code(RT, `export function f(p: Managed<{ n: number }>) {`, `}`))],
     },
   ],
 });
@@ -171,7 +171,7 @@ ruleTester.run("no-manual-free-of-devres", rule, {
 // ---- suggestion shapes: what is dropped, and that nothing is left behind ------------------
 // (rules-docs/no-manual-free-of-devres.md, "Suggestion"). Every output must also type-check.
 const F = (...body: string[]) => code(RT, `declare function check(): boolean;`, `export function f(dev: Device<Core>) {`, `  const p = devmKzalloc(dev, () => ({ n: 0 }));`, ...body, `}`);
-const P = { resource: "p", origin: "from devmKzalloc()", owner: "its device", release: "kfree()", consequence: "double free" };
+const P = { resource: "p", origin: "from devmKzalloc()", owner: "the device", release: "kfree()", consequence: "double free" };
 const shape = (line: number, column: number, messageId: "dropRelease" | "dropReleaseIf" | "keepElse" | null, output?: string) => ({
   messageId: "doubleFree" as const,
   data: P,

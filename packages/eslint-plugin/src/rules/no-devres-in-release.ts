@@ -10,7 +10,7 @@
 import ts from "typescript";
 import { createRule } from "../util/create-rule.js";
 import { checkNoDevresInRelease } from "../c/checks/no-devres-in-release.js";
-import { getAnalysis, typeInfoMessages, releaseCallbacksIn, calleeText, callSummary, devresCallKind, devresReach, userFunctionOf, driverDisplayName, enclosingDriver, forEachDescendant, skipOuter } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, releaseCallbacksIn, calleeText, callSummary, devresCallKind, devresReach, userFunctionOf, ownerName, forEachDescendant, skipOuter } from "../analysis/index.js";
 
 const AFTER = "which can run after {{owner}} unbound, when devres has already released everything registered against the device.";
 
@@ -45,7 +45,7 @@ export default createRule({
           context.report({ node: es, messageId, data });
         };
         for (const rc of releaseCallbacksIn(an)) {
-          const owner = driverDisplayName(enclosingDriver(an, rc.site)?.driver) ?? "the device";
+          const owner = ownerName(an, rc.site);
           const where = rc.context === "kobject" ? "a kobject release callback" : "a file release()";
           const body = (rc.fn as ts.FunctionLikeDeclaration).body;
           if (!body) continue;

@@ -14,7 +14,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import { isSideEffectFree, negatedConditionText, statementRemovalRange } from "../util/statement-removal.js";
 import { checkNoManualFreeOfDevres } from "../c/checks/no-manual-free-of-devres.js";
-import { getAnalysis, typeInfoMessages, argumentSinks, argumentValues, isManagedRelease, originsOf, calleeText, driverDisplayName, enclosingDriver, type ManagedKind } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, argumentSinks, argumentValues, isManagedRelease, originsOf, calleeText, memberText, ownerName, type ManagedKind } from "../analysis/index.js";
 
 /** What the second release at unbind does, per runtime kind (the C check reads vocabulary CONSEQUENCE). */
 const CONSEQUENCE: Readonly<Record<ManagedKind, string>> = {
@@ -107,9 +107,9 @@ export default createRule<[], MessageIds>({
           if (!managed) continue;
           const written = `${calleeText(an, call)}()`;
           const release = sink.via.length === 0 ? written : `${written} (through ${sink.api}())`;
-          const resource = an.text(arg) + (sink.path.length ? `.${sink.path.join(".")}` : "");
+          const resource = memberText(an.text(arg), sink.path);
           const origin = managed.allocation ? `from ${calleeText(an, managed.allocation)}()` : "typed Managed";
-          const owner = driverDisplayName(enclosingDriver(an, call)?.driver) ?? "its device";
+          const owner = ownerName(an, call);
           const drop = call.getSourceFile() === an.sourceFile ? dropFix(call) : undefined;
           const suggest: TSESLint.ReportSuggestionArray<SuggestionId> = drop ? [{ messageId: drop.id, data: { release, resource }, fix: drop.fix }] : [];
           // A release of several kinds (a union brand) names the first; every runtime release has one.

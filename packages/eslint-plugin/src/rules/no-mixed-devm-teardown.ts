@@ -10,7 +10,7 @@
 import type { CNode } from "@devbound/eslint-language-c";
 import { createRule } from "../util/create-rule.js";
 import { checkNoMixedDevmTeardown, cMessages } from "../c/checks/no-mixed-devm-teardown.js";
-import { getAnalysis, typeInfoMessages, managedKindOf, boundCallbacksOf, driverDisplayName, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, managedKindOf, boundCallbacksOf, driverText, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/index.js";
 
 type Options = [{ checkDevresWithRemove?: boolean }];
 
@@ -70,7 +70,7 @@ export default createRule<Options, keyof typeof typeInfoMessages | keyof typeof 
         for (const driver of driversInFile(an)) {
           const probe = driver.probe;
           if (!probe || !driver.remove || probe.getSourceFile() !== an.sourceFile) continue;
-          const name = driverDisplayName(driver) ?? "this driver";
+          const name = driverText(driver);
           const acquisitions = probeAcquisitions(an, driver);
           for (const call of ownSteps(probe)) {
             const es = an.esNode(call);

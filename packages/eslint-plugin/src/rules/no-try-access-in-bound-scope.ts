@@ -22,7 +22,7 @@
 import ts from "typescript";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
-import { argumentBrands, boundDeviceFor, brandsOfType, driverRoleOf, enclosingFunction, getAnalysis, isDevresType, managedOrigin, mayReturnSection, ownerName, skipOuter, typeInfoMessages } from "../analysis/index.js";
+import { argumentBrands, boundDeviceFor, brandsOfType, contextText, driverRoleOf, enclosingFunction, getAnalysis, isDevresType, managedOrigin, mayReturnSection, ownerName, skipOuter, typeInfoMessages } from "../analysis/index.js";
 
 type MessageIds = "tryAccessInBoundScope" | "useAccess" | keyof typeof typeInfoMessages;
 
@@ -109,7 +109,7 @@ export default createRule<[], MessageIds>({
             call: `${method}()`,
             resource,
             dev: device.name,
-            ctx: device.context === "core" ? "Core" : "Bound",
+            ctx: contextText(device.context),
             owner: ownerName(an, device.fn),
           },
           suggest: fix ? [{ messageId: "useAccess", data: { resource, dev: device.name }, fix }] : [],
