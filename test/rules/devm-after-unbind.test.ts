@@ -73,6 +73,10 @@ const cases = {
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const cdev = new Cdev("c", { release: () => { devmAddAction(dev, () => {}); } }); return { cdev }; } });`) },
     // a devres release (devmKfree) in a timer is not a registration
     { filename, code: code(RT, `import { devmKfree } from "@devbound/runtime";`, `export const drv = defineDriver({ name: "foo", probe(dev) { const p = devmKzalloc(dev, () => ({})); setTimeout(() => devmKfree(dev, p), 1); return {}; } });`) },
+    // a bound device through a tuple, a local object's member or a local array, in probe itself: still probe's own device
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const [d] = [dev]; devmKzalloc(d, () => ({})); const ctx = { dev, n: 1 }; devmAddAction(ctx.dev, () => {}); for (const x of [dev]) devmKzalloc(x, () => ({})); return {}; } });`) },
+    // a collection of devices iterated in probe, holding only probe's own device, is a local literal
+    { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const devs = [dev]; devmAddAction(devs[0]!, () => {}); return {}; } });`) },
     // remove() registering (odd, but bound: devres released right after it returns)
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe() { return {}; }, remove(dev) { devmAddAction(dev, () => {}); } });`) },
   ],
@@ -223,6 +227,31 @@ const cases = {
     (() => {
       const src = code(RT, `const resetHooks: Array<() => void> = [];`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  resetHooks.push(() => devmAddAction(dev, () => {}));`, `  return {};`, `} });`);
       return invalid(src, "devmAddAction(dev", deferred("devmAddAction", "dev", "a callback stored in `resetHooks`", "foo"));
+    })(),
+    // a tuple-destructured alias of the device, captured by a timer: probe's device, after unbind
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const [d] = [dev];`, `  setTimeout(() => devmKzalloc(d, () => ({})), 1);`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(d,", deferred("devmKzalloc", "d", "a setTimeout callback", "foo"));
+    })(),
+    // a member of a local object holding the device, captured by a timer
+    (() => {
+      const src = code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const ctx = { dev, retries: 3 };`, `  setTimeout(() => devmAddAction(ctx.dev, () => {}), 1);`, `  return {};`, `} });`);
+      return invalid(src, "devmAddAction(ctx.dev", deferred("devmAddAction", "ctx.dev", "a setTimeout callback", "foo"));
+    })(),
+    // a device stored in a module-level Map by probe, read back later
+    (() => {
+      const src = code(RT, `const registry = new Map<string, Device<Bound>>();`, `export const drv = defineDriver({ name: "foo", probe(dev) { registry.set(dev.name, dev); return {}; } });`, `export function later(name: string) {`, `  const d = registry.get(name);`, `  if (d) devmKzalloc(d, () => ({}));`, `}`);
+      return invalid(src, "devmKzalloc(d,", stored("devmKzalloc", "d", "the collection `registry`", "foo"));
+    })(),
+    // ... or iterated
+    (() => {
+      const src = code(RT, `const registry = new Map<string, Device<Bound>>();`, `export const drv = defineDriver({ name: "foo", probe(dev) { registry.set(dev.name, dev); return {}; } });`, `export function resetAll() {`, `  for (const d of registry.values()) devmAddAction(d, () => {});`, `}`);
+      return invalid(src, "devmAddAction(d,", stored("devmAddAction", "d", "the collection `registry`", "foo"));
+    })(),
+    // a class driver keeping its devices in an array field
+    (() => {
+      const src = code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  devs: Device<Core>[] = [];`, `  probe(dev: Device<Core>) { this.devs.push(dev); return {}; }`, `  poll() { for (const d of this.devs) devmKzalloc(d, () => ({})); }`, `}`);
+      return invalid(src, "devmKzalloc(d,", stored("devmKzalloc", "d", "the collection `this.devs`", "foo-class"));
     })(),
     // forged from the storable handle
     (() => {

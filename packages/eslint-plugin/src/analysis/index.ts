@@ -35,7 +35,7 @@ export { driverDisplayName, driverRoleOf, driversInFile, enclosingDriver } from 
 export { contextText, driverText, memberText, ownerName, ownerText, referencesTo } from "./presentation.js";
 export { isAwaited } from "./deferral.js";
 export { afterUnbindBoundary, boundDeviceFor, enclosingReleaseCallback } from "./scopes.js";
-export { argumentSinks, argumentValues, assignmentsTo, deviceOrigins, isManagedRelease, managedOrigin, originsOf, type Sink } from "./values.js";
+export { argumentSinks, argumentValues, deviceOrigins, isManagedRelease, managedOrigin, originsOf, storesInto, type Sink } from "./values.js";
 export { describeEscape, escapesOf, isPrimitiveType, parameterEscapes, type Escape } from "./escapes.js";
 export { describeSection, isInReadSide, sectionOpenedBy, sectionValues, type AccessSection } from "./sections.js";
 export { callSummary, calleeText, devresCallKind, devresReach, userFunctionOf } from "./devres-calls.js";

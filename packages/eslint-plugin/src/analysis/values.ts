@@ -54,6 +54,7 @@
  *                                           through the user's helpers (member paths, async facts)
  *   parameterSinks(an, fn, i)               the same for parameter i of a user function
  *   assignmentsTo(an, decl)                 right-hand sides assigned to a variable (`x = v`)
+ *   storesInto(an, decl)                    those and what collection methods store in it (`x.set(k, v)`)
  *   returnExpressions(fn)                   the expressions a function returns (not nested functions')
  *   memberName(e)                           `a.b` / `a["b"]` / `a[0]` -> "b" / "b" / "0"
  *   bindingPath(el)                         the member path of a destructuring element and its top
@@ -85,6 +86,7 @@ import { driverRoleOf } from "./drivers.js";
 import { mayReachBranded } from "./name-index.js";
 import { isAfterAwait, isAsync, isAwaited } from "./deferral.js";
 import { defineSummary } from "./summaries.js";
+import { referencesTo } from "./presentation.js";
 
 const MAX_DEPTH = 12;
 const BUDGET = 2000;
@@ -515,8 +517,35 @@ function resolveInner(an: Analysis, e: ts.Expression, path: string[], st: State)
 
 /** `list[i]`, `map.get(k)`, `set.values()`: an element of a collection. */
 function resolveElement(an: Analysis, e: ts.ElementAccessExpression, path: string[], st: State): Origin[] {
-  if (st.devices) return [{ kind: "stored", storage: "collection", node: st.member ?? e, decl: undefined, path: [], via: st.via }];
+  if (st.devices) return [collectionRead(an, e.expression, st)];
   return resolve(an, e.expression, ["[]", ...path], st);
+}
+
+/** Devices: an element read back from a collection (named by the collection, with its variable when it has one). */
+function collectionRead(an: Analysis, collection: ts.Expression, st: State): Origin {
+  const c = skipOuter(collection);
+  const decl = ts.isIdentifier(c) ? symbolOf(an.checker, c)?.valueDeclaration : undefined;
+  return { kind: "stored", storage: "collection", node: c, decl: decl && ts.isVariableDeclaration(decl) ? decl : undefined, path: [], via: st.via };
+}
+
+const COLLECTION_STORES = new Set(["set", "push", "unshift", "add", "splice"]);
+
+/**
+ * What is stored into a variable: `x = v`, and for a collection `x.set(k, v)`, `x.push(v)`,
+ * `x.add(v)` (the last argument), anywhere the variable is visible.
+ */
+export function storesInto(an: Analysis, decl: ts.VariableDeclaration): ts.Expression[] {
+  const out = assignmentsTo(an, decl);
+  if (!ts.isIdentifier(decl.name)) return out;
+  for (const ref of referencesTo(an.checker, decl.name, declarationScope(decl))) {
+    const access = ref.parent;
+    const call = access?.parent;
+    if (access && ts.isPropertyAccessExpression(access) && access.expression === ref && COLLECTION_STORES.has(access.name.text) && call && ts.isCallExpression(call) && call.expression === access) {
+      const last = call.arguments[call.arguments.length - 1];
+      if (last) out.push(last);
+    }
+  }
+  return out;
 }
 
 const COLLECTION_READS = new Set(["get", "at", "values", "entries", "find", "findLast", "pop", "shift", "first", "last"]);
@@ -548,7 +577,7 @@ function resolveCall(an: Analysis, e: ts.CallExpression, path: string[], st: Sta
     }
   } else if (ts.isPropertyAccessExpression(callee) && COLLECTION_READS.has(callee.name.text) && isCollectionType(an, checker.getTypeAtLocation(callee.expression))) {
     // `registry.get(k)`: a device read back from a collection is stored state.
-    return [{ kind: "stored", storage: "collection", node: e, decl: undefined, path: [], via: st.via }];
+    return [collectionRead(an, callee.expression, st)];
   }
   // Devices: a device a call computes (`dev.get()`, a helper) is not followed (it is not a parameter read).
   const fn = st.devices ? undefined : calledFunction(an, e);
@@ -587,7 +616,7 @@ function resolveIdentifier(an: Analysis, id: ts.Identifier, path: string[], st: 
   }
   if (ts.isVariableDeclaration(decl)) {
     if (decl.initializer) out.push(...resolve(an, decl.initializer, path, st));
-    else if (ts.isForOfStatement(decl.parent.parent)) out.push(...resolveIterated(an, decl.parent.parent.expression, [], path, st, id));
+    else if (ts.isForOfStatement(decl.parent.parent)) out.push(...resolveIterated(an, decl.parent.parent.expression, [], path, st));
     else if (!assigned) out.push(...unknown(id, st));
     return out;
   }
@@ -595,7 +624,7 @@ function resolveIdentifier(an: Analysis, id: ts.Identifier, path: string[], st: 
     const { path: bpath, top } = bindingPath(decl);
     // (devices: a destructured read of stored state is named by the variable it binds)
     if (top && ts.isVariableDeclaration(top) && top.initializer) out.push(...resolve(an, top.initializer, [...bpath, ...path], st.devices ? { ...st, member: id } : st));
-    else if (top && ts.isVariableDeclaration(top) && ts.isForOfStatement(top.parent.parent)) out.push(...resolveIterated(an, top.parent.parent.expression, bpath, path, st, id));
+    else if (top && ts.isVariableDeclaration(top) && ts.isForOfStatement(top.parent.parent)) out.push(...resolveIterated(an, top.parent.parent.expression, bpath, path, st));
     else if (top && ts.isParameter(top)) out.push(...resolveParameter(an, top, [...bpath, ...path], st, decl));
     else out.push(...unknown(id, st));
     return out;
@@ -609,12 +638,12 @@ function resolveIdentifier(an: Analysis, id: ts.Identifier, path: string[], st: 
 }
 
 /** `for (const x of iterable)`: an element of what is iterated (devices: a collection is storage). */
-function resolveIterated(an: Analysis, iterable: ts.Expression, bpath: string[], path: string[], st: State, id: ts.Identifier): Origin[] {
+function resolveIterated(an: Analysis, iterable: ts.Expression, bpath: string[], path: string[], st: State): Origin[] {
   const it = skipOuter(iterable);
   if (ts.isArrayLiteralExpression(it)) return resolve(an, it, ["[]", ...bpath, ...path], st);
-  if (st.devices) return [{ kind: "stored", storage: "collection", node: st.member ?? id, decl: undefined, path: [], via: st.via }];
   // `for (const b of bufs)`, `for (const b of bufs.values())`: an element of the collection.
   const base = ts.isCallExpression(it) && ts.isPropertyAccessExpression(it.expression) && it.arguments.length === 0 ? it.expression.expression : it;
+  if (st.devices) return [collectionRead(an, base, st)];
   return resolve(an, base, ["[]", ...bpath, ...path], st);
 }
 

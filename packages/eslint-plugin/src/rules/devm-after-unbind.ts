@@ -27,7 +27,7 @@ import { checkDevmAfterUnbind } from "../c/checks/devm-after-unbind.js";
 import {
   afterUnbindBoundary,
   argumentSinks,
-  assignmentsTo,
+  contextText,
   deviceOrigins,
   enclosingDriver,
   enclosingFunction,
@@ -36,6 +36,7 @@ import {
   isAwaited,
   isDeviceType,
   ownerName,
+  storesInto,
   typeInfoMessages,
   type Sink,
 } from "../analysis/index.js";
@@ -97,16 +98,16 @@ export default createRule<[], MessageIds>({
           const api = apiLabel(sink);
           for (const origin of deviceOrigins(an, arg)) {
             if (origin.kind === "cast") {
-              context.report({ node, messageId: "forged", data: { api, dev, to: origin.to === "core" ? "Core" : "Bound", owner: ownerName(an, call) } });
+              context.report({ node, messageId: "forged", data: { api, dev, to: contextText(origin.to), owner: ownerName(an, call) } });
               return;
             }
             if (origin.kind === "stored") {
               const text = an.text(origin.node);
               const source =
-                origin.storage === "field" ? `the field \`${text}\`` : origin.storage === "module-variable" ? `the module variable \`${text}\`` : `a collection (\`${text}\`)`;
-              // The driver that stored the device there (`lastDevice = dev` in its probe) owns it.
+                origin.storage === "field" ? `the field \`${text}\`` : origin.storage === "module-variable" ? `the module variable \`${text}\`` : `the collection \`${text}\``;
+              // The driver that stored the device there (`lastDevice = dev`, `registry.set(k, dev)` in its probe) owns it.
               let ownerNode: ts.Node = call;
-              if (origin.decl) ownerNode = assignmentsTo(an, origin.decl).find((v) => enclosingDriver(an, v)) ?? call;
+              if (origin.decl) ownerNode = storesInto(an, origin.decl).find((v) => enclosingDriver(an, v)) ?? call;
               context.report({ node, messageId: "stored", data: { api, dev, source, owner: ownerName(an, ownerNode) } });
               return;
             }
