@@ -9,8 +9,9 @@
  * allocation (it would be freed twice).
  *
  * `Devres<T>` (Rust's kernel::devres::Devres) is here too: a Revocable (revocable.ts) that
- * is a devres entry of its device, revoked when the device unbinds. `access(dev)` is the
- * zero-cost path: the `Device<Bound>` proof is checked for being the owner and nothing else.
+ * is a devres entry of its device, revoked when the device unbinds. `access(dev)` is Rust's
+ * zero-cost path: the `Device<Bound>` proof is checked for being the owner and nothing else
+ * (a field read and one identity comparison).
  */
 import type {
   Bound,
