@@ -34,7 +34,8 @@ import { defineSummary } from "./summaries.js";
 import { calleeName, enclosingFunction, functionName, isFunctionNode, isModuleLevel, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { calledFunction } from "./call-sites.js";
 import { classifyCallback, mayRunAfterUnbind, type CallbackClass } from "./deferral.js";
-import { driverRoleOf, driverDisplayName, type DriverInfo } from "./drivers.js";
+import { driverRoleOf, type DriverInfo } from "./drivers.js";
+import { UNNAMED_DRIVER, driverText, memberPathText, memberText, referencesTo } from "./presentation.js";
 
 export type EscapeKind =
   | "field"
@@ -136,23 +137,7 @@ export function escapesOf(an: Analysis, leaf: ts.Expression, scope: EscapeScope)
 
 /** Every read of a variable (its declaring scope searched), assignment targets excluded. */
 function referencesOf(an: Analysis, name: ts.Identifier): ts.Identifier[] {
-  const sym = an.checker.getSymbolAtLocation(name);
-  if (!sym) return [];
-  const scope: ts.Node = enclosingFunction(name) ?? name.getSourceFile();
-  const out: ts.Identifier[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n) && n !== name && n.text === name.text) {
-      const s = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n ? an.checker.getShorthandAssignmentValueSymbol(n.parent) : an.checker.getSymbolAtLocation(n);
-      if (s === sym) {
-        const p = climb(n).parent;
-        const isWrite = p && ts.isBinaryExpression(p) && p.left === climb(n) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
-        if (!isWrite) out.push(n);
-      }
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(scope);
-  return out;
+  return referencesTo(an.checker, name, enclosingFunction(name) ?? name.getSourceFile(), { writes: false });
 }
 
 /** Follow a local variable that now holds the value (or holds it under `path`). */
@@ -267,7 +252,7 @@ function walk(w: Walk, node: ts.Expression, report: ts.Expression, path: string[
     if (returned === w.homeFn || !isInside(returned, scope.home) || returned === scope.home) {
       const role = driverRoleOf(an, returned);
       if (role?.role === "probe") {
-        push(w, { kind: "driver-data", node: report, target: path.length ? pathText(path) : an.text(report), path, site: parent, driver: role.driver });
+        push(w, { kind: "driver-data", node: report, target: path.length ? memberPathText(path) : an.text(report), path, site: parent, driver: role.driver });
       } else {
         push(w, { kind: "return", node: report, target: functionName(returned) ?? "this function", path, site: parent });
       }
@@ -296,7 +281,7 @@ function walk(w: Walk, node: ts.Expression, report: ts.Expression, path: string[
     if (ts.isCallExpression(parent) && i > 0 && isObjectAssign(an, callee)) {
       const target = skipOuter(parent.arguments[0]!);
       if (target.kind === ts.SyntaxKind.ThisKeyword) {
-        if (path.length > 0) push(w, { kind: "field", node: report, target: `this.${pathText(path)}`, path: [], site: parent });
+        if (path.length > 0) push(w, { kind: "field", node: report, target: memberText("this", path), path: [], site: parent });
         return;
       }
       if (ts.isIdentifier(target) || ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
@@ -384,16 +369,9 @@ export function parameterEscapes(an: Analysis, fn: FunctionNode, index: number):
   return parameterEscapeSummary.get(an, [fn, index]);
 }
 
-/** A member path for messages: ["hw", "dev"] -> "hw.dev", ["list", "[]"] -> "list[]". */
-export function pathText(path: readonly string[]): string {
-  let out = "";
-  for (const p of path) out += p === "[]" ? "[]" : /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
-  return out;
-}
-
 /** For messages: what the sink is. */
 export function describeEscape(e: Escape): string {
-  const under = e.path.length ? ` (as \`${pathText(e.path)}\`)` : "";
+  const under = e.path.length ? ` (as \`${memberPathText(e.path)}\`)` : "";
   switch (e.kind) {
     case "field":
       return `the field \`${e.target}\`${under}`;
@@ -404,7 +382,7 @@ export function describeEscape(e: Escape): string {
     case "collection":
       return `the collection \`${e.target}\`${under}`;
     case "driver-data":
-      return `the driver data of ${driverDisplayName(e.driver) ?? "its driver"} (\`${e.target}\`)`;
+      return `the driver data of ${e.driver ? driverText(e.driver) : UNNAMED_DRIVER} (\`${e.target}\`)`;
     case "return":
       return `the return value of \`${e.target}\`${under}`;
     case "captured":
