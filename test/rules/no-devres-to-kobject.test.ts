@@ -5,6 +5,17 @@ import { KITCHEN_SINK, at, code, filename, ruleTester, typecheckCases } from "./
 
 const RT = `import { Cdev, Device, I2cAdapter, Kobject, cdevDeviceAdd, defineDriver, deviceRegister, devmKzalloc, i2cAddAdapter, i2cDelAdapter, kobjectInitAndAdd, kzalloc, type Core, type DriverOps } from "@devbound/runtime";`;
 const PRIV = `const priv = devmKzalloc(dev, () => ({ adapter: new I2cAdapter("foo"), irqs: 0 }));`;
+const SIDE = `const priv = devmKzalloc(dev, () => ({ adapter: new I2cAdapter("foo"), side: { adapter: new I2cAdapter("side") } }));`;
+/** Helpers the value engine follows arguments into: rest parameters, defaults, overloads, getters. */
+const HELPERS = [
+  `function registerAll(...adapters: I2cAdapter[]) { for (const a of adapters) i2cAddAdapter(a); }`,
+  `function registerSide(p: { side: { adapter: I2cAdapter } }, victim = p.side.adapter) { i2cAddAdapter(victim); }`,
+  `function register(a: I2cAdapter): void;`,
+  `function register(a: I2cAdapter, name: string): void;`,
+  `function register(a: I2cAdapter, _name?: string) { i2cAddAdapter(a); }`,
+  `class Holder { own = new I2cAdapter("own"); constructor(private readonly p: { adapter: I2cAdapter }) {} get adapter() { return this.p.adapter; } get mine() { return this.own; } }`,
+].join("\n");
+const withHelpers = (...body: string[]) => probe(...body).replace("export const drv", `${HELPERS}\nexport const drv`);
 
 const direct = (resource: string, owner: string, api: string) => ({ messageId: "toKobject" as const, data: { resource, owner, api } });
 const via = (resource: string, owner: string, helpers: string, api: string) => ({
@@ -34,6 +45,11 @@ const cases = {
     { filename, code: probe(`const adap = new I2cAdapter("foo");`, `i2cAddAdapter(adap);`, `const priv = devmKzalloc(dev, () => ({ adap }));`, `return priv;`) },
     // the storable device handle is not managed memory
     { filename, code: probe(`const child = new Device({ name: "child", parent: dev.get() });`, `deviceRegister(child);`, `return { child };`) },
+    // value engine look-alikes: a spread copy whose member is overridden by an own adapter; a rest
+    // parameter given only an own adapter; a default initialiser not used (the caller passes its
+    // own); a getter returning an unmanaged field
+    { filename, code: probe(SIDE, `const copy = { ...priv.side, adapter: new I2cAdapter("own") };`, `i2cAddAdapter(copy.adapter);`, `return priv;`) },
+    { filename, code: withHelpers(SIDE, `registerAll(new I2cAdapter("x"));`, `registerSide(priv, new I2cAdapter("own"));`, `i2cAddAdapter(new Holder(priv).mine);`, `return priv;`) },
     // a class driver with unmanaged state
     { filename, code: code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  adap = new I2cAdapter("foo");`, `  probe(dev: Device<Core>) { i2cAddAdapter(this.adap); return {}; }`, `}`) },
     // an object literal carrying an unmanaged adapter
@@ -67,6 +83,53 @@ const cases = {
     (() => {
       const src = probe(PRIV, `const { adapter: adap } = priv;`, `i2cAddAdapter(adap);`, `return priv;`);
       return invalid(src, "adap);", direct("adap", "foo-i2c", "i2cAddAdapter"));
+    })(),
+    // an object spread copy keeps the members it copies
+    (() => {
+      const src = probe(SIDE, `const copy = { retries: 1, ...priv.side };`, `i2cAddAdapter(copy.adapter);`, `return priv;`);
+      return invalid(src, "copy.adapter);", direct("copy.adapter", "foo-i2c", "i2cAddAdapter"));
+    })(),
+    // a tuple destructured from an array literal
+    (() => {
+      const src = probe(SIDE, `const [, second] = [new I2cAdapter("x"), priv.side.adapter];`, `i2cAddAdapter(second);`, `return priv;`);
+      return invalid(src, "second);", direct("second", "foo-i2c", "i2cAddAdapter"));
+    })(),
+    // a getter returning a member of the devres memory its object was built with
+    (() => {
+      const src = withHelpers(SIDE, `const h = new Holder(priv);`, `i2cAddAdapter(h.adapter);`, `return priv;`);
+      return invalid(src, "h.adapter);", direct("h.adapter", "foo-i2c", "i2cAddAdapter"));
+    })(),
+    // an object literal's getter
+    (() => {
+      const src = probe(SIDE, `const view = { get adapter() { return priv.side.adapter; } };`, `i2cAddAdapter(view.adapter);`, `return priv;`);
+      return invalid(src, "view.adapter);", direct("view.adapter", "foo-i2c", "i2cAddAdapter"));
+    })(),
+    // a rest parameter: the second argument reaches the registration
+    (() => {
+      const src = withHelpers(SIDE, `registerAll(new I2cAdapter("x"), priv.adapter);`, `return priv;`);
+      return invalid(src, "priv.adapter);", via("priv.adapter", "foo-i2c", "registerAll", "i2cAddAdapter"));
+    })(),
+    // a default-parameter initialiser reading a member of the argument
+    (() => {
+      const src = withHelpers(SIDE, `registerSide(priv);`, `return priv;`);
+      return invalid(src, "priv);", via("priv.side.adapter", "foo-i2c", "registerSide", "i2cAddAdapter"));
+    })(),
+    // an overloaded helper (its implementation registers)
+    (() => {
+      const src = withHelpers(SIDE, `register(priv.adapter, "main");`, `return priv;`);
+      return invalid(src, "priv.adapter,", via("priv.adapter", "foo-i2c", "register", "i2cAddAdapter"));
+    })(),
+    // spread arguments, to the API itself and to a helper
+    (() => {
+      const src = withHelpers(SIDE, `i2cAddAdapter(...([priv.adapter] as const));`, `register(...([priv.side.adapter] as const));`, `return priv;`);
+      return {
+        filename,
+        code: src,
+        errors: [
+          { ...direct("priv.adapter", "foo-i2c", "i2cAddAdapter"), ...at(src, "...([priv.adapter]") },
+          { ...via("priv.side.adapter", "foo-i2c", "register", "i2cAddAdapter"), ...at(src, "...([priv.side.adapter]") },
+        ],
+      };
     })(),
     // a renamed import: the message names the real API
     (() => {

@@ -45,6 +45,8 @@ ruleTester.run("no-manual-free-of-devres", rule, {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `let a0 = kzalloc(() => ({ n: 0 }));`, ...Array.from({ length: 12 }, (_, i) => `let a${i + 1} = a${i};` + ` if (dev.name) a${i + 1} = a${i};`.repeat(5)), `kfree(a12);`, `}`),
     },
+    // helpers the value engine follows into: a default initialiser the caller overrides, a rest parameter given manual memory only
+    { filename, code: code(RT, `function cleanup(d: { scratch: object }, victim = d.scratch) { kfree(victim); }`, `function freeAll(...bufs: object[]) { for (const b of bufs) kfree(b); }`, `export function f(dev: Device<Core>) {`, `const priv = { scratch: devmKzalloc(dev, () => ({ n: 0 })) };`, `cleanup(priv, kzalloc(() => ({ n: 1 })));`, `freeAll(kzalloc(() => ({ n: 2 })), priv.scratch === null ? kzalloc(() => ({ n: 3 })) : kzalloc(() => ({ n: 4 })));`, `}`) },
     // third-party code that does not use the runtime
     { filename, code: `export function free(x: object) { return x; } export const y = free({ a: 1 });` },
   ],
@@ -158,6 +160,18 @@ ruleTester.run("no-manual-free-of-devres", rule, {
       filename,
       code: code(RT, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `setTimeout(() => kfree(p), 10);`, `}`),
       errors: [{ messageId: "doubleFree", data: { resource: "p", origin: "from devmKzalloc()", owner: "the device", release: "kfree()", consequence: "double free" }, line: 4, column: 18, suggestions: [] }],
+    },
+    // a helper's default-parameter initialiser (`victim = d.scratch`) frees a member the caller passed
+    {
+      filename,
+      code: code(RT, `function cleanup(d: { scratch: object }, victim = d.scratch) { kfree(victim); }`, `function freeAll(...bufs: object[]) { for (const b of bufs) kfree(b); }`, `export function f(dev: Device<Core>) {`, `const priv = { scratch: devmKzalloc(dev, () => ({ n: 0 })) };`, `cleanup(priv);`, `}`),
+      errors: [doubleFree(6, 1, { resource: "priv.scratch", origin: "from devmKzalloc()", owner: "the device", release: "cleanup() (through kfree())", consequence: "double free" }, code(RT, `function cleanup(d: { scratch: object }, victim = d.scratch) { kfree(victim); }`, `function freeAll(...bufs: object[]) { for (const b of bufs) kfree(b); }`, `export function f(dev: Device<Core>) {`, `const priv = { scratch: devmKzalloc(dev, () => ({ n: 0 })) };`, `}`))],
+    },
+    // a rest parameter: the second argument is freed
+    {
+      filename,
+      code: code(RT, `function cleanup(d: { scratch: object }, victim = d.scratch) { kfree(victim); }`, `function freeAll(...bufs: object[]) { for (const b of bufs) kfree(b); }`, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `freeAll(kzalloc(() => ({ n: 1 })), p);`, `}`),
+      errors: [doubleFree(6, 1, { resource: "p", origin: "from devmKzalloc()", owner: "the device", release: "freeAll() (through kfree())", consequence: "double free" }, code(RT, `function cleanup(d: { scratch: object }, victim = d.scratch) { kfree(victim); }`, `function freeAll(...bufs: object[]) { for (const b of bufs) kfree(b); }`, `export function f(dev: Device<Core>) {`, `const p = devmKzalloc(dev, () => ({ n: 0 }));`, `}`))],
     },
     // brand only: a parameter typed Managed
     {

@@ -793,6 +793,8 @@ export interface Sink {
   afterAwait: boolean;
   /** An async helper on the way whose promise is dropped (not awaited): the sink is deferred. */
   floating: string | undefined;
+  /** The helper's parameter whose default initialiser carried the value (`victim = p.scratch`): not when the caller passes it. */
+  throughDefault?: ts.ParameterDeclaration;
 }
 
 function directSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, index: number): Sink[] {
@@ -826,7 +828,8 @@ export function argumentSinks(an: Analysis, call: ts.CallExpression | ts.NewExpr
     );
   }
   if (!fn.parameters[index]) return [];
-  return parameterSinks(an, fn, index);
+  const passed = argumentValues(call).length;
+  return parameterSinks(an, fn, index).filter((s) => !s.throughDefault || fn.parameters.indexOf(s.throughDefault) >= passed);
 }
 
 /** What a helper's parameter reaches; a helper on the current chain reads as reaching nothing (its own computation adds it). */
@@ -859,16 +862,20 @@ function computeParameterSinks(an: Analysis, fn: FunctionNode, index: number): S
       for (const { value, index: j } of argumentValues(n)) {
         const root = rootOf(an, value);
         let path: string[] | undefined;
+        let throughDefault: ts.ParameterDeclaration | undefined;
         if (root && paramSymbol && root.symbol === paramSymbol) path = root.path;
         else if (root?.decl && ts.isParameter(root.decl) && root.decl === param) path = root.path; // destructured param
-        else if (root?.decl && ts.isParameter(root.decl) && aliases.has(root.decl)) path = [...aliases.get(root.decl)!, ...root.path];
+        else if (root?.decl && ts.isParameter(root.decl) && aliases.has(root.decl)) {
+          path = [...aliases.get(root.decl)!, ...root.path];
+          throughDefault = root.decl;
+        }
         if (!path) continue;
         const awaited = isAwaited(n);
         const asyncHere = isAsync(fn) && isAfterAwait(fn, n);
         for (const s of argumentSinks(an, n, j)) {
           const dropped = s.floating ?? (s.afterAwait && !awaited ? (declaredName(an.checker, n as ts.CallExpression) ?? "an async helper") : undefined);
           const afterAwait = isAsync(fn) && (asyncHere || (s.afterAwait && awaited));
-          sinks.push({ ...s, via: [helperName, ...s.via], path: [...path, ...s.path], afterAwait, floating: dropped });
+          sinks.push({ ...s, via: [helperName, ...s.via], path: [...path, ...s.path], afterAwait, floating: dropped, throughDefault });
         }
       }
     }
