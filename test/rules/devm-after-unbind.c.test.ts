@@ -425,6 +425,28 @@ function coreHalf(deinit: string[]): string {
     "}",
   );
 }
+// remove() destroys the driver's workqueue, but this work goes to the system workqueue
+// (schedule_work): destroy_workqueue() does not wait for it (qcom-ngd-ctrl idiom).
+const systemWqNotDrained = c(
+  PRIV,
+  "static void foo_up_work(struct work_struct *work)",
+  "{",
+  "\tstruct foo_priv *priv = container_of(work, struct foo_priv, work);",
+  "",
+  "\tpriv->buf = devm_kzalloc(priv->dev, 64, GFP_KERNEL);",
+  "}",
+  "",
+  "static int foo_notify(struct notifier_block *nb, unsigned long event, void *data)",
+  "{",
+  "\tstruct foo_priv *priv = data;",
+  "",
+  "\tschedule_work(&priv->work);",
+  "\treturn NOTIFY_OK;",
+  "}",
+  "",
+  driver(["priv->wq = alloc_workqueue(\"foo\", 0, 0);", "INIT_WORK(&priv->work, foo_up_work);"], ["destroy_workqueue(priv->wq);"]),
+);
+
 // The driver struct declared before its definition (a probe that names it): its roles still count.
 const forwardDeclared = c(
   "static struct platform_driver foo_driver;",
@@ -829,6 +851,11 @@ ruleTester.run("devm-after-unbind (C)", rule, {
           "foo_handle_resources(), called from foo_init(), the module init (module_init)",
         ),
       ],
+    },
+    {
+      filename: "system-wq.c",
+      code: systemWqNotDrained,
+      errors: [deferred(systemWqNotDrained, "devm_kzalloc(priv->dev, 64, GFP_KERNEL)", "devm_kzalloc", "priv->dev", "foo_up_work(), a work function (INIT_WORK) that remove() does not cancel")],
     },
     {
       filename: "forward-declared.c",

@@ -3,7 +3,8 @@
  * devres release such as devm_kfree) made where the device may not be bound:
  *   - in a work function, timer, hrtimer or tasklet callback registered by hand (INIT_WORK,
  *     timer_setup, tasklet_setup, ...), unless remove() (or a devm action) cancels that kind of
- *     callback first (cancel_work_sync, del_timer_sync, tasklet_kill, destroy_workqueue, ...);
+ *     callback first (cancel_work_sync, del_timer_sync, tasklet_kill, ...; destroy_workqueue and
+ *     the other drains only for a work the file queues on a workqueue, not only with schedule_work);
  *   - in a manual IRQ handler (request_irq, request_threaded_irq) that remove() does not free
  *     first (free_irq);
  *   - in a file operation (`file_operations.open/read/write/unlocked_ioctl/...`): user space
@@ -33,8 +34,8 @@ import type { CNode } from "@devbound/eslint-language-c";
 import { CANCEL, INIT_CALL_MACROS, WORKQUEUE_DRAIN, acquireApi, lookup, type DeferredKind } from "../vocabulary/index.js";
 import { argumentsOf, child, inError, isNullValue, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type CFunction, type Unit } from "../analysis/unit.js";
-import { fileIndex } from "../analysis/tu-index.js";
-import { callbackRegistration } from "../analysis/callbacks.js";
+import { fileIndex, type FileIndex } from "../analysis/tu-index.js";
+import { callbackRegistration, queueings } from "../analysis/callbacks.js";
 import { driversReaching, getDrivers, ownerText, reachedFrom } from "../analysis/drivers.js";
 import { debugfsOnlyFops, installedCallbacks, isManagedName, releaseCallbacks } from "../analysis/release-callbacks.js";
 import { neverBound } from "../analysis/unbound-devices.js";
@@ -56,6 +57,27 @@ const FAMILY: Record<DeferredKind, string> = {
   tasklet: "tasklet",
   action: "action",
 };
+
+/** stoppedAtTeardown's mark for a destroyed/flushed workqueue: it stops only the work queued on one. */
+const DRAINED = "work-drained";
+
+/** The member a work object names (`&priv->poll` -> "poll"), to match its INIT_WORK with its queueings. */
+function memberOf(expr: CNode | undefined): string | undefined {
+  let e = expr ? strip(expr) : undefined;
+  if (e?.type === "pointer_expression") e = child(e, "argument");
+  e = e ? strip(e) : undefined;
+  return e?.type === "field_expression" ? child(e, "field")?.text : e?.type === "identifier" ? e.text : undefined;
+}
+
+/**
+ * A workqueue drain in teardown stops this work unless every queueing of it the file shows goes to
+ * a system workqueue (schedule_work: destroy_workqueue(priv->wq) does not wait for it).
+ */
+function drainStops(index: FileIndex, object: CNode | undefined): boolean {
+  const member = memberOf(object);
+  const mine = member ? queueings(index).filter((q) => memberOf(q.work) === member) : [];
+  return mine.length === 0 || mine.some((q) => q.queue !== undefined);
+}
 
 /** Only freeing the IRQ stops a handler for good (disable_irq is undone by enable_irq). */
 const IRQ_FREE = new Set(["free_irq", "devm_free_irq"]);
@@ -101,7 +123,7 @@ function stoppedAtTeardown(unit: Unit, actions: readonly CFunction[]): Set<strin
     for (const call of f.calls) {
       const name = unit.isKernelCall(call);
       if (!name) continue;
-      if (WORKQUEUE_DRAIN.has(name)) out.add("work");
+      if (WORKQUEUE_DRAIN.has(name)) out.add(DRAINED);
       const cancel = lookup(CANCEL, name);
       if (!cancel) continue;
       if (FAMILY[cancel.kind] === "irq" && !IRQ_FREE.has(name)) continue;
@@ -125,7 +147,8 @@ function entries(unit: Unit, text: string): Entry[] {
   }
   const stopped = registrations.length > 0 ? stoppedAtTeardown(unit, actions) : new Set<string>();
   for (const reg of registrations) {
-    if (stopped.has(FAMILY[reg.kind])) continue;
+    const family = FAMILY[reg.kind];
+    if (stopped.has(family) || (family === "work" && stopped.has(DRAINED) && drainStops(index, reg.object))) continue;
     for (const cb of reg.callbacks) out.push({ fn: cb.fn.fn, where: describe(reg.kind, cb.fn.name, reg.api), messageId: "deferred" });
   }
   const debugfs = debugfsOnlyFops(unit);
