@@ -23,6 +23,7 @@ import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import {
   argumentSinks,
+  contextText,
   declaredParameterType,
   deviceContextOf,
   describeEscape,
@@ -36,6 +37,7 @@ import {
   mayBeDeviceValue,
   ownerName,
   parameterEscapes,
+  referencesTo,
   typeInfoMessages,
   parameterPropertyFix,
   storeGetFix,
@@ -111,7 +113,7 @@ export default createRule<[], MessageIds>({
       return fn.parameters.indexOf(p) === 1 && driverRoleOf(an!, fn)?.role === "remove";
     }
 
-    function report(e: Escape, ctx: string, owner: string): void {
+    function report(e: Escape, ctx: NonNullable<ReturnType<typeof boundCtx>>, owner: string): void {
       const es = an!.esNode(e.node);
       if (!es) return;
       if ((e.kind === "captured" || e.kind === "helper") && onlyDevresCaptures(e)) return;
@@ -143,7 +145,7 @@ export default createRule<[], MessageIds>({
       context.report({
         loc: { start: sc.getLocFromIndex(e.node.getStart()), end: sc.getLocFromIndex(e.node.end) },
         messageId,
-        data: { name, ctx: ctx === "core" ? "Core" : "Bound", owner, sink, ...(keepsBound ? { helper: h!.name, param: h!.param } : {}) },
+        data: { name, ctx: contextText(ctx), owner, sink, ...(keepsBound ? { helper: h!.name, param: h!.param } : {}) },
         suggest: fix
           ? [
               {
@@ -162,18 +164,7 @@ export default createRule<[], MessageIds>({
       if (!ctx) return;
       const owner = ownerName(an!, home);
       // Read every reference: aliases, containers, stores and captures are followed from each.
-      const sym = checker.getSymbolAtLocation(nameNode);
-      if (!sym) return;
-      const refs: ts.Identifier[] = [];
-      const visit = (n: ts.Node): void => {
-        if (ts.isIdentifier(n) && n !== nameNode && n.text === nameNode.text) {
-          const s = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n ? checker.getShorthandAssignmentValueSymbol(n.parent) : checker.getSymbolAtLocation(n);
-          if (s === sym) refs.push(n);
-        }
-        ts.forEachChild(n, visit);
-      };
-      ts.forEachChild(home, visit);
-      for (const ref of refs) {
+      for (const ref of referencesTo(checker, nameNode, home)) {
         for (const e of escapesOf(an!, ref, { home })) report(e, ctx, owner);
       }
     }
