@@ -58,10 +58,24 @@ ruleTester.run("no-mixed-devm-teardown", rule, {
     { filename, code: code(RT, `export class W implements DriverOps<{ buf: { n: number } }> { readonly name = "w"; probe(dev: Device<Core>) { const c = devmKzalloc(dev, () => ({ n: 0 })); const wq = devmAllocWorkqueue(dev, "w"); wq.queue(() => { c.n++; }); const buf = kzalloc(() => ({ n: 0 })); return { buf }; } remove(_d: Device<Core>, p: { buf: { n: number } }) { kfree(p.buf); } }`) },
     // a helper registering a devm IRQ over devres-managed memory only
     { filename, code: code(RT, RING, `export const d = defineDriver({ name: "r", probe(dev) { const ring = devmKzalloc(dev, () => new Ring()); setupRingIrq(dev, ring); const buf = kzalloc(() => ({ n: 0 })); return { ring, buf }; }, remove(_d, { buf }) { kfree(buf); } });`) },
+    // a devm IRQ handler calling a method that uses only devres memory (look-alike of the method case)
+    { filename, code: code(RT, RING, `export class Rx implements DriverOps<object> {`, `readonly name = "rx";`, `ring = kzalloc(() => new Ring());`, `stats = { n: 0 };`, `count() { this.stats.n++; }`, `probe(dev: Device<Core>) { devmRequestIrq(dev, 0, () => this.count()); return {}; }`, `remove(_d: Device<Core>) { kfree(this.ring); }`, `}`) },
     // third-party code
     { filename, code: `export const drv = { name: "x", probe() { return 1; }, remove() { return 2; } };` },
   ],
   invalid: [
+    // a subclass driver: super.probe() returns the ring the inherited remove() frees, and the subclass's devm IRQ handler uses it
+    {
+      filename,
+      code: code(RT, RING, `class BaseRing implements DriverOps<{ ring: Ring }> {`, `readonly name: string = "base-ring";`, `probe(_dev: Device<Core>) { return { ring: kzalloc(() => new Ring()) }; }`, `remove(_d: Device<Core>, data: { ring: Ring }) { kfree(data.ring); }`, `}`, `export class SubRing extends BaseRing {`, `override readonly name = "sub-ring";`, `override probe(dev: Device<Core>) {`, `const data = super.probe(dev);`, `devmRequestIrq(dev, 0, () => data.ring.push(1));`, `return data;`, `}`, `}`),
+      errors: [usesRemoved(12, 1, "devmRequestIrq", "data.ring", "sub-ring", "kfree()")],
+    },
+    // a devm IRQ handler reaching the freed ring through a method it calls, and through a helper
+    {
+      filename,
+      code: code(RT, RING, `function drain(r: Ring) { r.push(0); }`, `export class Rx implements DriverOps<object> {`, `readonly name = "rx";`, `ring = kzalloc(() => new Ring());`, `handle(n: number) { this.ring.push(n); }`, `probe(dev: Device<Core>) {`, `devmRequestIrq(dev, 0, (_b, line) => this.handle(line));`, `devmRequestIrq(dev, 1, () => drain(this.ring));`, `return {};`, `}`, `remove(_d: Device<Core>) { kfree(this.ring); }`, `}`),
+      errors: [usesRemoved(9, 1, "devmRequestIrq", "this.ring", "rx", "kfree()"), usesRemoved(10, 1, "devmRequestIrq", "this.ring", "rx", "kfree()")],
+    },
     // the DESIGN example
     {
       filename,

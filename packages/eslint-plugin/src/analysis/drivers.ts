@@ -286,12 +286,20 @@ function nameOf(an: Analysis, c: Candidate): string | undefined {
 const confirmed = defineSummary<Candidate, DriverInfo | null, Analysis>("driver-confirmed", (an, c) => {
   const probe = memberFunction(an, c.probe);
   if (!takesCoreDevice(an, probe)) return null;
-  const remove = memberFunction(an, c.remove);
+  const remove = memberFunction(an, c.remove) ?? (c.remove === undefined && ts.isClassLike(c.node) ? inheritedMethod(an, c.node, "remove") : undefined);
   const methods = c.methods.map((m) => memberFunction(an, m)).filter((f): f is FunctionNode => f !== undefined);
   return ts.isObjectLiteralExpression(c.node)
     ? { kind: "object", node: c.node, name: nameOf(an, c), binding: bindingName(c.node), probe, remove, methods: [] }
     : { kind: "class", node: c.node, name: nameOf(an, c), binding: c.node.name?.text ?? bindingName(c.node), probe, remove, methods };
 });
+
+/** A subclass driver without its own remove() runs its base class's (a class of the program's own sources). */
+function inheritedMethod(an: Analysis, cls: ts.ClassLikeDeclaration, name: string): FunctionNode | undefined {
+  if (!cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)) return undefined;
+  const sym = an.checker.getPropertyOfType(an.checker.getTypeAtLocation(cls), name);
+  const decl = sym?.declarations?.find((d): d is ts.MethodDeclaration => ts.isMethodDeclaration(d) && d.body !== undefined);
+  return decl && !decl.getSourceFile().isDeclarationFile ? decl : undefined;
+}
 
 function confirm(an: Analysis, c: Candidate): DriverInfo | undefined {
   return confirmed.get(an, c) ?? undefined;

@@ -18,8 +18,9 @@
  *   probeAcquisitions(an, driver)      Acquisition[]: the torn-down allocations made in probe(),
  *                                      each anchored at a node of probe()'s own body (the
  *                                      allocation, or the helper call leading to it), in source order
- *   useOfTeardown(an, driver, fn)      the first expression in `fn` that reads what remove()
- *                                      frees: { expr, teardown } or undefined
+ *   useOfTeardown(an, driver, fn)      the first expression in `fn`, or in the methods and helpers
+ *                                      it calls (3 calls deep), that reads what remove() frees:
+ *                                      { expr, teardown } or undefined
  *   ownSteps(fn)                       the calls of a function's own body in source order (not
  *                                      those inside nested functions)
  *   boundCallbacksOf(an, call)         the bound callbacks `call` registers, itself or through the
@@ -33,6 +34,7 @@ import { NO_BINDINGS, argumentSinks, bindArguments, originsOf, pathStartsWith, t
 import { argumentBrands, referencedFunction } from "./call-sites.js";
 import { calleeText, userFunctionOf } from "./devres-calls.js";
 import { isFunctionNode, type FunctionNode } from "./ast.js";
+import { memberText } from "./presentation.js";
 
 type CallOrigin = Extract<Origin, { kind: "call" }>;
 
@@ -92,7 +94,7 @@ const teardownSummary = defineSummary<DriverInfo, readonly Teardown[], Analysis>
           out.push({
             site: n,
             release: sink.via.length === 0 ? written : `${written} (through ${sink.api}())`,
-            resource: an.text(arg) + (sink.path.length ? `.${sink.path.join(".")}` : ""),
+            resource: memberText(an.text(arg), sink.path),
             freed,
           });
         });
@@ -163,8 +165,23 @@ export function useOfTeardown(
   bindings: Bindings = NO_BINDINGS,
 ): { expr: ts.Expression; teardown: Teardown } | undefined {
   const teardowns = removeTeardowns(an, driver);
+  if (teardowns.length === 0) return undefined;
+  return useIn(an, teardowns, fn, bindings, new Set([fn]), 0);
+}
+
+/** How many calls deep a callback's methods and helpers are looked into (`(b) => this.handle(b)`). */
+const CALL_DEPTH = 3;
+
+function useIn(
+  an: Analysis,
+  teardowns: readonly Teardown[],
+  fn: FunctionNode,
+  bindings: Bindings,
+  seen: Set<FunctionNode>,
+  depth: number,
+): { expr: ts.Expression; teardown: Teardown } | undefined {
   const body = (fn as ts.FunctionLikeDeclaration).body;
-  if (teardowns.length === 0 || !body) return undefined;
+  if (!body) return undefined;
   let found: { expr: ts.Expression; teardown: Teardown } | undefined;
   const visit = (n: ts.Node): void => {
     if (found) return;
@@ -185,7 +202,16 @@ export function useOfTeardown(
     ts.forEachChild(n, visit);
   };
   visit(body);
-  return found;
+  if (found || depth >= CALL_DEPTH) return found;
+  // The methods and helpers the callback calls run inside it: their parameters read its arguments.
+  for (const call of ownSteps(fn)) {
+    const callee = userFunctionOf(an, call);
+    if (!callee || seen.has(callee)) continue;
+    seen.add(callee);
+    const use = useIn(an, teardowns, callee, bindArguments(call, callee, bindings), seen, depth + 1);
+    if (use) return use;
+  }
+  return undefined;
 }
 
 export interface BoundCallbackSite {
