@@ -369,6 +369,56 @@ const embeddedArray = c(
   "}",
 );
 
+const anonymousArray = c(
+  "struct foo_wdt {",
+  "\tvoid __iomem *regs;",
+  "\tstruct {",
+  "\t\tstruct miscdevice misc;",
+  "\t\tstruct device *parent;",
+  "\t} devs[3];",
+  "};",
+  "",
+  "static int foo_wdt_probe(struct platform_device *pdev)",
+  "{",
+  "\tstruct foo_wdt *p = devm_kzalloc(&pdev->dev, sizeof(*p), GFP_KERNEL);",
+  "\tint i, err;",
+  "",
+  "\tfor (i = 0; i < 3; i++) {",
+  "\t\terr = misc_register(&p->devs[i].misc);",
+  "\t\tif (err)",
+  "\t\t\treturn err;",
+  "\t}",
+  "\treturn 0;",
+  "}",
+);
+
+const anonymousTypedef = c(
+  "typedef struct {",
+  "\tstruct kobject kobj;",
+  "} foo_stats_t;",
+  "",
+  "static int foo_probe(struct platform_device *pdev)",
+  "{",
+  "\tfoo_stats_t *st = devm_kzalloc(&pdev->dev, sizeof(*st), GFP_KERNEL);",
+  "",
+  "\treturn kobject_add(&st->kobj, &pdev->dev.kobj, \"stats\");",
+  "}",
+);
+
+/** Anonymous struct member holding a pointer (the parent device lives elsewhere). */
+const anonymousPointer = c(
+  "struct foo_priv {",
+  "\tstruct {",
+  "\t\tstruct device *dev;",
+  "\t} parent;",
+  "};",
+  "",
+  PROBE_HEAD("foo_priv"),
+  "\tpriv->parent.dev = &pdev->dev;",
+  "\treturn device_add(priv->parent.dev);",
+  "}",
+);
+
 const drvdata = c(
   "struct foo_priv {",
   "\tstruct device child;",
@@ -733,6 +783,7 @@ ruleTester.run("no-devres-to-kobject (C)", rule, {
     { name: "private area of a refcounted subsystem object (iio_priv)", code: subsystemPrivate },
     { name: "member laid out as another type, cast", code: otherTypeMember },
     { name: "the header case's struct without its header beside it (no filename)", code: fromHeader },
+    { name: "anonymous struct member holding a pointer", code: anonymousPointer },
   ],
   invalid: [
     {
@@ -819,6 +870,16 @@ ruleTester.run("no-devres-to-kobject (C)", rule, {
       name: "an embedded array of devices",
       code: embeddedArray,
       errors: [report(embeddedArray, "&priv->slots[2]", { resource: "priv", alloc: "devm_kzalloc", line: 10, embeds: "device", object: "priv->slots[]", api: "device_register" })],
+    },
+    {
+      name: "an array of anonymous structs, each embedding a miscdevice",
+      code: anonymousArray,
+      errors: [report(anonymousArray, "&p->devs[i].misc", { resource: "p", alloc: "devm_kzalloc", line: 11, embeds: "miscdevice", object: "p->devs[].misc", api: "misc_register" })],
+    },
+    {
+      name: "a typedef of an anonymous struct",
+      code: anonymousTypedef,
+      errors: [report(anonymousTypedef, "&st->kobj", { resource: "st", alloc: "devm_kzalloc", line: 7, embeds: "kobject", object: "st->kobj", api: "kobject_add" })],
     },
     {
       name: "drvdata: the devm pointer stored by probe, read back by a helper",

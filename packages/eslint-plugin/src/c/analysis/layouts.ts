@@ -58,15 +58,26 @@ function quotedIncludes(text: string, dir: string): string[] {
   return out;
 }
 
-/** The fields and typedefs of a parsed header (struct/union bodies anywhere, typedefs of tags). */
-function extract(root: CNode, includes: string[]): HeaderLayout {
+/**
+ * A struct's tag, or for an anonymous one (`struct { struct device dev; } ports[4];`, `typedef
+ * struct { ... } foo_t;`) a name no C tag can have, unique in its file.
+ */
+function tagOf(type: CNode | undefined, origin: string): string | undefined {
+  if (!type) return undefined;
+  const tag = typeTag(type);
+  if (tag) return tag;
+  return (type.type === "struct_specifier" || type.type === "union_specifier") && child(type, "body") ? `<anonymous ${origin}@${type.range[0]}>` : undefined;
+}
+
+/** The fields and typedefs of a parsed file (struct/union bodies anywhere, anonymous ones too; typedefs of structs). */
+function extract(root: CNode, origin: string, includes: string[]): HeaderLayout {
   const fields = new Map<string, Map<string, TypeInfo>>();
   const typedefs = new Map<string, string>();
   const stack: CNode[] = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (n.type === "struct_specifier" || n.type === "union_specifier") {
-      const tag = child(n, "name")?.text;
+      const tag = tagOf(n, origin);
       const body = child(n, "body");
       if (tag && body && !fields.has(tag)) {
         const map = new Map<string, TypeInfo>();
@@ -74,13 +85,13 @@ function extract(root: CNode, includes: string[]): HeaderLayout {
           if (fd.type !== "field_declaration") continue;
           for (const d of fd.children) if (d.field === "declarator") {
             const id = declaredName(d)?.text;
-            if (id) map.set(id, { tag: typeTag(child(fd, "type")), pointer: pointerDepth(d) });
+            if (id) map.set(id, { tag: tagOf(child(fd, "type"), origin), pointer: pointerDepth(d) });
           }
         }
         fields.set(tag, map);
       }
     } else if (n.type === "type_definition") {
-      const tag = typeTag(child(n, "type"));
+      const tag = tagOf(child(n, "type"), origin);
       for (const d of n.children) if (d.field === "declarator") {
         const alias = declaredName(d)?.text;
         if (alias && tag && pointerDepth(d) === 0) typedefs.set(alias, tag);
@@ -107,7 +118,7 @@ function readHeader(file: string, hints: MacroHints | undefined): HeaderLayout |
   try {
     const text = fs.readFileSync(file, "utf8");
     const parsed = parser?.(text, file, hints);
-    if (parsed?.ok) layout = extract(parsed.ast, quotedIncludes(text, path.dirname(file)));
+    if (parsed?.ok) layout = extract(parsed.ast, file, quotedIncludes(text, path.dirname(file)));
   } catch {
     layout = null;
   }
@@ -120,6 +131,7 @@ export class Layouts {
   readonly #text: string;
   readonly #filename: string | undefined;
   readonly #hints: MacroHints | undefined;
+  #own: HeaderLayout | undefined;
   #headers: HeaderLayout[] | undefined;
   #headerPaths: string[] = [];
 
@@ -155,10 +167,16 @@ export class Layouts {
     return out;
   }
 
+  /** The file's own layouts (read from its tree on first use: anonymous structs, which unit.ts leaves untyped, included). */
+  #ownLayout(): HeaderLayout {
+    return (this.#own ??= extract(this.#unit.root, "", []));
+  }
+
   resolve(name: string): string {
-    const own = this.#unit.typedefs.get(name);
-    if (own) return own;
-    if (this.#unit.fieldTypes(name)) return name;
+    const own = this.#ownLayout();
+    const t = own.typedefs.get(name);
+    if (t) return t;
+    if (own.fields.has(name)) return name;
     for (const h of this.#loadHeaders()) {
       const t = h.typedefs.get(name);
       if (t) return t;
@@ -168,7 +186,7 @@ export class Layouts {
 
   /** The layout of struct `tag` (typedef-resolved): the file's own, else the first header's. */
   #fieldsOf(tag: string): Map<string, TypeInfo> | undefined {
-    const own = this.#unit.fieldTypes(tag);
+    const own = this.#ownLayout().fields.get(tag);
     if (own) return own;
     for (const h of this.#loadHeaders()) {
       const f = h.fields.get(tag);
