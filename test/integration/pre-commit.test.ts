@@ -10,7 +10,7 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -236,60 +236,40 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
     STEP_MS,
   );
   it(
-    "the pre-commit framework's hook (.pre-commit-hooks.yaml) runs the project's devbound-affected + eslint, the README's local hook is the same with pinned additional_dependencies, and the entry gates",
+    "the pre-commit framework's hooks (.pre-commit-hooks.yaml): node hooks whose entries gate, run as pre-commit runs them (`<entry> <files>`) by the hook's command from this checkout",
     () => {
       const manifest = YAML.parse(readFileSync(join(ROOT, ".pre-commit-hooks.yaml"), "utf8")) as HookDef[];
       const hook = manifest.find((h) => h.id === "devbound");
       expect(hook, ".pre-commit-hooks.yaml defines the hook `devbound`").toBeDefined();
-      expect(hook!.language).toBe("system");
-      expect(hook!.entry).toBe("npx --no-install devbound-affected --run eslint --max-warnings 0 --no-warn-ignored --");
+      expect(hook!.language).toBe("node");
+      expect(hook!.entry).toBe("devbound-pre-commit devbound-affected --run eslint --max-warnings 0 --no-warn-ignored --");
+      expect(hook!.types_or).toEqual(["ts", "tsx"]);
       expect(hook!.require_serial).toBe(true);
       expect(hook!.additional_dependencies).toBeUndefined();
+      // the command is the root package's bin, which pre-commit's npm install puts on the hook's PATH
+      const rootPkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
+      expect(Object.keys(rootPkg.bin)).toEqual(["devbound-pre-commit"]);
+      const launcher = join(ROOT, rootPkg.bin["devbound-pre-commit"]!);
 
-      // The README's remote hook names it; its local hook is the same hook in a node environment,
-      // with the versions this repository is built and tested with and the release tarballs.
+      // The README's config names both hooks of this repository.
       const docs = readmeFiles();
       const remote = YAML.parse(docs.get(".pre-commit-config.yaml") ?? "repos: []") as { repos: { repo: string; hooks: HookDef[] }[] };
       expect(remote.repos.map((r) => [r.repo, r.hooks.map((h) => h.id)])).toEqual([["https://github.com/devbound/devbound", ["devbound", "devbound-c"]]]);
-      const config = YAML.parse(docs.get(".pre-commit-config.local.yaml") ?? "repos: []") as { repos: { repo: string; hooks: HookDef[] }[] };
-      const local = config.repos.find((r) => r.repo === "local")?.hooks.find((h) => h.id === "devbound");
-      expect(local, "README's local .pre-commit-config.yaml declares the devbound hook").toBeDefined();
-      expect(local!.entry).toBe(hook!.entry.replace(/^npx --no-install /, ""));
-      expect(local!.language).toBe("node");
-      expect(local!.types_or).toEqual(hook!.types_or);
-      expect(local!.require_serial).toBe(true);
-      const rootPkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
-      const tarballs = readdirSync(join(ROOT, "packages"))
-        .filter((d) => existsSync(join(ROOT, "packages", d, "package.json")))
-        .map((d) => JSON.parse(readFileSync(join(ROOT, "packages", d, "package.json"), "utf8")) as { name: string; version: string })
-        .map((p) => `/path/to/devbound/release/${p.name.replace(/^@/, "").replace("/", "-")}-${p.version}.tgz`);
-      expect([...(local!.additional_dependencies ?? [])].sort()).toEqual(
-        [`eslint@${rootPkg.devDependencies.eslint}`, `typescript@${rootPkg.devDependencies.typescript}`, ...tarballs].sort(),
-      );
 
       // pre-commit runs `<entry> <files...>` in the repository (require_serial: one process).
       for (const dir of fixtureDirs) {
         cpSync(join(ROOT, "fixtures", dir), join(repo, "fixtures", dir), { recursive: true });
       }
+      const command = (entry: string) => entry.replace(/^devbound-pre-commit /, `${JSON.stringify(process.execPath)} ${JSON.stringify(launcher)} `);
       const runEntry = (files: string[]) =>
-        spawnSync("sh", ["-c", `${hook!.entry} "$@"`, "entry", ...files], {
-          cwd: repo,
-          env: { ...env, PATH: `${join(repo, "node_modules/.bin")}${delimiter}${env.PATH}` },
-          encoding: "utf8",
-          timeout: STEP_MS,
-        });
+        spawnSync("sh", ["-c", `${command(hook!.entry)} "$@"`, "entry", ...files], { cwd: repo, env, encoding: "utf8", timeout: STEP_MS });
       // The kernel C hook: ESLint alone on the staged .c/.h (identify tags .h as c and header).
       const cHook = manifest.find((h) => h.id === "devbound-c");
       expect(cHook, ".pre-commit-hooks.yaml defines the hook `devbound-c`").toBeDefined();
-      expect(cHook!.language).toBe("system");
-      expect(cHook!.entry).toBe("npx --no-install eslint --max-warnings 0 --no-warn-ignored");
+      expect(cHook!.language).toBe("node");
+      expect(cHook!.entry).toBe("devbound-pre-commit eslint --max-warnings 0 --no-warn-ignored");
       expect(cHook!.types_or).toEqual(["c", "header"]);
-      const localC = config.repos.find((r) => r.repo === "local")?.hooks.find((h) => h.id === "devbound-c");
-      expect(localC, "README's local .pre-commit-config.yaml declares the devbound-c hook").toBeDefined();
-      expect(localC!.entry).toBe(cHook!.entry.replace(/^npx --no-install /, ""));
-      expect(localC!.language).toBe("node");
-      expect(localC!.types_or).toEqual(cHook!.types_or);
-      expect([...(localC!.additional_dependencies ?? [])].sort()).toEqual([...(local!.additional_dependencies ?? [])].sort());
+      expect(cHook!.require_serial).toBe(true);
 
       const bad = runEntry(fixtureDirs.map((d) => `fixtures/${d}/bad.ts`));
       expect(bad.status, `${bad.stdout}\n${bad.stderr}`).toBe(1);
@@ -302,12 +282,7 @@ describe("pre-commit hook: husky + lint-staged + eslint with devbound", () => {
       expect(good.status, `${good.stdout}\n${good.stderr}`).toBe(0);
 
       const runCEntry = (files: string[]) =>
-        spawnSync("sh", ["-c", `${cHook!.entry} "$@"`, "entry", ...files], {
-          cwd: repo,
-          env: { ...env, PATH: `${join(repo, "node_modules/.bin")}${delimiter}${env.PATH}` },
-          encoding: "utf8",
-          timeout: STEP_MS,
-        });
+        spawnSync("sh", ["-c", `${command(cHook!.entry)} "$@"`, "entry", ...files], { cwd: repo, env, encoding: "utf8", timeout: STEP_MS });
       const badC = runCEntry(cFixtureDirs.map((d) => `fixtures/${d}/bad.c`));
       expect(badC.status, `${badC.stdout}\n${badC.stderr}`).toBe(1);
       for (const dir of cFixtureDirs) {
