@@ -4,8 +4,13 @@
 // directly, through a member of a member, an alias, a helper, drvdata or another struct; struct
 // layouts from the file and the quoted headers beside it (test/rules/no-devres-to-kobject/*.h).
 // Kernel-style code written for these tests (no kernel source).
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { cRule, cRuleTester as ruleTester, span as at } from "./setup-c.js";
+import { Linter } from "eslint";
+import { afterAll, describe, expect, it } from "vitest";
+import { kernelMacroHints } from "../../packages/eslint-plugin/src/c/vocabulary/hints.js";
+import { cRule, cRuleTester as ruleTester, devbound, span as at } from "./setup-c.js";
 
 const rule = cRule("no-devres-to-kobject");
 const c = (...lines: string[]): string => lines.join("\n");
@@ -906,4 +911,53 @@ ruleTester.run("no-devres-to-kobject (C)", rule, {
       ],
     },
   ],
+});
+
+// ---- headers read from disk: found beside the file, re-read when they change --------------
+
+describe("no-devres-to-kobject (C): quoted headers on disk", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "devbound-kobject-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "foo-hdr.c");
+  const header = path.join(dir, "foo-hdr.h");
+  const code = c(
+    "#include \"foo-hdr.h\"",
+    "",
+    "static int foo_probe(struct platform_device *pdev)",
+    "{",
+    "\tstruct foo_hdr *priv = devm_kzalloc(&pdev->dev, sizeof(*priv), GFP_KERNEL);",
+    "",
+    "\treturn device_add(&priv->dev);",
+    "}",
+  );
+  const linter = new Linter({ configType: "flat", cwd: dir });
+  const config = [
+    {
+      files: ["**/*.c"],
+      plugins: { devbound: devbound as never },
+      language: "devbound/c",
+      languageOptions: { macroHints: kernelMacroHints } as never,
+      rules: { "devbound/no-devres-to-kobject": "error" as const },
+    },
+  ];
+  const lint = () => linter.verify(code, config as never, file).map((m) => `${m.line}:${m.column} ${m.message.split(";")[1]?.split(",")[0]?.trim()}`);
+
+  it("reports by the header's layout, and follows the header when it changes on disk", () => {
+    expect(lint(), "no header yet: unknown layout").toEqual([]);
+    fs.writeFileSync(header, "struct foo_hdr {\n\tstruct device dev;\n};\n");
+    expect(lint()).toEqual(["7:20 its embedded `struct device` `priv->dev` is registered with device_add()"]);
+    // the member becomes a pointer: a new size and mtime, the cached layout is not reused
+    fs.writeFileSync(header, "struct foo_hdr {\n\tstruct device *dev_ptr_member, dev_unused_name;\n};\n");
+    fs.utimesSync(header, new Date(), new Date(Date.now() + 5000));
+    expect(lint()).toEqual([]);
+    fs.writeFileSync(header, "struct foo_hdr {\n\tstruct device *dev;\n};\n");
+    fs.utimesSync(header, new Date(), new Date(Date.now() + 10000));
+    expect(lint(), "a pointer member is not embedded").toEqual([]);
+  });
+
+  it("a header that is not C at all is an unknown layout, not a crash", () => {
+    fs.writeFileSync(header, "\0\0binary\0");
+    fs.utimesSync(header, new Date(), new Date(Date.now() + 20000));
+    expect(lint()).toEqual([]);
+  });
 });
