@@ -75,6 +75,8 @@ const cases = {
     { filename, code: code(RT, `import { devmKfree } from "@devbound/runtime";`, `export const drv = defineDriver({ name: "foo", probe(dev) { const p = devmKzalloc(dev, () => ({})); setTimeout(() => devmKfree(dev, p), 1); return {}; } });`) },
     // a bound device through a tuple, a local object's member or a local array, in probe itself: still probe's own device
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const [d] = [dev]; devmKzalloc(d, () => ({})); const ctx = { dev, n: 1 }; devmAddAction(ctx.dev, () => {}); for (const x of [dev]) devmKzalloc(x, () => ({})); return {}; } });`) },
+    // a member of an object probe constructs from its own device (a constructor parameter property), used in probe
+    { filename, code: code(RT, `class Holder { constructor(readonly dev: Device<Core>, readonly n = 0) {} }`, `export const drv = defineDriver({ name: "foo", probe(dev) { const h = new Holder(dev); devmKzalloc(h.dev, () => ({})); return {}; } });`) },
     // a collection of devices iterated in probe, holding only probe's own device, is a local literal
     { filename, code: code(RT, `export const drv = defineDriver({ name: "foo", probe(dev) { const devs = [dev]; devmAddAction(devs[0]!, () => {}); return {}; } });`) },
     // remove() registering (odd, but bound: devres released right after it returns)
@@ -252,6 +254,16 @@ const cases = {
     (() => {
       const src = code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  devs: Device<Core>[] = [];`, `  probe(dev: Device<Core>) { this.devs.push(dev); return {}; }`, `  poll() { for (const d of this.devs) devmKzalloc(d, () => ({})); }`, `}`);
       return invalid(src, "devmKzalloc(d,", stored("devmKzalloc", "d", "the collection `this.devs`", "foo-class"));
+    })(),
+    // ... the same object's member captured by a timer: probe's device, after unbind
+    (() => {
+      const src = code(RT, `class Holder { constructor(readonly dev: Device<Core>) {} }`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  const h = new Holder(dev);`, `  setTimeout(() => devmKzalloc(h.dev, () => ({})), 1);`, `  return {};`, `} });`);
+      return invalid(src, "devmKzalloc(h.dev", deferred("devmKzalloc", "h.dev", "a setTimeout callback", "foo"));
+    })(),
+    // a getter returning the device a class driver stored
+    (() => {
+      const src = code(RT, `export class FooDriver implements DriverOps<object> {`, `  name = "foo-class";`, `  private saved?: Device<Core>;`, `  get device() { return this.saved!; }`, `  probe(dev: Device<Core>) { this.saved = dev; return {}; }`, `  poll() { devmAddAction(this.device, () => {}); }`, `}`);
+      return invalid(src, "devmAddAction(this.device", stored("devmAddAction", "this.device", "the field `this.device`", "foo-class"));
     })(),
     // forged from the storable handle
     (() => {

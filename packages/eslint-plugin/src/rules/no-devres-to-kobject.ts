@@ -16,7 +16,7 @@
 import ts from "typescript";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
-import { argumentSinks, argumentValues, getAnalysis, managedOrigin, ownerName, typeInfoMessages } from "../analysis/index.js";
+import { argumentSinks, argumentValues, getAnalysis, managedOrigin, memberText, ownerName, typeInfoMessages } from "../analysis/index.js";
 import { checkNoDevresToKobject } from "../c/checks/no-devres-to-kobject.js";
 
 type MessageIds = "toKobject" | "toKobjectVia" | "devmEmbeddedRegistered" | "devmEmbeddedRegisteredVia" | keyof typeof typeInfoMessages;
@@ -35,8 +35,11 @@ export default createRule<[], MessageIds>({
       ...typeInfoMessages,
       toKobject: "`{{resource}}` is freed by devres when {{owner}} unbinds, but {{api}} keeps it alive after that",
       toKobjectVia: "`{{resource}}` is freed by devres when {{owner}} unbinds, but {{via}} passes it to {{api}}, which keeps it alive after that",
-      // C (c/checks/no-devres-to-kobject.ts): the devm allocation, the embedded object and why it outlives unbind
+      // C (c/checks/no-devres-to-kobject.ts): the devm allocation, the embedded object and why it
+      // outlives unbind. Reported by the C check, a module eslint-plugin's rule does not read.
+      // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by c/checks/no-devres-to-kobject.ts
       devmEmbeddedRegistered: "`{{resource}}` is devm memory ({{alloc}} at line {{line}}); {{what}} registered with {{api}}, so {{why}}",
+      // eslint-disable-next-line eslint-plugin/no-unused-message-ids -- reported by c/checks/no-devres-to-kobject.ts
       devmEmbeddedRegisteredVia: "`{{resource}}` is devm memory ({{alloc}} at line {{line}}); {{what}} registered with {{api}} by {{via}}, so {{why}}",
     },
   },
@@ -55,7 +58,7 @@ export default createRule<[], MessageIds>({
           if (sink.brand !== "kobjectParam") continue;
           const origin = managedOrigin(an, arg);
           if (!origin) continue;
-          const resource = an.text(arg) + sink.path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("");
+          const resource = memberText(an.text(arg), sink.path);
           const owner = ownerName(an, origin.allocation ?? call);
           if (sink.via.length) {
             context.report({ node: esArg, messageId: "toKobjectVia", data: { resource, owner, via: sink.via.join(" → "), api: sink.api } });
