@@ -44,7 +44,6 @@ function analysisOf(code: string): Analysis {
     },
     esNode: () => undefined,
     text: (node) => node.getText(node.getSourceFile()),
-    memo: () => new Map(),
     usesBrands: true,
   } as Analysis;
 }

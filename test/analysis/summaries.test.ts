@@ -3,7 +3,7 @@
 // expects the answer a fresh program gives.
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { defineSummary } from "../../packages/eslint-plugin/src/analysis/summaries.js";
+import { defineSummary, type Summary } from "../../packages/eslint-plugin/src/analysis/summaries.js";
 
 /** A stand-in program: summaries key their stores on the program object only (no file cache here). */
 const fakeProgram = () => ({}) as ts.Program;
@@ -56,7 +56,7 @@ describe("defineSummary: recursion", () => {
 
   it("without onCycle, recursion is a clear error, and the marker does not outlive the throw", () => {
     let calls = 0;
-    const s = defineSummary<string, number>("no-cycle", (host, key) => {
+    const s: Summary<string, number> = defineSummary<string, number>("no-cycle", (host, key) => {
       calls++;
       return key === "self" ? s.get(host, "self") : 1;
     });
@@ -69,7 +69,7 @@ describe("defineSummary: recursion", () => {
 
   it("an exception inside a computation leaves no in-progress marker behind", () => {
     let fail = true;
-    const s = defineSummary<string, string>(
+    const s: Summary<string, string> = defineSummary<string, string>(
       "throws",
       (host, key) => {
         if (key === "inner" && fail) throw new Error("boom");

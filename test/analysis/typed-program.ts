@@ -4,7 +4,6 @@
 import path from "node:path";
 import ts from "typescript";
 import type { Analysis } from "../../packages/eslint-plugin/src/analysis/services.js";
-import { programMemoMap } from "../../packages/eslint-plugin/src/analysis/services.js";
 import { registerProgram } from "../../packages/eslint-plugin/src/analysis/name-index.js";
 import { filename, projectDir } from "../rules/setup.js";
 
@@ -37,7 +36,6 @@ export function analysisOf(code: string): Analysis {
     },
     esNode: () => undefined,
     text: (node) => node.getText(node.getSourceFile()),
-    memo: <K, V>(key: string) => programMemoMap<K, V>(program, key),
     usesBrands: true,
   };
 }

@@ -24,6 +24,7 @@ import { brandsOfType, type TypeBrands } from "./brands.js";
 import { argumentBrands, expectedTypeAt, functionBrands, referencedFunction } from "./call-sites.js";
 import { isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
 import { mayCallBranded } from "./name-index.js";
+import { defineSummary } from "./summaries.js";
 
 export type ReleaseContext = "kobject" | "file";
 
@@ -64,7 +65,7 @@ function expectedBrands(an: Analysis, expr: ts.Expression): TypeBrands | undefin
   return undefined;
 }
 
-function scan(an: Analysis): ReleaseCallback[] {
+function scan(an: Analysis, sf: ts.SourceFile): ReleaseCallback[] {
   const out: ReleaseCallback[] = [];
   const seen = new Set<ts.Node>();
   const add = (fn: FunctionNode | undefined, context: ReleaseContext | undefined, site: ts.Node) => {
@@ -103,13 +104,13 @@ function scan(an: Analysis): ReleaseCallback[] {
     }
     ts.forEachChild(n, visit);
   };
-  visit(an.sourceFile);
+  visit(sf);
   return out;
 }
 
+/** Per program: which file's callbacks (a reference may designate a function of another file). */
+const releaseCallbacksOf = defineSummary<ts.SourceFile, readonly ReleaseCallback[], Analysis>("release-callbacks", scan);
+
 export function releaseCallbacksIn(an: Analysis): readonly ReleaseCallback[] {
-  const memo = an.memo<ts.SourceFile, ReleaseCallback[]>("release-callbacks");
-  let list = memo.get(an.sourceFile);
-  if (!list) memo.set(an.sourceFile, (list = scan(an)));
-  return list;
+  return releaseCallbacksOf.get(an, an.sourceFile);
 }

@@ -26,8 +26,7 @@
  *     .tsNode(esNode)               ESTree -> TS node
  *     .esNode(tsNode)               TS -> ESTree node (only nodes of the linted file) or undefined
  *     .text(tsNode)                 source text of a node (any file)
- *     .memo(key)                    a Map cached per ts.Program (WeakMap keyed by the program):
- *                                   summaries and indexes survive across files and rules
+ *     (per-program summaries and indexes: summaries.ts's defineSummary, keyed on .program)
  *     .usesBrands                   false when no file of the program mentions a devbound brand
  *                                   property (`__devbound…`): nothing can be branded, so a rule may
  *                                   return no visitors at all (third-party code costs one text scan
@@ -85,7 +84,6 @@ export interface Analysis {
   tsNode(node: TSESTree.Node): ts.Node;
   esNode(node: ts.Node): TSESTree.Node | undefined;
   text(node: ts.Node): string;
-  memo<K, V>(key: string): Map<K, V>;
   readonly usesBrands: boolean;
 }
 
@@ -148,7 +146,6 @@ export function getAnalysis(context: AnyContext): Analysis | undefined {
         ? (typed.tsNodeToESTreeNodeMap.get(node as never) as TSESTree.Node | undefined)
         : undefined,
     text: (node) => node.getText(node.getSourceFile()),
-    memo: <K, V>(key: string) => programMemoMap<K, V>(program, key),
     get usesBrands() {
       const m = programMemoMap<"uses", boolean>(program, "usesBrands");
       let v = m.get("uses");
