@@ -165,8 +165,8 @@ describe("values: devices (storage is an origin)", () => {
     expect(all).toEqual([
       ["stored field this.dev"],
       ["stored module-variable saved"],
-      ["stored collection registry.get(\"k\")"],
-      ["stored collection d"],
+      ["stored collection registry"],
+      ["stored collection registry"],
       ["stored field ctx.dev"],
       ["stored field dev"],
     ]);

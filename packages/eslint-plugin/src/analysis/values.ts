@@ -83,7 +83,7 @@ import {
   type FunctionNode,
 } from "./ast.js";
 import { driverRoleOf } from "./drivers.js";
-import { mayReachBranded } from "./name-index.js";
+import { mayNameFunction, mayReachBranded } from "./name-index.js";
 import { isAfterAwait, isAsync, isAwaited } from "./deferral.js";
 import { defineSummary } from "./summaries.js";
 import { referencesTo } from "./presentation.js";
@@ -325,6 +325,8 @@ function constructedClass(an: Analysis, e: ts.NewExpression): ts.ClassLikeDeclar
 
 /** The getter a member read runs, when it is one with a body in the program's own sources. */
 function getterOf(an: Analysis, e: ts.PropertyAccessExpression): ts.GetAccessorDeclaration | undefined {
+  // Most member reads name no accessor with a body anywhere in the program: no symbol lookup.
+  if (!mayNameFunction(an.checker, e.name.text)) return undefined;
   const sym = an.checker.getSymbolAtLocation(e.name);
   if (!sym || !(sym.flags & ts.SymbolFlags.GetAccessor)) return undefined;
   const g = sym.declarations?.find((d): d is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(d) && d.body !== undefined);
