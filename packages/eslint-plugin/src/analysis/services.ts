@@ -59,6 +59,7 @@ import {
 } from "@typescript-eslint/utils";
 import { registerProgram } from "./name-index.js";
 import { importersOf, mentionsBrand, reachesEveryFile } from "./program-delta.js";
+import { defineSummary } from "./summaries.js";
 
 export const MISSING_TYPE_INFO = "missingTypeInfo";
 
@@ -87,23 +88,17 @@ export interface Analysis {
   readonly usesBrands: boolean;
 }
 
-const programMemo = new WeakMap<ts.Program, Map<string, Map<unknown, unknown>>>();
 /** SourceCode objects already told about missing type information: one report a file. */
 const told = new WeakSet<object>();
 
-function memoFor(program: ts.Program) {
-  let m = programMemo.get(program);
-  if (!m) programMemo.set(program, (m = new Map()));
-  return m;
-}
-
-/** The program cache without a rule context (for analysis code holding only a checker). */
-export function programMemoMap<K, V>(program: ts.Program, key: string): Map<K, V> {
-  const m = memoFor(program);
-  let inner = m.get(key);
-  if (!inner) m.set(key, (inner = new Map()));
-  return inner as Map<K, V>;
-}
+/**
+ * Whether any file of the program mentions a brand. TypeScript's own lib files (no-default-lib:
+ * the largest texts) cannot carry one; the text scan is kept per SourceFile (a new program in the
+ * editor scans the edited file only).
+ */
+const usesBrandsOf = defineSummary<"program", boolean>("uses-brands", ({ program }) =>
+  program.getSourceFiles().some((sf) => !sf.hasNoDefaultLib && mentionsBrand(sf)),
+);
 
 type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
@@ -147,15 +142,7 @@ export function getAnalysis(context: AnyContext): Analysis | undefined {
         : undefined,
     text: (node) => node.getText(node.getSourceFile()),
     get usesBrands() {
-      const m = programMemoMap<"uses", boolean>(program, "usesBrands");
-      let v = m.get("uses");
-      if (v === undefined) {
-        // TypeScript's own lib files (no-default-lib: the largest texts) cannot carry a brand; the
-        // text scan is kept per SourceFile (a new program in the editor scans the edited file only).
-        v = program.getSourceFiles().some((sf) => !sf.hasNoDefaultLib && mentionsBrand(sf));
-        m.set("uses", v);
-      }
-      return v;
+      return usesBrandsOf.get({ program }, "program");
     },
   };
 }
@@ -199,9 +186,10 @@ export function analyseAllFiles(context: AnyContext): boolean {
  * import graph from the files that mention a brand.
  */
 function brandReach(program: ts.Program): ReadonlySet<string> | "all" {
-  const memo = programMemoMap<"reach", ReadonlySet<string> | "all">(program, "brandReach");
-  const cached = memo.get("reach");
-  if (cached) return cached;
+  return brandReachOf.get({ program }, "program");
+}
+
+const brandReachOf = defineSummary<"program", ReadonlySet<string> | "all">("brand-reach", ({ program }) => {
   const reach = new Set<string>();
   let result: ReadonlySet<string> | "all" = reach;
   const importers = importersOf(program);
@@ -220,9 +208,8 @@ function brandReach(program: ts.Program): ReadonlySet<string> | "all" {
       for (const importer of importers.get(name) ?? []) if (!reach.has(importer)) reach.add(importer), queue.push(importer);
     }
   }
-  memo.set("reach", result);
   return result;
-}
+});
 
 /** Whether `sf` may hold a branded value: see the header (why the per-file exit is sound). */
 export function fileMayHoldBrands(program: ts.Program, sf: ts.SourceFile): boolean {
@@ -286,14 +273,14 @@ function resolvedFile(checker: ts.TypeChecker, spec: ts.StringLiteral): ts.Sourc
 /**
  * When `sf` re-exports the runtime and cannot resolve it (`export … from "@devbound/runtime"`,
  * or names it imports from the runtime and exports), directly or through further re-exporting
- * modules: why it does not resolve. Memoised per program.
+ * modules: why it does not resolve. Per program; a re-export cycle adds nothing.
  */
-function reexportsUnresolvedRuntime(program: ts.Program, checker: ts.TypeChecker, sf: ts.SourceFile, seen = new Set<ts.SourceFile>()): string | undefined {
-  const memo = programMemoMap<ts.SourceFile, string | null>(program, "reexportsUnresolvedRuntime");
-  const cached = memo.get(sf);
-  if (cached !== undefined) return cached ?? undefined;
-  if (seen.has(sf)) return undefined;
-  seen.add(sf);
+function reexportsUnresolvedRuntime(program: ts.Program, sf: ts.SourceFile): string | undefined {
+  return reexportReason.get({ program }, sf) ?? undefined;
+}
+
+const reexportReason = defineSummary<ts.SourceFile, string | null>("reexports-unresolved-runtime", ({ program }, sf) => {
+  const checker = program.getTypeChecker();
   let reason: string | undefined;
   const fromRuntime = new Map<string, ts.StringLiteral>(); // local names imported from an unresolved runtime
   for (const st of sf.statements) {
@@ -318,12 +305,11 @@ function reexportsUnresolvedRuntime(program: ts.Program, checker: ts.TypeChecker
       if (!checker.getSymbolAtLocation(spec)) reason = unresolvedReason(program, spec);
     } else {
       const target = resolvedFile(checker, spec);
-      if (target) reason = reexportsUnresolvedRuntime(program, checker, target, seen);
+      if (target) reason = reexportsUnresolvedRuntime(program, target);
     }
   }
-  memo.set(sf, reason ?? null);
-  return reason;
-}
+  return reason ?? null;
+}, { onCycle: () => null });
 
 /** The first import of the linted file that reaches an unresolved runtime, with why and through what. */
 export function unresolvedRuntimeImport(
@@ -339,7 +325,7 @@ export function unresolvedRuntimeImport(
       continue;
     }
     const target = resolvedFile(checker, spec);
-    const reason = target && reexportsUnresolvedRuntime(program, checker, target);
+    const reason = target && reexportsUnresolvedRuntime(program, target);
     if (reason) return { specifier: spec, via: spec.text, reason };
   }
   return undefined;
@@ -348,12 +334,13 @@ export function unresolvedRuntimeImport(
 /**
  * The errors of the program's tsconfig, as `tsc` reports them before type-checking: parsing
  * (unknown options, an unreadable `extends`) and option checks (deprecated or conflicting
- * options). Memoised per program.
+ * options). Per program.
  */
 export function tsconfigErrors(program: ts.Program): { config: string | undefined; errors: string[] } | undefined {
-  const memo = programMemoMap<"errors", { config: string | undefined; errors: string[] } | null>(program, "tsconfigErrors");
-  const cached = memo.get("errors");
-  if (cached !== undefined) return cached ?? undefined;
+  return tsconfigErrorsOf.get({ program }, "program") ?? undefined;
+}
+
+const tsconfigErrorsOf = defineSummary<"program", { config: string | undefined; errors: string[] } | null>("tsconfig-errors", ({ program }) => {
   const diagnostics: ts.Diagnostic[] = [];
   const configPath = program.getCompilerOptions().configFilePath;
   if (typeof configPath === "string") {
@@ -379,10 +366,8 @@ export function tsconfigErrors(program: ts.Program): { config: string | undefine
         .map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\s+/g, " ").trim().replace(/\.$/, "")}`),
     ),
   ];
-  const result = errors.length ? { config: typeof configPath === "string" ? configPath : undefined, errors } : null;
-  memo.set("errors", result);
-  return result ?? undefined;
-}
+  return errors.length ? { config: typeof configPath === "string" ? configPath : undefined, errors } : null;
+});
 
 /** `file` relative to ESLint's cwd when it lies below it (not below `/`: RuleTester's cwd), else absolute. */
 function displayPath(cwd: string, file: string): string {
