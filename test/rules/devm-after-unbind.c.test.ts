@@ -322,6 +322,38 @@ const pseudoDevice = c(
   "module_exit(foo_exit);",
 );
 
+// The pseudo-device reaches the devm call through a helper's parameter (sifive_edac idiom); the
+// twin also calls the helper with a device it found, which a driver may bind.
+function pseudoDeviceHelper(extra: string[]): string {
+  return c(
+    "static struct platform_device *foo_pdev;",
+    "",
+    "static int foo_ecc_register(struct platform_device *pdev)",
+    "{",
+    "\tvoid *p = devm_kzalloc(&pdev->dev, 64, GFP_KERNEL);",
+    "",
+    "\treturn p ? 0 : -ENOMEM;",
+    "}",
+    "",
+    "static int __init foo_init(void)",
+    "{",
+    "\tfoo_pdev = platform_device_register_simple(\"foo-edac\", 0, NULL, 0);",
+    "\tif (IS_ERR(foo_pdev))",
+    "\t\treturn PTR_ERR(foo_pdev);",
+    ...extra.map((l) => `\t${l}`),
+    "\treturn foo_ecc_register(foo_pdev);",
+    "}",
+    "module_init(foo_init);",
+  );
+}
+const pseudoViaHelper = pseudoDeviceHelper([]);
+const foundViaHelper = pseudoDeviceHelper([
+  "struct platform_device *other = to_platform_device(bus_find_device_by_name(&platform_bus_type, NULL, \"foo-ecc\"));",
+  "",
+  "if (other)",
+  "\tfoo_ecc_register(other);",
+]);
+
 // A file operation registering on the misc device's own class device (uleds idiom): no driver
 // binds it; the LED goes at release() or with the misc device.
 const miscClassDevice = c(
@@ -772,6 +804,7 @@ ruleTester.run("devm-after-unbind (C)", rule, {
     { filename: "null-device-from-init.c", code: nullDeviceFromInit },
     { filename: "pseudo-device.c", code: pseudoDevice },
     { filename: "misc-class-device.c", code: miscClassDevice },
+    { filename: "pseudo-device-helper.c", code: pseudoViaHelper },
     { filename: "class-device.c", code: classDevice },
     { filename: "debugfs.c", code: debugfsSafe },
     { filename: "core-cancels.c", code: coreCancels },
@@ -851,6 +884,11 @@ ruleTester.run("devm-after-unbind (C)", rule, {
           "foo_handle_resources(), called from foo_init(), the module init (module_init)",
         ),
       ],
+    },
+    {
+      filename: "found-device-helper.c",
+      code: foundViaHelper,
+      errors: [beforeBind(foundViaHelper, "devm_kzalloc(&pdev->dev, 64, GFP_KERNEL)", "devm_kzalloc", "&pdev->dev", "foo_ecc_register(), called from foo_init(), the module init (module_init)")],
     },
     {
       filename: "system-wq.c",
