@@ -29,7 +29,7 @@
  *   SummaryOptions: onCycle(key), budget { depth, onCut(key) }, keyParts(key), fileOf(key)
  */
 import type ts from "typescript";
-import { fileCache } from "./program-delta.js";
+import { fileCache, type FileCache } from "./program-delta.js";
 
 export interface SummaryHost {
   readonly program: ts.Program;
@@ -78,15 +78,20 @@ interface Frame {
 /** Computations in progress, innermost last (compute functions are synchronous). */
 const stack: Frame[] = [];
 
-/** Nested Maps keyed part by part (identity), the last level holding the value. */
-class KeyMap<T> {
+/** A Map keyed by a key, or part by part (identity) for a composite key: no allocation per lookup. */
+class KeyMap<K, T> {
   private readonly root = new Map<unknown, unknown>();
-  get(parts: readonly unknown[]): T | undefined {
+  constructor(private readonly parts: ((key: K) => readonly unknown[]) | undefined) {}
+  get(key: K): T | undefined {
+    if (!this.parts) return this.root.get(key) as T | undefined;
+    const parts = this.parts(key);
     let m: Map<unknown, unknown> | undefined = this.root;
     for (let i = 0; i < parts.length - 1 && m; i++) m = m.get(parts[i]) as Map<unknown, unknown> | undefined;
     return m?.get(parts[parts.length - 1]) as T | undefined;
   }
-  set(parts: readonly unknown[], value: T): void {
+  set(key: K, value: T): void {
+    if (!this.parts) return void this.root.set(key, value);
+    const parts = this.parts(key);
     let m = this.root;
     for (let i = 0; i < parts.length - 1; i++) {
       let next = m.get(parts[i]) as Map<unknown, unknown> | undefined;
@@ -95,7 +100,9 @@ class KeyMap<T> {
     }
     m.set(parts[parts.length - 1], value);
   }
-  delete(parts: readonly unknown[]): void {
+  delete(key: K): void {
+    if (!this.parts) return void this.root.delete(key);
+    const parts = this.parts(key);
     let m: Map<unknown, unknown> | undefined = this.root;
     for (let i = 0; i < parts.length - 1 && m; i++) m = m.get(parts[i]) as Map<unknown, unknown> | undefined;
     m?.delete(parts[parts.length - 1]);
@@ -108,25 +115,32 @@ export function defineSummary<K, V, H extends SummaryHost = SummaryHost>(
   options: SummaryOptions<K, V> = {},
 ): Summary<K, V, H> {
   const { onCycle, budget, keyParts, fileOf } = options;
-  const byProgram = new WeakMap<ts.Program, { values: KeyMap<Entry<V>>; inProgress: KeyMap<Frame> }>();
+  interface State {
+    values: KeyMap<K, Entry<V>>;
+    inProgress: KeyMap<K, Frame>;
+    files: FileCache<KeyMap<K, Entry<V>>> | undefined;
+  }
+  const byProgram = new WeakMap<ts.Program, State>();
   const self = {};
+  /** This summary's computations in progress (any program): none, no stack walk. */
+  let active = 0;
   const fileKey = `summary:${name}`;
 
-  const stateOf = (program: ts.Program) => {
+  const stateOf = (program: ts.Program): State => {
     let s = byProgram.get(program);
-    if (!s) byProgram.set(program, (s = { values: new KeyMap(), inProgress: new KeyMap() }));
+    if (!s) byProgram.set(program, (s = { values: new KeyMap(keyParts), inProgress: new KeyMap(keyParts), files: fileOf ? fileCache(program, fileKey) : undefined }));
     return s;
   };
-  const valuesFor = (program: ts.Program, key: K, state: { values: KeyMap<Entry<V>> }, create: boolean): KeyMap<Entry<V>> | undefined => {
-    if (!fileOf) return state.values;
-    const cache = fileCache<KeyMap<Entry<V>>>(program, fileKey);
-    const sf = fileOf(key);
-    let m = cache.get(sf);
-    if (!m && create) cache.set(sf, (m = new KeyMap()));
+  const valuesFor = (key: K, state: State, create: boolean): KeyMap<K, Entry<V>> | undefined => {
+    if (!state.files) return state.values;
+    const sf = fileOf!(key);
+    let m = state.files.get(sf);
+    if (!m && create) state.files.set(sf, (m = new KeyMap(keyParts)));
     return m;
   };
   /** This summary's innermost frame for `program`. */
   const outerFrame = (program: ts.Program): Frame | undefined => {
+    if (active === 0) return undefined;
     for (let i = stack.length - 1; i >= 0; i--) {
       const f = stack[i]!;
       if (f.summary === self && f.program === program) return f;
@@ -138,18 +152,17 @@ export function defineSummary<K, V, H extends SummaryHost = SummaryHost>(
     name,
     get(host, key) {
       const program = host.program;
-      const parts = keyParts ? keyParts(key) : [key];
       const state = stateOf(program);
       const outer = outerFrame(program);
       const depth = outer ? outer.depth + 1 : 0;
       const top = stack[stack.length - 1];
 
-      const entry = valuesFor(program, key, state, false)?.get(parts);
+      const entry = valuesFor(key, state, false)?.get(key);
       if (entry && (entry.onlyAtDepth === undefined ? !budget || depth + entry.height <= budget.depth : entry.onlyAtDepth === depth)) {
         if (outer) outer.height = Math.max(outer.height, entry.height + 1);
         return entry.value;
       }
-      const running = state.inProgress.get(parts);
+      const running = state.inProgress.get(key);
       if (running) {
         if (!onCycle) throw new Error(`devbound: summary "${name}" asked for a key it is computing (recursion it does not expect)`);
         if (top) top.low = Math.min(top.low, running.index);
@@ -166,19 +179,21 @@ export function defineSummary<K, V, H extends SummaryHost = SummaryHost>(
 
       const frame: Frame = { summary: self, program, index: stack.length, depth, low: Infinity, height: 0, cutHere: false, outer };
       stack.push(frame);
-      state.inProgress.set(parts, frame);
+      active++;
+      state.inProgress.set(key, frame);
       let value: V;
       try {
         value = compute(host, key);
       } finally {
         stack.pop();
-        state.inProgress.delete(parts);
+        active--;
+        state.inProgress.delete(key);
       }
       // Read a provisional answer of a computation below this one (still running): not kept.
       if (frame.low < frame.index) {
         if (top) top.low = Math.min(top.low, frame.low);
       } else {
-        valuesFor(program, key, state, true)!.set(parts, { value, height: frame.height, onlyAtDepth: frame.cutHere ? depth : undefined });
+        valuesFor(key, state, true)!.set(key, { value, height: frame.height, onlyAtDepth: frame.cutHere ? depth : undefined });
       }
       if (outer) outer.height = Math.max(outer.height, frame.height + 1);
       return value;
