@@ -838,7 +838,8 @@ export function argumentSinks(an: Analysis, call: ts.CallExpression | ts.NewExpr
 const parameterSinkSummary = defineSummary<readonly [FunctionNode, number], Sink[], Analysis>(
   "parameter-sinks",
   (an, [fn, index]) => computeParameterSinks(an, fn, index),
-  { onCycle: () => [], keyParts: (k) => k },
+  // A chain of helpers deeper than 16 is cut (kept only for the chain's root: summaries.ts).
+  { onCycle: () => [], budget: { depth: 16, onCut: () => [] }, keyParts: (k) => k },
 );
 
 export function parameterSinks(an: Analysis, fn: FunctionNode, index: number): Sink[] {
