@@ -3,9 +3,10 @@
 // disagreed, or both missed what the rule pages promise; the comment says what each answered
 // and why the engine's answer is the right one.
 import { describe, expect, it } from "vitest";
-import type ts from "typescript";
+import ts from "typescript";
 import { analysisOf, argumentOf } from "./typed-program.js";
 import {
+  parameterSinks,
   deviceOrigins,
   isManagedRelease,
   managedOrigin,
@@ -192,5 +193,30 @@ describe("values: sinks through helpers", () => {
     expect(sinks(call("addAll"), 1)).toEqual(["kobjectParam addAll>i2cAddAdapter []"]);
     expect(sinks(call("addSide"), 0)).toEqual(["kobjectParam addSide>i2cAddAdapter [side.adapter]"]);
     expect(sinks(call("add"), 0)).toEqual(["kobjectParam add>i2cAddAdapter []"]);
+  });
+});
+
+describe("values: sink summaries do not depend on who asked first", () => {
+  // Mutually recursive helpers: asking `relay` first used to cache `forward`'s summary while
+  // `relay` was still in progress (the cycle guard's empty answer kept as a fact), so `forward`
+  // reached nothing when asked afterwards, and something when asked first.
+  const src = [
+    `function relay(a: I2cAdapter, n: number): void { if (n > 0) forward(a, n - 1); i2cAddAdapter(a); }`,
+    `function forward(a: I2cAdapter, n: number): void { relay(a, n); }`,
+    `export function f(priv: Priv) { relay(priv.adapter, 2); forward(priv.adapter, 2); }`,
+  ];
+  const fnNamed = (an: ReturnType<typeof program>, name: string) =>
+    an.sourceFile.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name)!;
+  const sinksOf = (an: ReturnType<typeof program>, name: string) => parameterSinks(an, fnNamed(an, name), 0).map((s) => `${s.via.join(">")}>${s.api}`).sort();
+
+  it("relay first, then forward", () => {
+    const an = program(...src);
+    expect(sinksOf(an, "relay")).toEqual(["relay>i2cAddAdapter"]);
+    expect(sinksOf(an, "forward")).toEqual(["forward>relay>i2cAddAdapter"]);
+  });
+  it("forward first, then relay", () => {
+    const an = program(...src);
+    expect(sinksOf(an, "forward")).toEqual(["forward>relay>i2cAddAdapter"]);
+    expect(sinksOf(an, "relay")).toEqual(["relay>i2cAddAdapter"]);
   });
 });
