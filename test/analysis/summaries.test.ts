@@ -41,17 +41,42 @@ describe("defineSummary: recursion", () => {
     for (const first of ["a", "b", "c", "d"]) expect(fresh(first), `asked ${first} first`).toEqual(expected);
   });
 
-  it("does not keep a value that read a provisional answer (computed again when asked), keeps the cycle's entry", () => {
+  it("keeps no value that read a provisional answer, the cycle's entry included; what lies below the cycle is kept", () => {
     const { reach, computed } = reachSummary(cyclic, "cycle-kept");
     const host = { program: fakeProgram() };
     reach.get(host, "a");
     expect(computed).toEqual(["a", "b", "c", "d"]);
     computed.length = 0;
-    reach.get(host, "a"); // a: kept
-    reach.get(host, "d"); // d: no recursion below it, kept
+    reach.get(host, "d"); // no cycle below d: kept
     expect(computed).toEqual([]);
-    reach.get(host, "b"); // b read a's provisional answer while a was running: computed again
-    expect(computed).toEqual(["b", "c"]);
+    reach.get(host, "a"); // a is on a cycle: computed again (d is not)
+    expect(computed).toEqual(["a", "b", "c"]);
+  });
+
+  it("a summary that picks a witness (the first path to a mark) gives each key the same path whichever key is asked first", () => {
+    // a -> b -> a, b -> c (marked): b's path is b, c; a's is a, b, c. Had a's answer been kept when
+    // a was asked first, b would have read it and answered b, a, b, c.
+    const graph: Record<string, string[]> = { a: ["b"], b: ["a", "c"], c: [] };
+    const paths = (order: string[]) => {
+      const path: Summary<string, string[]> = defineSummary<string, string[]>(
+        `witness-${order.join("")}`,
+        (host, n) => {
+          if (n === "c") return ["c"];
+          for (const callee of graph[n] ?? []) {
+            const p = path.get(host, callee);
+            if (p.length) return [n, ...p];
+          }
+          return [];
+        },
+        { onCycle: () => [] },
+      );
+      const host = { program: fakeProgram() };
+      return Object.fromEntries(order.map((k) => [k, path.get(host, k)]));
+    };
+    const aFirst = paths(["a", "b", "c"]);
+    expect(aFirst).toEqual({ a: ["a", "b", "c"], b: ["b", "c"], c: ["c"] });
+    expect(paths(["b", "a", "c"])).toEqual(aFirst);
+    expect(paths(["c", "b", "a"])).toEqual(aFirst);
   });
 
   it("without onCycle, recursion is a clear error, and the marker does not outlive the throw", () => {

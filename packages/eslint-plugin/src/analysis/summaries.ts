@@ -6,10 +6,12 @@
  * Invariant: a value is kept only when it is the answer any asker would compute, whatever the file,
  * the rule or the order of questions:
  * - Recursion: a key asked while it is being computed (one in-progress marker a key) gets the
- *   summary's `onCycle` answer (the least value: "nothing found"). A computation that read such a
- *   provisional answer for a key still in progress below it is not kept (it is recomputed when
- *   asked again); the key the cycle came back to keeps its value, which is the least fixpoint when
- *   the summary unions what its callees give (facts, sink lists, escapes).
+ *   summary's `onCycle` answer (the least value: "nothing found"). No computation that read such
+ *   a provisional answer is kept, the key the cycle came back to included: a key on a cycle is
+ *   computed again from wherever it is asked, so its answer depends on the key alone, never on
+ *   which member of the cycle was asked first (a kept value is then always one whose computation
+ *   touched no cycle, and reads the same from any context). Recursion is rare in driver code; the
+ *   values below a cycle are kept as usual.
  * - Budgets: a summary may bound how deep its own computations nest (`budget.depth`, the root
  *   being depth 0). An ask deeper than that gets `budget.onCut` and every computation of the
  *   summary above it, up to its root, is provisional; the root's value is kept for askers at depth
@@ -71,6 +73,8 @@ interface Frame {
   height: number;
   /** A cut below this root frame: its value is kept for depth 0 only. */
   cutHere: boolean;
+  /** A computation above asked for this key while it ran (a cycle through it): not kept. */
+  cycleHere: boolean;
   /** The same summary's frame this one runs inside (same program), if any. */
   outer: Frame | undefined;
 }
@@ -165,6 +169,7 @@ export function defineSummary<K, V, H extends SummaryHost = SummaryHost>(
       const running = state.inProgress.get(key);
       if (running) {
         if (!onCycle) throw new Error(`devbound: summary "${name}" asked for a key it is computing (recursion it does not expect)`);
+        running.cycleHere = true;
         if (top) top.low = Math.min(top.low, running.index);
         return onCycle(key);
       }
@@ -177,7 +182,7 @@ export function defineSummary<K, V, H extends SummaryHost = SummaryHost>(
         return budget.onCut(key);
       }
 
-      const frame: Frame = { summary: self, program, index: stack.length, depth, low: Infinity, height: 0, cutHere: false, outer };
+      const frame: Frame = { summary: self, program, index: stack.length, depth, low: Infinity, height: 0, cutHere: false, cycleHere: false, outer };
       stack.push(frame);
       active++;
       state.inProgress.set(key, frame);
@@ -189,10 +194,10 @@ export function defineSummary<K, V, H extends SummaryHost = SummaryHost>(
         active--;
         state.inProgress.delete(key);
       }
-      // Read a provisional answer of a computation below this one (still running): not kept.
+      // Read a provisional answer of a computation below this one (still running), or of itself: not kept.
       if (frame.low < frame.index) {
         if (top) top.low = Math.min(top.low, frame.low);
-      } else {
+      } else if (!frame.cycleHere) {
         valuesFor(key, state, true)!.set(key, { value, height: frame.height, onlyAtDepth: frame.cutHere ? depth : undefined });
       }
       if (outer) outer.height = Math.max(outer.height, frame.height + 1);
