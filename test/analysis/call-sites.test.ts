@@ -292,4 +292,14 @@ describe("referencedFunction", () => {
     visit(c.main);
     expect(where(referencedFunction(c, shorthand!.name))).toBe("main.ts: probe @3");
   });
+
+  it("a call node passed by value names no function, and still runs one: whichever is asked first", () => {
+    const code = ["function make() { return () => 1; }", "function take(f: () => number) { return f; }", "take(make());"].join("\n");
+    for (const referenceFirst of [true, false]) {
+      const c = programOf(code);
+      const inner = (callOf(c, "take") as ts.CallExpression).arguments[0] as ts.CallExpression;
+      const ask = [() => expect(referencedFunction(c, inner)).toBeUndefined(), () => expect(where(calledFunction(c, inner))).toBe("main.ts: make @1")];
+      for (const check of referenceFirst ? ask : ask.reverse()) check();
+    }
+  });
 });

@@ -51,9 +51,10 @@ export function cyclesOf(graph: Map<string, string[]>): string[] {
 const BOTTOM: Record<string, string[]> = {
   ast: [], // syntax helpers
   "program-delta": [], // per-file deltas between programs (syntax and the program's file set)
+  summaries: ["program-delta"], // defineSummary: per-program summaries, one cycle and budget policy
   brands: ["ast"], // brands read off types
-  "name-index": ["ast", "brands", "program-delta"], // name sets: a filter above types
-  "call-sites": ["ast", "brands", "name-index"], // argument/parameter/contextual types, the function a call runs
+  "name-index": ["ast", "brands", "program-delta", "summaries"], // name sets: a filter above types
+  "call-sites": ["ast", "brands", "name-index", "summaries"], // argument/parameter/contextual types, the function a call runs
 };
 
 describe("analysis/ import graph", () => {

@@ -37,12 +37,13 @@
  *                                        a class member whose implemented interface brands it)
  *
  * Cost: argumentBrands is memoised per call node and checker; calledFunction/referencedFunction
- * per node and checker (symbols are cached by ast.symbolOf).
+ * are summaries (summaries.ts) per program and node (symbols are cached by ast.symbolOf).
  */
 import ts from "typescript";
 import { isFunctionNode, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { NO_BRANDS, brandsOfType, constituents, signatureMayBrand, type TypeBrands } from "./brands.js";
 import { mayCallBranded, mayNameFunction } from "./name-index.js";
+import { defineSummary } from "./summaries.js";
 
 /** What resolving a function needs of an Analysis (services.ts's Analysis is one). */
 export interface TypedProgram {
@@ -55,24 +56,23 @@ export interface TypedProgram {
 /** Aliases followed (`const g = f; const h = g`) before giving up. */
 const MAX_ALIASES = 8;
 
-const resolvedMemo = new WeakMap<ts.TypeChecker, Map<ts.Node, FunctionNode | null>>();
-
-function memoised(an: TypedProgram, node: ts.Node, compute: () => FunctionNode | undefined): FunctionNode | undefined {
-  let perChecker = resolvedMemo.get(an.checker);
-  if (!perChecker) resolvedMemo.set(an.checker, (perChecker = new Map()));
-  let fn = perChecker.get(node);
-  if (fn === undefined) perChecker.set(node, (fn = compute() ?? null));
-  return fn ?? undefined;
-}
+/**
+ * Per program, per node: two summaries, since a call node has both meanings (the function it
+ * runs, and none when it is itself passed by value). Neither recurses through the other.
+ */
+const functionCalled = defineSummary<ts.CallExpression | ts.NewExpression, FunctionNode | null, TypedProgram>("call-sites:called-function", (an, call) =>
+  (ts.isNewExpression(call) ? constructorRun(an, call.expression, 0) : functionNamed(an, call.expression, 0)) ?? null,
+);
+const functionReferenced = defineSummary<ts.Expression, FunctionNode | null, TypedProgram>("call-sites:referenced-function", (an, e) => functionNamed(an, e, 0) ?? null);
 
 export function calledFunction(an: TypedProgram, call: ts.CallExpression | ts.NewExpression): FunctionNode | undefined {
-  return memoised(an, call, () => (ts.isNewExpression(call) ? constructorRun(an, call.expression, 0) : functionNamed(an, call.expression, 0)));
+  return functionCalled.get(an, call) ?? undefined;
 }
 
 export function referencedFunction(an: TypedProgram, expr: ts.Expression): FunctionNode | undefined {
   const e = skipOuter(expr);
   if (isFunctionNode(e)) return ownFunction(an, e);
-  return memoised(an, e, () => functionNamed(an, e, 0));
+  return functionReferenced.get(an, e) ?? undefined;
 }
 
 /** A function with a body in the program's own sources (not a declaration file, not a dependency). */

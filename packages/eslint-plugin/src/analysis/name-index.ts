@@ -14,7 +14,10 @@
  * by adding and removing the files that changed (program-delta.ts). What a declaration's
  * annotations say (read through the checker) is cached per file while program-delta says it
  * cannot have changed. An edit in the editor re-walks the edited file only, and the answers are
- * those of a fresh build (test/integration/incremental.test.ts).
+ * those of a fresh build (test/integration/incremental.test.ts). A name's facts are summaries
+ * (summaries.ts: per program, cycles of renames or helpers add nothing, the least fixpoint
+ * whatever order names are asked in); those of a name without a rename are also shared with the
+ * tsconfig's later programs until a file declaring it changes.
  *
  *   branded        names a call of a signature with a branded parameter can be made by. Walked:
  *                  only files that can see a brand (a file mentioning `__devbound` and every file
@@ -58,6 +61,7 @@ import ts from "typescript";
 import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, signatureMayBrand } from "./brands.js";
 import { calleeName, mentionsName, skipOuter, skipParens, type FunctionNode } from "./ast.js";
 import { changedSince, deltaOf, fileCache, filesOf, generationOf, importersOf, importsOf, lineageSlot, mentionsBrand } from "./program-delta.js";
+import { defineSummary } from "./summaries.js";
 
 /** Above this many files with a body by the same name, mayReachBranded leaves it to a symbol lookup. */
 const MANY_BODIES = 8;
@@ -562,7 +566,6 @@ function sharedFactsFor(program: ts.Program): Map<string, number> | undefined {
 }
 
 function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
-  const memo = new Map<string, number>();
   const shared = sharedFactsFor(program);
   /** Facts of declarations read through the checker, per file, kept while the file's imports do not change. */
   const cached = fileCache<Map<ts.Node, number>>(program, "name-index-facts");
@@ -648,12 +651,9 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
       }
     }
   };
-  const declFacts = (sf: ts.SourceFile, decl: ts.Node, visiting: Set<string>): number => {
+  /** Facts of one declaration other than a rename (renames: namedFacts). */
+  const declFacts = (sf: ts.SourceFile, decl: ts.Node): number => {
     switch (decl.kind) {
-      case ts.SyntaxKind.ImportSpecifier:
-      case ts.SyntaxKind.ExportSpecifier:
-        // across the program by name: never cached beyond this program
-        return namedFacts((decl as ts.ImportSpecifier).propertyName!.text, visiting);
       case ts.SyntaxKind.ClassDeclaration:
       case ts.SyntaxKind.ClassExpression:
         return BRANDED;
@@ -681,117 +681,94 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     if (f === undefined) perFile.set(decl, (f = typedFacts(decl)));
     return f;
   };
-  /**
-   * The union of the facts of every declaration by this name; a rename adds what it renames.
-   * `visiting`: names on the current rename chain (a cycle adds nothing more). Only a result that
-   * did not stop at a name on the chain is memoised, so the answer is the least fixpoint whatever
-   * order names are asked in.
-   */
-  let cutShort = false;
-  const namedFacts = (name: string, visiting: Set<string>): number => {
-    const known = memo.get(name) ?? shared?.get(name);
-    if (known !== undefined) return known;
-    if (visiting.has(name)) {
-      cutShort = true;
-      return 0;
-    }
-    visiting.add(name);
-    const outerCut = cutShort;
-    cutShort = false;
+  const ix: IndexHost = { program, shared, declFacts };
+  return {
+    facts: (name) => factsOf(ix, name),
+    namesFunction: (name) => namesFunction.get(ix, name),
+    // A name with bodies in many files (a helper name every driver repeats): one symbol lookup by
+    // the caller is cheaper than reading every body, and exact.
+    reachesBranded: (name, index) => (mergedFor(program).bodyFiles.get(name)?.size ?? 0) > MANY_BODIES || reachesBranded.get(ix, [name, index]),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The facts of names, as summaries (summaries.ts): a name asked while it is being computed (a
+// cycle of renames, of helpers passing a parameter to each other) adds nothing, and a value that
+// read such a provisional answer is not kept, so each answer is the least fixpoint whatever order
+// names are asked in.
+
+/** What the index's summaries read: the program's merged sets, the facts shared across its tsconfig's programs, typed declaration facts. */
+interface IndexHost {
+  readonly program: ts.Program;
+  readonly shared: Map<string, number> | undefined;
+  declFacts(sf: ts.SourceFile, decl: ts.Node): number;
+}
+
+/** The union of the facts of every declaration by this name; a rename adds what it renames. */
+const namedFacts = defineSummary<string, number, IndexHost>(
+  "name-index:facts",
+  (ix, name) => {
     let f = 0;
     let renamed = false;
-    const m = mergedFor(program);
+    const m = mergedFor(ix.program);
     outer: for (const sf of m.declFiles.get(name) ?? []) {
       for (const decl of declsOf(sf).get(name)!) {
-        renamed ||= ts.isImportSpecifier(decl) || ts.isExportSpecifier(decl);
-        f |= declFacts(sf, decl, visiting);
+        if (ts.isImportSpecifier(decl) || ts.isExportSpecifier(decl)) {
+          // across the program by name: never shared beyond this program
+          renamed = true;
+          f |= factsOf(ix, decl.propertyName!.text);
+        } else f |= ix.declFacts(sf, decl);
         if (f === ALL) break outer;
       }
     }
-    visiting.delete(name);
-    if (!cutShort || visiting.size === 0 || f === ALL) memo.set(name, f);
-    if (!renamed && shared) shared.set(name, f);
-    cutShort ||= outerCut;
+    // Without a rename the facts depend on the name's own declarations only.
+    if (!renamed && ix.shared) ix.shared.set(name, f);
     return f;
-  };
+  },
+  { onCycle: () => 0 },
+);
 
-  const functionMemo = new Map<string, boolean>();
-  let renameCycleCut = false;
-  /** A function by this name, or a rename of one (chains; a cycle adds nothing: memoised as namedFacts). */
-  const namesFunction = (name: string, visiting: Set<string>): boolean => {
-    const known = functionMemo.get(name);
-    if (known !== undefined) return known;
-    const m = mergedFor(program);
-    if (m.functionFiles.has(name)) {
-      functionMemo.set(name, true);
-      return true;
-    }
-    if (visiting.has(name)) {
-      renameCycleCut = true;
-      return false;
-    }
-    visiting.add(name);
-    const outerCut = renameCycleCut;
-    renameCycleCut = false;
-    let found = false;
-    for (const original of m.renames.get(name)?.keys() ?? []) if ((found = namesFunction(original, visiting))) break;
-    visiting.delete(name);
-    if (found || !renameCycleCut || visiting.size === 0) functionMemo.set(name, found);
-    renameCycleCut ||= outerCut;
-    return found;
-  };
+/** BRANDED | DEVICE | SECTION | DEVICE_ARG of a name (shared facts first: no allocation on a hit). */
+function factsOf(ix: IndexHost, name: string): number {
+  return ix.shared?.get(name) ?? namedFacts.get(ix, name);
+}
 
-  /** name -> per parameter index */
-  const reachMemo = new Map<string, Array<boolean | undefined>>();
-  let reachCut = false;
-  /** BRANDED without allocating on a memo hit (this runs for every flow of every body by a name). */
-  const isBranded = (name: string): boolean => ((memo.get(name) ?? shared?.get(name) ?? namedFacts(name, new Set())) & BRANDED) !== 0;
-  /** Parameter `index` of `fn` flows into a call that may be branded, or that reaches one. */
-  const flowReaches = (fn: FunctionNode, index: number, visiting: Set<string>): boolean => {
-    // Arguments from a rest parameter's position on all go into it (values.ts follows them).
-    const restAt = fn.parameters.findIndex((q) => q.dotDotDotToken);
-    const at = restAt >= 0 && index >= restAt ? restAt : index;
-    if (!fn.parameters[at]) return false;
-    const flows = paramFlowsOf(fn)[at]!;
-    for (const [callee] of flows) if (callee === undefined || isBranded(callee)) return true;
-    for (const [callee, arg] of flows) if (reachesBranded(callee!, arg, visiting)) return true;
+/** A function with a body by this name, or a rename or alias of one. */
+const namesFunction = defineSummary<string, boolean, IndexHost>(
+  "name-index:functions",
+  (ix, name) => {
+    const m = mergedFor(ix.program);
+    if (m.functionFiles.has(name)) return true;
+    for (const original of m.renames.get(name)?.keys() ?? []) if (namesFunction.get(ix, original)) return true;
     return false;
-  };
-  /**
-   * Some function by this name (or a rename of one, or one imported under a name of the importer's
-   * choosing) passes its parameter `index` on to a branded call, directly or through others.
-   */
-  const reachesBranded = (name: string, index: number, visiting: Set<string>): boolean => {
-    let perIndex = reachMemo.get(name);
-    const known = perIndex?.[index];
-    if (known !== undefined) return known;
-    if (!perIndex) reachMemo.set(name, (perIndex = []));
-    const m = mergedFor(program);
-    if (m.opaque.has(name)) return (perIndex[index] = true);
-    const key = `${index}:${name}`;
-    if (visiting.has(key)) {
-      reachCut = true;
-      return false;
-    }
-    visiting.add(key);
-    const outerCut = reachCut;
-    reachCut = false;
-    let found = false;
-    outer: for (const sf of m.bodyFiles.get(name) ?? []) {
-      for (const fn of functionsOf(sf).bodies.get(name)!) if ((found = flowReaches(fn, index, visiting))) break outer;
-    }
-    if (!found) for (const original of m.renames.get(name)?.keys() ?? []) if ((found = reachesBranded(original, index, visiting))) break;
-    visiting.delete(key);
-    if (found || !reachCut || visiting.size === 0) perIndex[index] = found;
-    reachCut ||= outerCut;
-    return found;
-  };
+  },
+  { onCycle: () => false },
+);
 
-  return {
-    facts: (name) => namedFacts(name, new Set()),
-    namesFunction: (name) => namesFunction(name, new Set()),
-    // A name with bodies in many files (a helper name every driver repeats): one symbol lookup by
-    // the caller is cheaper than reading every body, and exact.
-    reachesBranded: (name, index) => (mergedFor(program).bodyFiles.get(name)?.size ?? 0) > MANY_BODIES || reachesBranded(name, index, new Set()),
-  };
+/**
+ * Some function by this name (or a rename of one, or one imported under a name of the importer's
+ * choosing) passes its parameter `index` on to a branded call, directly or through others.
+ */
+const reachesBranded = defineSummary<readonly [name: string, index: number], boolean, IndexHost>(
+  "name-index:reaches-branded",
+  (ix, [name, index]) => {
+    const m = mergedFor(ix.program);
+    if (m.opaque.has(name)) return true;
+    for (const sf of m.bodyFiles.get(name) ?? []) for (const fn of functionsOf(sf).bodies.get(name)!) if (flowReaches(ix, fn, index)) return true;
+    for (const original of m.renames.get(name)?.keys() ?? []) if (reachesBranded.get(ix, [original, index])) return true;
+    return false;
+  },
+  { onCycle: () => false, keyParts: (key) => key },
+);
+
+/** Parameter `index` of `fn` flows into a call that may be branded, or that reaches one. */
+function flowReaches(ix: IndexHost, fn: FunctionNode, index: number): boolean {
+  // Arguments from a rest parameter's position on all go into it (values.ts follows them).
+  const restAt = fn.parameters.findIndex((q) => q.dotDotDotToken);
+  const at = restAt >= 0 && index >= restAt ? restAt : index;
+  if (!fn.parameters[at]) return false;
+  const flows = paramFlowsOf(fn)[at]!;
+  for (const [callee] of flows) if (callee === undefined || (factsOf(ix, callee) & BRANDED) !== 0) return true;
+  for (const [callee, arg] of flows) if (reachesBranded.get(ix, [callee!, arg])) return true;
+  return false;
 }
