@@ -66,8 +66,9 @@ export function setup() {
       }
     };
     const dir = (name) => path.join(root, "packages", name);
-    // The plugin compiles against the other two's declarations.
-    compile(["-b", dir("runtime"), dir("eslint-language-c")]);
+    // The plugin compiles against the other two's declarations. --force: a tsbuildinfo left
+    // beside a missing dist/ would make tsc -b skip the build.
+    compile(["-b", "--force", dir("runtime"), dir("eslint-language-c")]);
     // The plugin's own declarations are not needed to run it, and here they cannot be emitted:
     // its dependencies live in the root's node_modules, not its own, and a rule's inferred type
     // names @typescript-eslint/utils by that path (TS2883, "not portable").
