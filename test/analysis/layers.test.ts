@@ -82,6 +82,26 @@ describe("analysis/ import graph", () => {
     expect(text.match(/^export \* from .*$/gm) ?? []).toEqual([]);
   });
 
+  it("rules import analysis/ through index.ts only, and index.ts exports nothing no rule imports", () => {
+    const rulesDir = path.join(dir, "../rules");
+    const used = new Set<string>();
+    for (const file of fs.readdirSync(rulesDir).filter((f) => f.endsWith(".ts"))) {
+      const sf = ts.createSourceFile(file, fs.readFileSync(path.join(rulesDir, file), "utf8"), ts.ScriptTarget.Latest);
+      for (const st of sf.statements) {
+        if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.moduleSpecifier.text.includes("analysis/")) continue;
+        expect(`${file}: ${st.moduleSpecifier.text}`).toBe(`${file}: ../analysis/index.js`);
+        const bindings = st.importClause?.namedBindings;
+        if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) used.add((el.propertyName ?? el.name).text);
+      }
+    }
+    const index = ts.createSourceFile("index.ts", fs.readFileSync(path.join(dir, "index.ts"), "utf8"), ts.ScriptTarget.Latest);
+    const exported = index.statements.flatMap((st) =>
+      ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause) ? st.exportClause.elements.map((el) => el.name.text) : [],
+    );
+    expect(exported.length).toBeGreaterThan(10);
+    expect(exported.filter((name) => !used.has(name))).toEqual([]);
+  });
+
   it("the cycle finder names a cycle", () => {
     const g = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]]]);
     expect(cyclesOf(g)).toEqual(["a -> b -> c -> a"]);
