@@ -26,10 +26,11 @@ const short = (url) => url.replace(/^file:\/\//, "").replace(/.*node_modules\/(\
 /** The phase of one sample, from its stack (leaf first). Order matters: the first match wins. */
 function phase(stack) {
   for (const f of stack) {
-    const m = /packages\/eslint-plugin\/dist\/(?:rules|c\/checks)\/([^/.]+)\.js/.exec(f.url);
+    const m = /packages\/eslint-plugin\/(?:\.kernel\/snapshot-\d+\/)?dist\/(?:rules|c\/checks)\/([^/.]+)\.js/.exec(f.url);
     if (m) return `rule ${m[1]}`;
   }
-  if (stack.some((f) => f.url.includes("packages/eslint-plugin/dist/c/"))) return "rules: shared C analysis";
+  // run.mjs lints a snapshot of dist/ (packages/eslint-plugin/.kernel/snapshot-<pid>/dist)
+  if (stack.some((f) => /packages\/eslint-plugin\/(?:\.kernel\/snapshot-\d+\/)?dist\/c\//.test(f.url))) return "rules: shared C analysis";
   if (stack.some((f) => f.functionName === "convert" && f.url.endsWith("convert.js"))) return "language: conversion to CNodes";
   if (stack.some((f) => f.url.endsWith("hints.js") && f.url.includes("eslint-language-c"))) return "language: macro-hint pre-pass";
   if (stack.some((f) => f.url.includes("web-tree-sitter") || f.url.startsWith("wasm://"))) return "language: tree-sitter parse (WASM)";
