@@ -58,7 +58,7 @@ import {
   type TSESTree,
 } from "@typescript-eslint/utils";
 import { registerProgram } from "./name-index.js";
-import { importersOf, mentionsBrand, reachesEveryFile } from "./program-delta.js";
+import { deltaOf, generationOf, importersOf, lineageSlot, mentionsBrand, reachesEveryFile } from "./program-delta.js";
 import { defineSummary } from "./summaries.js";
 
 export const MISSING_TYPE_INFO = "missingTypeInfo";
@@ -337,8 +337,21 @@ export function unresolvedRuntimeImport(
  * options). Per program.
  */
 export function tsconfigErrors(program: ts.Program): { config: string | undefined; errors: string[] } | undefined {
-  return tsconfigErrorsOf.get({ program }, "program") ?? undefined;
+  // The editor's next program after an edit has the same options object and the same files (only
+  // module contents changed: deltaOf): what tsc reports about the config is then the same; keep it
+  // from the program before instead of parsing the tsconfig again on every edit.
+  const slot = lineageSlot(program, "tsconfig-errors", () => ({ generation: -1, value: null as ConfigErrors | null }));
+  const generation = generationOf(program);
+  if (generation > 0 && (slot.generation === generation || (slot.generation === generation - 1 && deltaOf(program)))) {
+    slot.generation = generation;
+    return slot.value ?? undefined;
+  }
+  const value = tsconfigErrorsOf.get({ program }, "program");
+  if (generation > 0) Object.assign(slot, { generation, value });
+  return value ?? undefined;
 }
+
+type ConfigErrors = { config: string | undefined; errors: string[] };
 
 const tsconfigErrorsOf = defineSummary<"program", { config: string | undefined; errors: string[] } | null>("tsconfig-errors", ({ program }) => {
   const diagnostics: ts.Diagnostic[] = [];
