@@ -3,14 +3,18 @@
 // cdev, i2c_adapter, miscdevice, counter device, ...) registered while it sits in devm memory,
 // directly, through a member of a member, an alias, a helper, drvdata or another struct; struct
 // layouts from the file and the quoted headers beside it (test/rules/no-devres-to-kobject/*.h).
-// Kernel-style code written for these tests (no kernel source).
+// i2c adapters (whose i2c_del_adapter() waits for the release) only with { checkBlockingUnbind:
+// true }; the option's schema, for C and TypeScript files alike. Kernel-style code written for
+// these tests (no kernel source).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Linter } from "eslint";
 import { afterAll, describe, expect, it } from "vitest";
 import { kernelMacroHints } from "../../packages/eslint-plugin/src/c/vocabulary/hints.js";
+import tsRule from "../../packages/eslint-plugin/src/rules/no-devres-to-kobject.js";
 import { cRule, cRuleTester as ruleTester, devbound, span as at } from "./setup-c.js";
+import { at as tsAt, code as tsCode, filename as tsFilename, ruleTester as tsRuleTester } from "./setup.js";
 
 const rule = cRule("no-devres-to-kobject");
 const c = (...lines: string[]): string => lines.join("\n");
@@ -286,6 +290,46 @@ const devmI2cAdapter = c(
   "\tif (!i2c)",
   "\t\treturn -ENOMEM;",
   "\treturn devm_i2c_add_adapter(&client->dev, &i2c->adap);",
+  "}",
+);
+
+const numberedI2cAdapter = c(
+  "struct foo_smbus {",
+  "\tstruct i2c_adapter adapter;",
+  "\tint bus_nr;",
+  "};",
+  "",
+  "static int foo_smbus_add(struct foo_smbus *smbus)",
+  "{",
+  "\tsmbus->adapter.nr = smbus->bus_nr;",
+  "\treturn i2c_add_numbered_adapter(&smbus->adapter);",
+  "}",
+  "",
+  "static int foo_smbus_probe(struct pci_dev *pdev, const struct pci_device_id *id)",
+  "{",
+  "\tstruct foo_smbus *smbus = devm_kzalloc(&pdev->dev, sizeof(*smbus), GFP_KERNEL);",
+  "",
+  "\tif (!smbus)",
+  "\t\treturn -ENOMEM;",
+  "\treturn foo_smbus_add(smbus);",
+  "}",
+);
+
+/** One driver with both: the misc device is reported either way, the adapter only with the option. */
+const i2cAndMisc = c(
+  "struct foo_bridge {",
+  "\tstruct i2c_adapter adap;",
+  "\tstruct miscdevice misc;",
+  "};",
+  "",
+  PROBE_HEAD("foo_bridge"), // line 11
+  "\tret = i2c_add_adapter(&priv->adap);",
+  "\tif (ret)",
+  "\t\treturn ret;",
+  "\tret = misc_register(&priv->misc);",
+  "\tif (ret)",
+  "\t\ti2c_del_adapter(&priv->adap);",
+  "\treturn ret;",
   "}",
 );
 
@@ -785,10 +829,17 @@ ruleTester.run("no-devres-to-kobject (C)", rule, {
     { name: "refcounted devm allocator (devm_counter_alloc)", code: refcountedAlloc },
     { name: "static object and the bus device's own kobject", code: staticObject },
     { name: "helper only given kzalloc'd memory", code: helperKzalloc },
-    { name: "private area of a refcounted subsystem object (iio_priv)", code: subsystemPrivate },
+    { name: "private area of a refcounted subsystem object (iio_priv), even with checkBlockingUnbind", code: subsystemPrivate, options: [{ checkBlockingUnbind: true }] },
     { name: "member laid out as another type, cast", code: otherTypeMember },
     { name: "the header case's struct without its header beside it (no filename)", code: fromHeader },
     { name: "anonymous struct member holding a pointer", code: anonymousPointer },
+    // i2c_del_adapter() waits for the adapter's release before devres frees the memory: by default
+    // not reported (an unbind that blocks on an open /dev/i2c-N, no use after free)
+    { name: "i2c_add_adapter: the unregister waits for the release (default)", code: i2cAdapter },
+    { name: "devm_i2c_add_adapter: the unregister waits for the release (default)", code: devmI2cAdapter },
+    { name: "i2c_add_numbered_adapter through a helper: waits (default)", code: numberedI2cAdapter },
+    { name: "i2c_add_adapter with checkBlockingUnbind: false", code: i2cAdapter, options: [{ checkBlockingUnbind: false }] },
+    { name: "i2c_add_adapter with an empty options object", code: i2cAdapter, options: [{}] },
   ],
   invalid: [
     {
@@ -842,14 +893,38 @@ ruleTester.run("no-devres-to-kobject (C)", rule, {
       errors: [report(cdevDeviceAddDevOnly, "&priv->dev", { resource: "priv", alloc: "devm_kzalloc", line: 10, embeds: "device", object: "priv->dev", api: "cdev_device_add", occurrence: 2 })],
     },
     {
-      name: "i2c_add_adapter",
+      name: "i2c_add_adapter, with checkBlockingUnbind",
       code: i2cAdapter,
+      options: [{ checkBlockingUnbind: true }],
       errors: [report(i2cAdapter, "&i2c->adap)", { resource: "i2c", alloc: "devm_kzalloc", line: 10, embeds: "i2c_adapter", object: "i2c->adap", api: "i2c_add_adapter" })].map((e) => ({ ...e, endColumn: e.endColumn - 1 })),
     },
     {
-      name: "devm_i2c_add_adapter (the adapter is argument 1)",
+      name: "devm_i2c_add_adapter (the adapter is argument 1), with checkBlockingUnbind",
       code: devmI2cAdapter,
+      options: [{ checkBlockingUnbind: true }],
       errors: [report(devmI2cAdapter, "&i2c->adap", { resource: "i2c", alloc: "devm_kzalloc", line: 7, embeds: "i2c_adapter", object: "i2c->adap", api: "devm_i2c_add_adapter" })],
+    },
+    {
+      name: "i2c_add_numbered_adapter through a helper, with checkBlockingUnbind",
+      code: numberedI2cAdapter,
+      options: [{ checkBlockingUnbind: true }],
+      errors: [
+        report(numberedI2cAdapter, "smbus);", { resource: "smbus", alloc: "devm_kzalloc", line: 14, embeds: "i2c_adapter", object: "smbus->adapter", api: "i2c_add_numbered_adapter", via: "foo_smbus_add()" }),
+      ].map((e) => ({ ...e, endColumn: e.endColumn - 2 })),
+    },
+    {
+      name: "an adapter and a misc device: the misc device only (default)",
+      code: i2cAndMisc,
+      errors: [report(i2cAndMisc, "&priv->misc", { resource: "priv", alloc: "devm_kzalloc", line: 11, embeds: "miscdevice", object: "priv->misc", api: "misc_register" })],
+    },
+    {
+      name: "an adapter and a misc device: both with checkBlockingUnbind",
+      code: i2cAndMisc,
+      options: [{ checkBlockingUnbind: true }],
+      errors: [
+        report(i2cAndMisc, "&priv->adap", { resource: "priv", alloc: "devm_kzalloc", line: 11, embeds: "i2c_adapter", object: "priv->adap", api: "i2c_add_adapter" }),
+        report(i2cAndMisc, "&priv->misc", { resource: "priv", alloc: "devm_kzalloc", line: 11, embeds: "miscdevice", object: "priv->misc", api: "misc_register" }),
+      ],
     },
     {
       name: "misc_register",
@@ -960,4 +1035,65 @@ describe("no-devres-to-kobject (C): quoted headers on disk", () => {
     fs.utimesSync(header, new Date(), new Date(Date.now() + 20000));
     expect(lint()).toEqual([]);
   });
+});
+
+// ---- the option: validated by the rule's one schema, whatever the language -----------------
+
+describe("no-devres-to-kobject: the checkBlockingUnbind option", () => {
+  const linter = new Linter({ configType: "flat" });
+  const configFor = (files: string, options: unknown[], language?: string) => [
+    {
+      files: [files],
+      plugins: { devbound: devbound as never },
+      ...(language ? { language, languageOptions: { macroHints: kernelMacroHints } } : {}),
+      rules: { "devbound/no-devres-to-kobject": ["error", ...options] },
+    },
+  ];
+  const lintC = (options: unknown[]) => linter.verify(i2cAdapter, configFor("**/*.c", options, "devbound/c") as never, "foo-i2c.c").map((m) => `${m.line}:${m.column} ${m.message.split(";")[1]?.split(",")[0]?.trim()}`);
+
+  it("C: off by default, on when asked", () => {
+    expect(lintC([])).toEqual([]);
+    expect(lintC([{ checkBlockingUnbind: true }])).toEqual(["20:25 its embedded `struct i2c_adapter` `i2c->adap` is registered with i2c_add_adapter()"]);
+  });
+
+  it("the good fixture's I2C adapter (embedded in devm memory) is reported only with the option", () => {
+    const file = path.join(import.meta.dirname, "../../fixtures/no-devres-to-kobject/good.c");
+    const text = fs.readFileSync(file, "utf8");
+    const lint = (options: unknown[]) => linter.verify(text, configFor("**/*.c", options, "devbound/c") as never, file).map((m) => `${m.line} ${m.message}`);
+    const line = text.split("\n").findIndex((l) => l.includes("ret = i2c_add_adapter(&br->adap);")) + 1;
+    const alloc = text.split("\n").findIndex((l) => l.includes("br = devm_kzalloc(")) + 1;
+    expect(lint([])).toEqual([]);
+    expect(lint([{ checkBlockingUnbind: true }])).toEqual([
+      `${line} \`br\` is devm memory (devm_kzalloc() at line ${alloc}); its embedded \`struct i2c_adapter\` \`br->adap\` is registered with i2c_add_adapter(), so ${WHY.i2c_adapter}`,
+    ]);
+  });
+
+  it.each([
+    ["a non-boolean value", [{ checkBlockingUnbind: "yes" }], /Key "devbound\/no-devres-to-kobject":\s+Value "yes" should be boolean\./],
+    ["an unknown option", [{ reportAll: true }], /should NOT have additional properties\.\s+Unexpected property "reportAll"\. Expected properties: "checkBlockingUnbind"\./],
+    ["a second options object", [{}, {}], /should NOT have more than 1 items\./],
+  ])("rejects %s, for C files and for TypeScript files", (_what, options, message) => {
+    expect(() => linter.verify(i2cAdapter, configFor("**/*.c", options, "devbound/c") as never, "foo-i2c.c")).toThrow(message);
+    expect(() => linter.verify("export {};", configFor("**/*.ts", options) as never, "foo.ts")).toThrow(message);
+  });
+});
+
+// TypeScript: the runtime's i2cDelAdapter() does not wait for the adapter's release (an open
+// I2cClientFile keeps it, and devres frees the memory under it), so the option changes nothing there.
+const tsI2c = tsCode(
+  `import { I2cAdapter, defineDriver, devmKzalloc, i2cAddAdapter } from "@devbound/runtime";`,
+  `export const drv = defineDriver({ name: "foo-i2c", probe(dev) {`,
+  `  const priv = devmKzalloc(dev, () => ({ adapter: new I2cAdapter("foo"), irqs: 0 }));`,
+  `  i2cAddAdapter(priv.adapter);`,
+  `  return priv;`,
+  `} });`,
+);
+const tsError = { messageId: "toKobject" as const, data: { resource: "priv.adapter", owner: "foo-i2c", api: "i2cAddAdapter" }, ...tsAt(tsI2c, "priv.adapter);") };
+tsRuleTester.run("no-devres-to-kobject (TypeScript): checkBlockingUnbind changes nothing", tsRule, {
+  valid: [],
+  invalid: [
+    { name: "default", filename: tsFilename, code: tsI2c, errors: [tsError] },
+    { name: "checkBlockingUnbind: false", filename: tsFilename, code: tsI2c, options: [{ checkBlockingUnbind: false }], errors: [tsError] },
+    { name: "checkBlockingUnbind: true", filename: tsFilename, code: tsI2c, options: [{ checkBlockingUnbind: true }], errors: [tsError] },
+  ],
 });

@@ -17,11 +17,11 @@ import ts from "typescript";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import { argumentSinks, argumentValues, getAnalysis, managedOrigin, memberText, ownerName, typeInfoMessages } from "../analysis/index.js";
-import { checkNoDevresToKobject } from "../c/checks/no-devres-to-kobject.js";
+import { checkNoDevresToKobject, type Options } from "../c/checks/no-devres-to-kobject.js";
 
 type MessageIds = "toKobject" | "toKobjectVia" | "devmEmbeddedRegistered" | "devmEmbeddedRegisteredVia" | keyof typeof typeInfoMessages;
 
-export default createRule<[], MessageIds>({
+export default createRule<Options, MessageIds>({
   name: "no-devres-to-kobject",
   meta: {
     type: "problem",
@@ -30,7 +30,22 @@ export default createRule<[], MessageIds>({
       recommended: "error",
       requiresTypeChecking: true,
     },
-    schema: [],
+    // C only: the kernel's i2c_del_adapter() waits for the adapter's release; the runtime's
+    // i2cDelAdapter() does not, so the TypeScript check reports i2cAddAdapter() either way.
+    schema: [
+      {
+        type: "object",
+        properties: {
+          checkBlockingUnbind: {
+            type: "boolean",
+            description:
+              "C: also report registrations whose unregister waits for the object's release (i2c adapters): no use after free, but the unbind blocks until the last user lets go.",
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+    defaultOptions: [{ checkBlockingUnbind: false }],
     messages: {
       ...typeInfoMessages,
       toKobject: "`{{resource}}` is freed by devres when {{owner}} unbinds, but {{api}} keeps it alive after that",
@@ -43,7 +58,7 @@ export default createRule<[], MessageIds>({
       devmEmbeddedRegisteredVia: "`{{resource}}` is devm memory ({{alloc}} at line {{line}}); {{what}} registered with {{api}} by {{via}}, so {{why}}",
     },
   },
-  defaultOptions: [],
+  defaultOptions: [{ checkBlockingUnbind: false }],
   c: checkNoDevresToKobject,
   create(context) {
     const an = getAnalysis(context);

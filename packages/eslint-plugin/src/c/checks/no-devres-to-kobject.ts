@@ -18,6 +18,10 @@
  * helper's callers (`foo_register(priv)`: "by foo_register()"). A place whose sources include
  * memory allocated by hand (kzalloc: the release callback frees it) is not reported; nor is
  * memory from a refcounted devm allocator (devm_counter_alloc: not "memory" in the vocabulary).
+ * A registration whose unregister waits for the object's release (the vocabulary's
+ * waitsForRelease: i2c adapters) frees nothing early, it only blocks the unbind while a user
+ * holds the object: reported only with the checkBlockingUnbind option, and skipped before any
+ * analysis otherwise.
  *
  * Invariant: never throws; a file that names no managed API or no registration costs one text
  * scan each; headers are read only when a hit needs a struct the file does not define.
@@ -31,7 +35,8 @@ import { getValues, reachingWrites, type Source, type Values } from "../analysis
 import { getLayouts, type Layouts } from "../analysis/layouts.js";
 
 type MessageIds = "devmEmbeddedRegistered" | "devmEmbeddedRegisteredVia";
-type Context = Readonly<TSESLint.RuleContext<MessageIds, readonly unknown[]>>;
+export type Options = [{ checkBlockingUnbind?: boolean }];
+type Context = Readonly<TSESLint.RuleContext<MessageIds, Options>>;
 
 const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
 const REGISTRATION_NAME = new RegExp(`\\b(?:${Object.keys(KOBJECT_REGISTRATIONS).join("|")})\\s*\\(`);
@@ -183,7 +188,7 @@ function objectText(holder: string, path: readonly string[]): string {
   return out;
 }
 
-export function checkNoDevresToKobject(context: Context): TSESLint.RuleListener {
+export function checkNoDevresToKobject(context: Context, [{ checkBlockingUnbind = false } = {}]: Readonly<Options>): TSESLint.RuleListener {
   const text = context.sourceCode.text;
   if (!MANAGED_NAME.test(text) || !REGISTRATION_NAME.test(text)) return {};
   const candidates: CNode[] = [];
@@ -191,7 +196,8 @@ export function checkNoDevresToKobject(context: Context): TSESLint.RuleListener 
     call_expression(node: unknown) {
       const call = node as CNode;
       const name = calleeName(call);
-      if (name && lookup(KOBJECT_REGISTRATIONS, name)) candidates.push(call);
+      const reg = name ? lookup(KOBJECT_REGISTRATIONS, name) : undefined;
+      if (reg && (checkBlockingUnbind || !reg.waitsForRelease)) candidates.push(call);
     },
     "translation_unit:exit"(root: unknown) {
       if (candidates.length === 0) return;

@@ -13,7 +13,7 @@
  *   ACQUIRE        name -> AcquireApi   { kinds, managed, resource, device?, twin? }
  *   RELEASE        name -> ReleaseApi   { kind, resource, managedRelease? }
  *   CONSEQUENCE    kind -> what releasing it a second time does ("double free", "unbalanced disable", ...)
- *   KOBJECT_REGISTRATIONS name -> { object, embeds, also? }      (objects that can outlive unbind)
+ *   KOBJECT_REGISTRATIONS name -> { object, embeds, also?, waitsForRelease? } (objects that can outlive unbind)
  *   KOBJECT_OUTLIVES embedded type -> why it outlives unbind (message text; KOBJECT_OUTLIVES_DEFAULT otherwise)
  *   DRVDATA_SET / DRVDATA_GET            drvdata setters (object, data) and getters (object)
  *   DEVDATA_GET    name -> { object }    private area embedded in a subsystem object (iio_priv, netdev_priv, ...)
@@ -108,6 +108,14 @@ export interface KobjectRegistrationApi {
   readonly embeds: string;
   /** A second object the same call registers (cdev_device_add(cdev, dev) adds the struct device too). */
   readonly also?: { readonly object: number; readonly embeds: string };
+  /**
+   * Its unregister waits for the object's release before it returns (i2c_del_adapter():
+   * device_unregister() then wait_for_completion(&adap->dev_released)), so devres frees the
+   * memory only after the last reference is gone: no use after free, only an unbind that blocks
+   * while a user (an open /dev/i2c-N) holds it. no-devres-to-kobject reports these only with its
+   * checkBlockingUnbind option.
+   */
+  readonly waitsForRelease?: true;
 }
 
 export interface DriverStructInfo {
@@ -547,10 +555,14 @@ export const KOBJECT_REGISTRATIONS: Readonly<Record<string, KobjectRegistrationA
   cdev_device_add: { object: 0, embeds: "cdev", also: { object: 1, embeds: "device" } },
   // misc: file->private_data is the miscdevice; misc_deregister() does not wait for open files
   misc_register: { object: 0, embeds: "miscdevice" },
-  // subsystem objects that embed a struct device registered with device_add()/device_register()
-  i2c_add_adapter: { object: 0, embeds: "i2c_adapter" },
-  i2c_add_numbered_adapter: { object: 0, embeds: "i2c_adapter" },
-  devm_i2c_add_adapter: { object: 1, embeds: "i2c_adapter" },
+  // i2c adapters: i2c_del_adapter() (also devm_i2c_add_adapter's action) waits for the adapter's
+  // device release before returning, so the memory outlives every reference
+  i2c_add_adapter: { object: 0, embeds: "i2c_adapter", waitsForRelease: true },
+  i2c_add_numbered_adapter: { object: 0, embeds: "i2c_adapter", waitsForRelease: true },
+  devm_i2c_add_adapter: { object: 1, embeds: "i2c_adapter", waitsForRelease: true },
+  // subsystem objects that embed a struct device registered with device_add()/device_register();
+  // their unregister (counter_unregister, video_unregister_device, mdiobus_unregister,
+  // auxiliary_device_delete, platform_device_del, usb_del_gadget, drm_dev_unregister) does not wait
   counter_add: { object: 0, embeds: "counter_device" },
   video_register_device: { object: 0, embeds: "video_device" },
   __video_register_device: { object: 0, embeds: "video_device" },
@@ -575,6 +587,7 @@ export const KOBJECT_OUTLIVES: Readonly<Record<string, string>> = {
   cdev: "an open file holds the cdev's kobject after the unbind that frees the memory (use after free at the last close)",
   miscdevice: "an open file still points at it after the unbind that frees the memory (use after free in its file operations)",
   // i2c_del_adapter() waits for the adapter's last reference, since its memory goes right after
+  // (waitsForRelease: reported only with no-devres-to-kobject's checkBlockingUnbind option)
   i2c_adapter: "its struct device lives by its refcount: an open /dev/i2c-N keeps it past unbind, and i2c_del_adapter() then blocks unbind on that last reference because devres frees the memory right after",
 };
 export const KOBJECT_OUTLIVES_DEFAULT = "its refcount can outlive the unbind that frees the memory (use after free when the last put_device() runs its release)";
