@@ -36,7 +36,7 @@ if (!command || !Object.hasOwn(COMMANDS, command)) {
   fail(`usage: devbound-pre-commit <${Object.keys(COMMANDS).join("|")}> [<arg>...] (got ${command === undefined ? "no command" : JSON.stringify(command)})`);
 }
 if (!isReady()) {
-  process.stderr.write("devbound-pre-commit: compiling devbound in this environment (npm did not run its postinstall), once\n");
+  process.stderr.write("devbound-pre-commit: setting up devbound in this environment (npm did not run its postinstall), once\n");
   setup();
 }
 const script = COMMANDS[command];

@@ -271,7 +271,7 @@ describe.sequential("the remote hook (repo: this repository) with pip's pre-comm
     expect(readdirSync(kernel).sort()).toEqual([".git", ".pre-commit-config.yaml", "drivers", "eslint.config.mjs"]);
   }, STEP_MS);
 
-  it("where npm did not run the postinstall (npm 12 blocks a dependency's install scripts unless allowed), the first commit compiles devbound, once", () => {
+  it("where npm did not run the postinstall (npm 12 blocks a dependency's install scripts unless allowed), the first commit sets devbound up (links, compiles), once", () => {
     // the environment as such an npm leaves it: packages/* unlinked and uncompiled
     rmSync(path.join(installed, "node_modules/@devbound"), { recursive: true, force: true });
     for (const name of ["runtime", "eslint-language-c", "eslint-plugin"]) rmSync(path.join(installed, "packages", name, "dist"), { recursive: true, force: true });
@@ -280,13 +280,13 @@ describe.sequential("the remote hook (repo: this repository) with pip's pre-comm
     const bad = commit("dbl-free driver, again");
     const out = bad.stdout + bad.stderr;
     expect(bad.status, show(bad)).toBe(1);
-    expect(out.match(/compiling devbound in this environment/g)).toHaveLength(1);
+    expect(out.match(/setting up devbound in this environment/g)).toHaveLength(1);
     expect(out).toMatch(findingLine(BAD_TS_LINE, "no-manual-free-of-devres"));
     writeFileSync(path.join(project, "drivers/iio/foo-adc.c"), readFileSync(path.join(ROOT, C_DIR, "bad.c"), "utf8"));
     git("add drivers/iio/foo-adc.c");
     const again = commit("dbl-free driver and foo-adc, again");
     expect(again.status, show(again)).toBe(1);
-    expect(again.stdout + again.stderr).not.toContain("compiling devbound");
+    expect(again.stdout + again.stderr).not.toContain("setting up devbound");
     expect(again.stdout + again.stderr).toMatch(/^devbound \(kernel C\)\.+Failed$/m);
   }, STEP_MS);
 });
