@@ -754,21 +754,26 @@ const reachesBranded = defineSummary<readonly [name: string, index: number], boo
   (ix, [name, index]) => {
     const m = mergedFor(ix.program);
     if (m.opaque.has(name)) return true;
-    for (const sf of m.bodyFiles.get(name) ?? []) for (const fn of functionsOf(sf).bodies.get(name)!) if (flowReaches(ix, fn, index)) return true;
+    for (const sf of m.bodyFiles.get(name) ?? []) for (const fn of functionsOf(sf).bodies.get(name)!) if (flowReaches(ix, fn, index, name)) return true;
     for (const original of m.renames.get(name)?.keys() ?? []) if (reachesBranded.get(ix, [original, index])) return true;
     return false;
   },
   { onCycle: () => false, keyParts: (key) => key },
 );
 
-/** Parameter `index` of `fn` flows into a call that may be branded, or that reaches one. */
-function flowReaches(ix: IndexHost, fn: FunctionNode, index: number): boolean {
+/** Parameter `index` of `fn` (a function by the name `name`) flows into a call that may be branded, or that reaches one. */
+function flowReaches(ix: IndexHost, fn: FunctionNode, index: number, name: string): boolean {
   // Arguments from a rest parameter's position on all go into it (values.ts follows them).
   const restAt = fn.parameters.findIndex((q) => q.dotDotDotToken);
   const at = restAt >= 0 && index >= restAt ? restAt : index;
   if (!fn.parameters[at]) return false;
   const flows = paramFlowsOf(fn)[at]!;
   for (const [callee] of flows) if (callee === undefined || (factsOf(ix, callee) & BRANDED) !== 0) return true;
-  for (const [callee, arg] of flows) if (reachesBranded.get(ix, [callee!, arg])) return true;
+  for (const [callee, arg] of flows) {
+    // Passing the parameter on to itself (`walk(node.next)` in walk) adds nothing to the union:
+    // not asked, so a recursive function's answer reads no provisional one and is kept.
+    if (callee === name && arg === index) continue;
+    if (reachesBranded.get(ix, [callee!, arg])) return true;
+  }
   return false;
 }
