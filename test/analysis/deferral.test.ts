@@ -1,52 +1,12 @@
 // deferral.ts: how a callback is classified (deferred / stored / kobject-release / file-operation /
 // bound / sync / unknown), on small typed programs: test/rules/project/'s tsconfig (the runtime's
 // declarations resolve as in the rule tests) with file.ts's text replaced by the case's code.
-import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { classifyCallback, type CallbackClass } from "../../packages/eslint-plugin/src/analysis/deferral.js";
 import type { FunctionNode } from "../../packages/eslint-plugin/src/analysis/ast.js";
-import { registerProgram } from "../../packages/eslint-plugin/src/analysis/name-index.js";
 import type { Analysis } from "../../packages/eslint-plugin/src/analysis/services.js";
-import { filename, projectDir } from "../rules/setup.js";
-
-const config = (() => {
-  const file = path.join(projectDir, "tsconfig.json");
-  const parsed = ts.getParsedCommandLineOfConfigFile(file, undefined, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  if (!parsed) throw new Error(`cannot read ${file}`);
-  return parsed;
-})();
-const libFiles = new Map<string, ts.SourceFile | undefined>();
-
-/** A fresh program (its own summaries) in which file.ts reads `code`. */
-function analysisOf(code: string): Analysis {
-  const host = ts.createCompilerHost(config.options, true);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, onError, fresh) => {
-    if (path.resolve(name) === filename) return ts.createSourceFile(name, code, lang, true);
-    // the runtime's declarations and TypeScript's libs: parsed once for every case
-    if (!libFiles.has(name)) libFiles.set(name, getSourceFile(name, lang, onError, fresh));
-    return libFiles.get(name);
-  };
-  const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host });
-  const checker = program.getTypeChecker();
-  registerProgram(checker, program);
-  const sourceFile = program.getSourceFile(filename)!;
-  const errors = ts.getPreEmitDiagnostics(program, sourceFile).filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length) throw new Error(`case does not type-check: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ")}`);
-  return {
-    checker,
-    program,
-    services: undefined as never,
-    sourceFile,
-    tsNode: () => {
-      throw new Error("no ESTree here");
-    },
-    esNode: () => undefined,
-    text: (node) => node.getText(node.getSourceFile()),
-    usesBrands: true,
-  } as Analysis;
-}
+import { analysisOf } from "./typed-program.js";
 
 const RT = `import { Cdev, Kobject, Revocable, allocWorkqueue, defineDriver, devmIoremap, devmRequestIrq, requestIrq, type Mmio } from "@devbound/runtime";`;
 
@@ -67,7 +27,7 @@ function fnAt(an: Analysis, start: string, occurrence = 1): FunctionNode {
 const shown = (an: Analysis, c: CallbackClass) => ({ kind: c.kind, description: c.description, site: c.site?.getText(an.sourceFile).split("\n")[0], ...(c.fileOps ? { fileOps: c.fileOps } : {}), ...(c.afterAwaitOnly ? { afterAwaitOnly: true } : {}) });
 
 function classify(code: string, start: string, occurrence = 1) {
-  const an = analysisOf([RT, code].join("\n"));
+  const an = analysisOf([RT, code].join("\n"), { typeChecks: true });
   return shown(an, classifyCallback(an, fnAt(an, start, occurrence)));
 }
 
@@ -141,7 +101,7 @@ describe("recursion: the same classes whichever function is asked first", () => 
   // a and b call each other; only a is handed to a timer. b runs inside a, so it may run later too.
   const code = [RT, `export function f() {`, `  const a = () => { b(); };`, `  const b = () => { a(); };`, `  setTimeout(a, 10);`, `}`].join("\n");
   const classes = (first: "a" | "b") => {
-    const an = analysisOf(code);
+    const an = analysisOf(code, { typeChecks: true });
     const fns = { a: fnAt(an, "() => { b(); }"), b: fnAt(an, "() => { a(); }") };
     classifyCallback(an, fns[first]);
     return { a: shown(an, classifyCallback(an, fns.a)), b: shown(an, classifyCallback(an, fns.b)) };

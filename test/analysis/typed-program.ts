@@ -16,7 +16,11 @@ const config = (() => {
 
 let oldProgram: ts.Program | undefined;
 
-export function analysisOf(code: string): Analysis {
+/**
+ * A new program (its own summaries) in which file.ts reads `code`; with `typeChecks`, a case
+ * that does not type-check is an error (a case about types must say what it means).
+ */
+export function analysisOf(code: string, options: { typeChecks?: boolean } = {}): Analysis {
   const host = ts.createCompilerHost(config.options, true);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, lang, onError, fresh) =>
@@ -26,6 +30,10 @@ export function analysisOf(code: string): Analysis {
   const checker = program.getTypeChecker();
   registerProgram(checker, program);
   const sourceFile = program.getSourceFile(filename)!;
+  if (options.typeChecks) {
+    const errors = ts.getPreEmitDiagnostics(program, sourceFile).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (errors.length) throw new Error(`case does not type-check: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ")}`);
+  }
   return {
     checker,
     program,

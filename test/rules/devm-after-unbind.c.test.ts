@@ -3,10 +3,9 @@
 // (a work/timer/tasklet callback or manual IRQ handler that teardown does not stop, a file
 // operation, the module init), directly or through the file's helpers. Kernel-style code
 // written for these tests (no kernel source).
-import { cRule, cRuleTester as ruleTester, span as at } from "./setup-c.js";
+import { c, cRule, cRuleTester as ruleTester, span as at } from "./setup-c.js";
 
 const rule = cRule("devm-after-unbind");
-const c = (...lines: string[]): string => lines.join("\n");
 
 const OWNER = "the device of foo_driver";
 function deferred(code: string, call: string, api: string, dev: string, where: string, owner = OWNER) {

@@ -2,10 +2,9 @@
 // hints as devbound.configs.kernel passes them): a devm call inside a kobject, device or file
 // release callback (directly or through the file's helpers) runs when the last reference goes,
 // possibly after the driver unbound. Kernel-style code written for these tests (no kernel source).
-import { cRule, cRuleTester as ruleTester, span as at } from "./setup-c.js";
+import { c, cRule, cRuleTester as ruleTester, span as at } from "./setup-c.js";
 
 const rule = cRule("no-devres-in-release");
-const c = (...lines: string[]): string => lines.join("\n");
 
 const AFTER = "which can run after {owner} unbound, when devres has already released everything registered against the device.";
 const after = (owner: string) => AFTER.replace("{owner}", owner);

@@ -13,11 +13,10 @@ import { Linter } from "eslint";
 import { afterAll, describe, expect, it } from "vitest";
 import { kernelMacroHints } from "../../packages/eslint-plugin/src/c/vocabulary/hints.js";
 import tsRule from "../../packages/eslint-plugin/src/rules/no-devres-to-kobject.js";
-import { cRule, cRuleTester as ruleTester, devbound, span as at } from "./setup-c.js";
+import { c, cConfig, cRule, cRuleTester as ruleTester, devbound, span as at } from "./setup-c.js";
 import { at as tsAt, code as tsCode, filename as tsFilename, ruleTester as tsRuleTester } from "./setup.js";
 
 const rule = cRule("no-devres-to-kobject");
-const c = (...lines: string[]): string => lines.join("\n");
 
 /** A file beside the test headers (foo-bus.h includes foo-bus-port.h); the .c itself need not exist. */
 const BESIDE_HEADERS = path.join(import.meta.dirname, "no-devres-to-kobject", "foo-bus.c");
@@ -1006,16 +1005,8 @@ describe("no-devres-to-kobject (C): quoted headers on disk", () => {
     "}",
   );
   const linter = new Linter({ configType: "flat", cwd: dir });
-  const config = [
-    {
-      files: ["**/*.c"],
-      plugins: { devbound: devbound as never },
-      language: "devbound/c",
-      languageOptions: { macroHints: kernelMacroHints } as never,
-      rules: { "devbound/no-devres-to-kobject": "error" as const },
-    },
-  ];
-  const lint = () => linter.verify(code, config as never, file).map((m) => `${m.line}:${m.column} ${m.message.split(";")[1]?.split(",")[0]?.trim()}`);
+  const config = cConfig({ "devbound/no-devres-to-kobject": "error" });
+  const lint = () => linter.verify(code, config, file).map((m) => `${m.line}:${m.column} ${m.message.split(";")[1]?.split(",")[0]?.trim()}`);
 
   it("reports by the header's layout, and follows the header when it changes on disk", () => {
     expect(lint(), "no header yet: unknown layout").toEqual([]);

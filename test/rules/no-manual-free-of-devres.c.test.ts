@@ -5,10 +5,9 @@
 import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { ACQUIRE, MANAGED_RELEASE_TOLERATED, RELEASE } from "../../packages/eslint-plugin/src/c/vocabulary/index.js";
-import { cRule, cRuleTester as ruleTester, devbound, span } from "./setup-c.js";
+import { c, cConfig, cRule, cRuleTester as ruleTester, devbound, span } from "./setup-c.js";
 
 const rule = cRule("no-manual-free-of-devres");
-const c = (...lines: string[]): string => lines.join("\n");
 
 /** 1-based line/column where the `occurrence`-th `needle` starts. */
 function at(source: string, needle: string, occurrence = 1): { line: number; column: number } {
@@ -1684,14 +1683,14 @@ describe("C dispatch: every devbound rule on a C file", () => {
   it("every rule runs on C without a 'needs type information' report; only this one reports here", () => {
     const linter = new Linter({ configType: "flat" });
     const all = Object.fromEntries(Object.keys(devbound.rules).map((name) => [`devbound/${name}`, "error" as const]));
-    const messages = linter.verify(irqDrvdata, [{ files: ["**/*.c"], plugins: { devbound: devbound as never }, language: "devbound/c", rules: all }], "irq.c");
+    const messages = linter.verify(irqDrvdata, cConfig(all), "irq.c");
     expect(messages.map((m) => `${m.ruleId}@${m.line}`)).toEqual([`devbound/no-manual-free-of-devres@${lineOf(irqDrvdata, "free_irq(priv->irq, priv)")}`]);
   });
 
   it("an inline directive in a C comment disables it on the next line (the page's advice)", () => {
     const linter = new Linter({ configType: "flat" });
     const code = irqDrvdata.replace("\tfree_irq(priv->irq, priv);", "\t/* eslint-disable-next-line devbound/no-manual-free-of-devres -- taken by hand in resume */\n\tfree_irq(priv->irq, priv);");
-    const config = [{ files: ["**/*.c"], plugins: { devbound: devbound as never }, language: "devbound/c", rules: { "devbound/no-manual-free-of-devres": "error" } }] as never;
+    const config = cConfig({ "devbound/no-manual-free-of-devres": "error" });
     expect(linter.verify(code, config, "irq.c")).toEqual([]);
     expect(linter.verify(irqDrvdata, config, "irq.c").map((m) => m.line)).toEqual([lineOf(irqDrvdata, "free_irq(priv->irq, priv)")]);
   });
@@ -1725,7 +1724,7 @@ describe("every resource kind of the vocabulary", () => {
   // vocabulary/apis.ts, generated from the tables: each manual release is reported, with the
   // acquisition named. A kind whose subsystem tolerates the manual release is not.
   const linter = new Linter({ configType: "flat" });
-  const config = [{ files: ["**/*.c"], plugins: { devbound: devbound as never }, language: "devbound/c", rules: { "devbound/no-manual-free-of-devres": "error" } }] as never;
+  const config = cConfig({ "devbound/no-manual-free-of-devres": "error" });
   const args = (n: number, at: Record<number, string>) => Array.from({ length: n }, (_, i) => at[i] ?? "0").join(", ");
   const pairs: { acquire: string; release: string; code: string }[] = [];
   for (const [acquire, a] of Object.entries(ACQUIRE)) {

@@ -22,6 +22,14 @@ export const cRuleTester = new RuleTester({
   languageOptions: { macroHints: kernelMacroHints } as never,
 });
 
+/** A case's C source from its lines. */
+export const c = (...lines: string[]): string => lines.join("\n");
+
+/** A flat config that lints `**\/*.c` as devbound.configs.kernel does (language, macro hints) with `rules`. */
+export function cConfig(rules: Record<string, unknown>): never {
+  return [{ files: ["**/*.c"], plugins: { devbound: devbound as never }, language: "devbound/c", languageOptions: { macroHints: kernelMacroHints }, rules }] as never;
+}
+
 /** A rule as ESLint's RuleTester takes it. */
 export const cRule = (name: RuleName): never => devbound.rules[name] as never;
 
