@@ -4,7 +4,7 @@
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { calledFunction, referencedFunction } from "../../packages/eslint-plugin/src/analysis/call-sites.js";
+import { calledFunction, constructedClass, getterRun, referencedFunction, userFunctionOf } from "../../packages/eslint-plugin/src/analysis/call-sites.js";
 import { functionName, type FunctionNode } from "../../packages/eslint-plugin/src/analysis/ast.js";
 import { registerProgram } from "../../packages/eslint-plugin/src/analysis/name-index.js";
 
@@ -14,9 +14,10 @@ const HELPERS = `
 export function helper(a: number) { return a + 1; }
 export const arrowHelper = (a: number) => a * 2;
 export default function fallback(a: number) { return a; }
+export class Helper { n = 0; }
 `;
 const REEXPORT = `export { helper as again } from "./helpers";\nexport * from "./helpers";\n`;
-const DECLARED = `declare function declaredOnly(a: number): number;\n`;
+const DECLARED = `declare function declaredOnly(a: number): number;\ndeclare class Ambient { z: number }\n`;
 const DEPENDENCY = `export function fromDependency(a: number) { return a; }\n`;
 
 const libFiles = new Map<string, ts.SourceFile | undefined>();
@@ -218,6 +219,64 @@ describe("calledFunction: what it resolves", () => {
     expect(resolve(c, "Derived")).toBe("main.ts: constructor of Own @1");
     expect(resolve(c, "Plain")).toBeUndefined();
     expect(resolve(c, "Aliased")).toBe("main.ts: constructor of Own @1");
+  });
+});
+
+describe("constructedClass, getterRun, userFunctionOf: the views values.ts and the devres walks read", () => {
+  it("the class a `new` constructs: a declaration, an import, a class expression, const aliases; none outside the program's own sources", () => {
+    const c = programOf(
+      [
+        'import { Helper } from "./helpers.js";',
+        "class Own { x = 1; }", // 2
+        "const Expr = class { y = 2; };", // 3
+        "const Aliased = Own;",
+        "let Moving = Own;",
+        "new Own(); new Expr(); new Aliased(); new Helper(); new Ambient(); new Moving(); new Map();",
+      ].join("\n"),
+    );
+    const cls = (callee: string) => {
+      const k = constructedClass(c, callOf(c, callee) as ts.NewExpression);
+      return k && `${path.posix.basename(k.getSourceFile().fileName)} @${k.getSourceFile().getLineAndCharacterOfPosition(k.getStart()).line + 1}`;
+    };
+    expect(cls("Own")).toBe("main.ts @2");
+    expect(cls("Expr")).toBe("main.ts @3");
+    expect(cls("Aliased")).toBe("main.ts @2");
+    expect(cls("Helper")).toBe("helpers.ts @5");
+    expect(cls("Ambient")).toBeUndefined(); // declared in declared.d.ts
+    expect(cls("Moving")).toBeUndefined(); // a `let` may be reassigned
+    expect(cls("Map")).toBeUndefined();
+  });
+
+  it("the getter a member read runs: one with a body in the program's own sources, not a setter, a field or a method", () => {
+    const c = programOf(
+      [
+        "class Regs {",
+        "  #v = 1;",
+        "  set value(v: number) { this.#v = v; }", // 3
+        "  get value() { return this.#v; }", // 4
+        "  plain = 2;",
+        "  read() { return this.#v; }",
+        "}",
+        "declare const shape: { readonly size: number };",
+        "const o = { get size() { return 3; } };", // 9
+        "const r = new Regs();",
+        "export const reads = [r.value, r.plain, r.read, shape.size, o.size, [1].length];",
+      ].join("\n"),
+    );
+    const reads: ts.PropertyAccessExpression[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isArrayLiteralExpression(n)) reads.push(...n.elements.filter(ts.isPropertyAccessExpression));
+      ts.forEachChild(n, visit);
+    };
+    visit(c.main);
+    expect(reads.map((r) => where(getterRun(c, r)))).toEqual(["main.ts: value @4", undefined, undefined, undefined, "main.ts: size @9", undefined]);
+  });
+
+  it("userFunctionOf: a call's helper, never a constructor", () => {
+    const c = programOf(["class Own { constructor(public a: number) {} }", "function make(a: number) { return new Own(a); }", "make(1);"].join("\n"));
+    expect(where(userFunctionOf(c, callOf(c, "make")))).toBe("main.ts: make @2");
+    expect(where(calledFunction(c, callOf(c, "Own")))).toBe("main.ts: constructor of Own @1");
+    expect(userFunctionOf(c, callOf(c, "Own"))).toBeUndefined();
   });
 });
 

@@ -25,6 +25,14 @@
  *   referencedFunction(an, expr)         the same for an expression naming a function by value
  *                                        (`probe: fooProbe`, a callback passed by reference); a
  *                                        function literal is itself
+ *   userFunctionOf(an, call)             calledFunction for a call, none for `new`: the helper a call
+ *                                        runs (devres reach, teardown and release callbacks do not
+ *                                        follow a constructor)
+ *   constructedClass(an, newExpr)        the class of the program's own sources `new` constructs
+ *                                        (a class declaration or expression, through imports and
+ *                                        const aliases)
+ *   getterRun(an, read)                  the get accessor with a body in the program's own sources a
+ *                                        member read `o.name` runs
  *   argumentParameterType(checker, call, i)   a type carrying the brands of the parameter argument i maps to
  *   argumentBrands(checker, call, i)     brands of that parameter (DevresTarget, KobjectParam, ...)
  *   expectedTypeAt(checker, expr)        the contextual type of an expression, read off declarations
@@ -37,7 +45,8 @@
  *                                        a class member whose implemented interface brands it)
  *
  * Cost: argumentBrands is memoised per call node and checker; calledFunction/referencedFunction
- * are summaries (summaries.ts) per program and node (symbols are cached by ast.symbolOf).
+ * are summaries (summaries.ts) per program and node (symbols are cached by ast.symbolOf);
+ * constructedClass and getterRun ask the name index before the checker and are not memoised.
  */
 import ts from "typescript";
 import { isFunctionNode, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
@@ -75,11 +84,33 @@ export function referencedFunction(an: TypedProgram, expr: ts.Expression): Funct
   return functionReferenced.get(an, e) ?? undefined;
 }
 
-/** A function with a body in the program's own sources (not a declaration file, not a dependency). */
+/** The helper a call runs: not a constructor (`new` is not followed into as a helper). */
+export function userFunctionOf(an: TypedProgram, call: ts.CallExpression | ts.NewExpression): FunctionNode | undefined {
+  return ts.isNewExpression(call) ? undefined : calledFunction(an, call);
+}
+
+export function constructedClass(an: TypedProgram, call: ts.NewExpression): ts.ClassLikeDeclaration | undefined {
+  return classNamed(an, call.expression, 0);
+}
+
+export function getterRun(an: TypedProgram, read: ts.PropertyAccessExpression): ts.GetAccessorDeclaration | undefined {
+  // Most member reads name no accessor with a body anywhere in the program: no symbol lookup.
+  if (!mayNameFunction(an.checker, read.name.text)) return undefined;
+  const sym = an.checker.getSymbolAtLocation(read.name);
+  if (!sym || !(sym.flags & ts.SymbolFlags.GetAccessor)) return undefined;
+  const getter = sym.declarations?.find((d): d is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(d) && d.body !== undefined);
+  return ownFunction(an, getter) ? getter : undefined;
+}
+
+/** A node of the program's own sources (not a declaration file, not a dependency). */
+function isOwn(an: TypedProgram, node: ts.Node): boolean {
+  const sf = node.getSourceFile();
+  return !sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf);
+}
+
+/** A function with a body in the program's own sources. */
 function ownFunction(an: TypedProgram, fn: ts.Node | undefined): FunctionNode | undefined {
-  if (!fn || !isFunctionNode(fn) || !fn.body) return undefined;
-  const sf = fn.getSourceFile();
-  return sf.isDeclarationFile || an.program.isSourceFileFromExternalLibrary(sf) ? undefined : fn;
+  return fn && isFunctionNode(fn) && fn.body && isOwn(an, fn) ? fn : undefined;
 }
 
 /** The name an expression reads a function by (`f`, `a.b.f`, `this.#f`), if it is one. */
@@ -130,15 +161,21 @@ function functionOfSymbol(an: TypedProgram, sym: ts.Symbol | undefined, depth: n
 
 /** The constructor `new <expr>(...)` runs: the class's own, or the nearest base class's. */
 function constructorRun(an: TypedProgram, expr: ts.Expression, depth: number): FunctionNode | undefined {
+  const cls = classNamed(an, expr, depth);
+  return cls && constructorOfClass(an, cls, depth);
+}
+
+/** The class of the program's own sources an expression names: a class expression, a class declaration, a const alias of either. */
+function classNamed(an: TypedProgram, expr: ts.Expression, depth: number): ts.ClassLikeDeclaration | undefined {
   const e = skipOuter(expr);
-  const cls = ts.isClassExpression(e) ? e : undefined;
-  if (cls) return constructorOfClass(an, cls, depth);
+  if (ts.isClassExpression(e)) return isOwn(an, e) ? e : undefined;
   const name = nameOf(e);
+  // (the name index records every class by name: `new C()` runs C's constructor)
   if (!name || !mayNameFunction(an.checker, name.text)) return undefined;
   for (const decl of valueSymbol(an.checker, name)?.declarations ?? []) {
-    if (ts.isClassDeclaration(decl)) return constructorOfClass(an, decl, depth);
+    if (ts.isClassDeclaration(decl)) return isOwn(an, decl) ? decl : undefined;
     if (ts.isVariableDeclaration(decl) && decl.initializer && depth < MAX_ALIASES && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) {
-      return constructorRun(an, decl.initializer, depth + 1);
+      return classNamed(an, decl.initializer, depth + 1);
     }
   }
   return undefined;

@@ -12,8 +12,6 @@
  *
  * API
  *   devresCallKind(an, call)           "registration" | "release" | undefined
- *   userFunctionOf(an, call)           the user function (with a body, not in a .d.ts or a package)
- *                                      a call resolves to, or undefined
  *   devresReach(an, fn)                the first devres call reached from fn's body, with the chain
  *                                      of helper calls leading to it, or undefined
  *   calleeText(an, call)               the callee as written ("kfree", "wq.queue", "this.cleanup")
@@ -23,7 +21,7 @@
 import ts from "typescript";
 import type { Analysis } from "./services.js";
 import { defineSummary } from "./summaries.js";
-import { argumentBrands, calledFunction } from "./call-sites.js";
+import { argumentBrands, userFunctionOf } from "./call-sites.js";
 import { forEachDescendant, skipOuter, type FunctionNode } from "./ast.js";
 
 export type DevresCallKind = "registration" | "release";
@@ -57,11 +55,6 @@ function argumentSummary(an: Analysis, arg: ts.Expression): string {
 export function callSummary(an: Analysis, call: ts.CallExpression | ts.NewExpression): string {
   const args = (call.arguments ?? []).map((a) => argumentSummary(an, a));
   return `${calleeText(an, call)}(${args.join(", ")})`;
-}
-
-/** The helper a call runs (call-sites.ts), not a constructor: `new` is not followed into. */
-export function userFunctionOf(an: Analysis, call: ts.CallExpression | ts.NewExpression): FunctionNode | undefined {
-  return ts.isNewExpression(call) ? undefined : calledFunction(an, call);
 }
 
 function calls(node: ts.Node, cb: (call: ts.CallExpression | ts.NewExpression) => boolean | void): void {

@@ -9,7 +9,8 @@
  *                 functions with bodies, callees that may return a bound device)
  *   brands.ts     brands read off types (device context, Managed, parameter/callback brands)
  *   ast.ts        TS-AST helpers (skipOuter, enclosingFunction, symbolOf, ...)
- *   call-sites.ts argument/parameter/contextual types; which user function a call runs (calledFunction)
+ *   call-sites.ts argument/parameter/contextual types; which user function a call runs (calledFunction,
+ *                 userFunctionOf), the class a `new` constructs, the getter a member read runs
  *   drivers.ts    driver discovery (object and class drivers, probe/remove by reference)
  *   deferral.ts   callback classification (deferred / stored / kobject-release / file-operation / bound / sync)
  *   scopes.ts     bound scopes vs code that may run after unbind
@@ -30,7 +31,7 @@ export { getAnalysis, typeInfoMessages } from "./services.js";
 export { calleeName, enclosingFunction, forEachDescendant, isFunctionNode, isModuleLevel, skipOuter, type FunctionNode } from "./ast.js";
 export { brandsOfType, deviceContextOf, isBoundContext, isDeviceType, isDevresType, managedKindOf, type ManagedKind } from "./brands.js";
 export { mayBeDeviceValue, mayReturnSection } from "./name-index.js";
-export { argumentBrands, declaredParameterType } from "./call-sites.js";
+export { argumentBrands, declaredParameterType, userFunctionOf } from "./call-sites.js";
 export { driverRoleOf, driversInFile, enclosingDriver } from "./drivers.js";
 export { contextText, driverText, memberText, ownerName, referencesTo } from "./presentation.js";
 export { isAwaited } from "./deferral.js";
@@ -38,7 +39,7 @@ export { afterUnbindBoundary, boundDeviceFor, enclosingReleaseCallback } from ".
 export { argumentSinks, argumentValues, deviceOrigins, isManagedRelease, managedOrigin, originsOf, storesInto, type Sink } from "./values.js";
 export { describeEscape, escapesOf, isPrimitiveType, parameterEscapes, type Escape } from "./escapes.js";
 export { describeSection, isInReadSide, sectionOpenedBy, sectionValues, type AccessSection } from "./sections.js";
-export { callSummary, calleeText, devresCallKind, devresReach, userFunctionOf } from "./devres-calls.js";
+export { callSummary, calleeText, devresCallKind, devresReach } from "./devres-calls.js";
 export { releaseCallbacksIn } from "./release-callbacks.js";
 export { boundCallbacksOf, ownSteps, probeAcquisitions, useOfTeardown } from "./teardown.js";
 export { parameterPropertyFix, storeGetFix } from "./widening.js";

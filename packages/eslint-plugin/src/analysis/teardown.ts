@@ -31,8 +31,8 @@ import type { Analysis } from "./services.js";
 import { defineSummary } from "./summaries.js";
 import type { DriverInfo } from "./drivers.js";
 import { NO_BINDINGS, argumentSinks, bindArguments, originsOf, pathStartsWith, type Bindings, type Origin } from "./values.js";
-import { argumentBrands, referencedFunction } from "./call-sites.js";
-import { calleeText, userFunctionOf } from "./devres-calls.js";
+import { argumentBrands, referencedFunction, userFunctionOf } from "./call-sites.js";
+import { calleeText } from "./devres-calls.js";
 import { isFunctionNode, type FunctionNode } from "./ast.js";
 import { memberText } from "./presentation.js";
 

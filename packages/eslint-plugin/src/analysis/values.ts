@@ -70,7 +70,7 @@ import {
   type DeviceContextName,
   type ManagedKind,
 } from "./brands.js";
-import { argumentBrands, calledFunction } from "./call-sites.js";
+import { argumentBrands, calledFunction, constructedClass, getterRun, userFunctionOf } from "./call-sites.js";
 import {
   declaredName,
   functionName,
@@ -83,7 +83,7 @@ import {
   type FunctionNode,
 } from "./ast.js";
 import { driverRoleOf } from "./drivers.js";
-import { mayNameFunction, mayReachBranded } from "./name-index.js";
+import { mayReachBranded } from "./name-index.js";
 import { isAfterAwait, isAsync, isAwaited } from "./deferral.js";
 import { defineSummary } from "./summaries.js";
 import { referencesTo } from "./presentation.js";
@@ -176,12 +176,6 @@ export function returnExpressions(fn: FunctionNode): ts.Expression[] {
   };
   ts.forEachChild(body, visit);
   return out;
-}
-
-function isUserFunction(an: Analysis, fn: FunctionNode | undefined): fn is FunctionNode {
-  if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return false;
-  const sf = fn.getSourceFile();
-  return !sf.isDeclarationFile && !an.program.isSourceFileFromExternalLibrary(sf);
 }
 
 /** The class whose instance `this` is at `node` (arrows keep the outer `this`). */
@@ -312,25 +306,6 @@ const thisFieldIndex = defineSummary<ts.ClassLikeDeclaration, Map<string, ts.Exp
 /** Every `this.<name> = v` in a class, its field initialiser, and a constructor parameter property. */
 function thisFieldValues(an: Analysis, cls: ts.ClassLikeDeclaration, name: string): ts.Expression[] {
   return thisFieldIndex.get(an, cls).get(name) ?? [];
-}
-
-/** The class a `new` expression constructs, when it is a class of the program's own sources. */
-function constructedClass(an: Analysis, e: ts.NewExpression): ts.ClassLikeDeclaration | undefined {
-  const sym = symbolOf(an.checker, skipOuter(e.expression));
-  const decl = sym?.valueDeclaration;
-  if (!decl || !ts.isClassLike(decl)) return undefined;
-  const sf = decl.getSourceFile();
-  return sf.isDeclarationFile || an.program.isSourceFileFromExternalLibrary(sf) ? undefined : decl;
-}
-
-/** The getter a member read runs, when it is one with a body in the program's own sources. */
-function getterOf(an: Analysis, e: ts.PropertyAccessExpression): ts.GetAccessorDeclaration | undefined {
-  // Most member reads name no accessor with a body anywhere in the program: no symbol lookup.
-  if (!mayNameFunction(an.checker, e.name.text)) return undefined;
-  const sym = an.checker.getSymbolAtLocation(e.name);
-  if (!sym || !(sym.flags & ts.SymbolFlags.GetAccessor)) return undefined;
-  const g = sym.declarations?.find((d): d is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(d) && d.body !== undefined);
-  return g && isUserFunction(an, g) ? g : undefined;
 }
 
 /** Bind a function's parameters to a call's arguments (defaults read the callee's own bindings). */
@@ -482,7 +457,7 @@ function resolveInner(an: Analysis, e: ts.Expression, path: string[], st: State)
       return unknown(e, st);
     }
     if (!st.devices && ts.isPropertyAccessExpression(e)) {
-      const getter = getterOf(an, e);
+      const getter = getterRun(an, e);
       if (getter) {
         // A getter: what it returns, `this` being the receiver.
         const self: Binding = { arg: e.expression, env: st.env, via: st.via };
@@ -819,7 +794,7 @@ export function argumentSinks(an: Analysis, call: ts.CallExpression | ts.NewExpr
   if (direct.length > 0) return direct;
   // No function by the callee's name reaches a branded call: no symbol lookup (name-index.ts).
   if (!mayReachBranded(an.checker, call, index)) return [];
-  const fn = ts.isCallExpression(call) ? calledFunction(an, call) : undefined;
+  const fn = userFunctionOf(an, call);
   if (!fn) return [];
   const restAt = fn.parameters.findIndex((p) => p.dotDotDotToken);
   if (restAt >= 0 && index >= restAt) {
