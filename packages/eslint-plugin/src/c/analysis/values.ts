@@ -37,6 +37,8 @@
  *                                   devm actions that release their data: `action: true`)
  *   Values.memberSourcesAt(ptr, path) sources of a member of what `ptr` points at
  *   Values.objectsOfType(tag)       sources of the objects of a struct type the file stores in typed pointers
+ *   callerArguments(unit, id)       a helper's parameter read at `id` as what each caller passes (the
+ *                                   checks follow a registration or release into the callers with it)
  *   Source { key, type, node, api?, acquire?, managed }
  */
 import {
@@ -604,6 +606,22 @@ export function reachingWrites(writes: readonly Write[], use: CNode): readonly W
     if (dominates(w, use)) break;
   }
   return out;
+}
+
+/**
+ * The parameter read at `id` as what each caller passes: the helper's name and, per call of it,
+ * the argument at the parameter's position (undefined when the call passes none). Undefined when
+ * `id` is not such a read: not a parameter, a helper never called here or also named as a
+ * callback (callers this file does not show), or a parameter written before `id`.
+ */
+export function callerArguments(unit: Unit, id: CNode): { helper: string; calls: Array<{ call: CNode; arg: CNode | undefined }> } | undefined {
+  if (id.type !== "identifier") return undefined;
+  const b = unit.resolve(id);
+  if (b.kind !== "param") return undefined;
+  const fn = b.variable.fn!;
+  const callers = unit.callersOf(fn);
+  if (callers.length === 0 || unit.addressTaken(fn) || reachingWrites(unit.writesTo(b.variable), id).length > 0) return undefined;
+  return { helper: fn.name, calls: callers.map((call) => ({ call, arg: argumentsOf(call)[b.variable.index ?? -1] })) };
 }
 
 function dominated(writes: readonly Write[], use: CNode): boolean {

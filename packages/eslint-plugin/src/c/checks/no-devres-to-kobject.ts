@@ -31,7 +31,7 @@ import type { CNode, MacroHints } from "@devbound/eslint-language-c";
 import { KOBJECT_OUTLIVES, KOBJECT_OUTLIVES_DEFAULT, KOBJECT_REGISTRATIONS, lookup } from "../vocabulary/index.js";
 import { argumentsOf, calleeName, child, inError, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type Unit } from "../analysis/unit.js";
-import { getValues, reachingWrites, type Source, type Values } from "../analysis/values.js";
+import { callerArguments, getValues, type Source, type Values } from "../analysis/values.js";
 import { getLayouts, type Layouts } from "../analysis/layouts.js";
 
 type MessageIds = "devmEmbeddedRegistered" | "devmEmbeddedRegisteredVia";
@@ -100,20 +100,12 @@ interface Site {
 
 /** A registration of a helper's parameter is a registration of what each caller passes. */
 function sitesOf(unit: Unit, call: CNode, arg: CNode, place: Place, via: string[], depth: number, isPointer: IsPointerMember): Site[] {
-  const b = stripParens(place.base);
-  if (b.type === "identifier" && depth < MAX_HELPER_DEPTH) {
-    const binding = unit.resolve(b);
-    if (binding.kind === "param") {
-      const fn = binding.variable.fn!;
-      const callers = unit.callersOf(fn);
-      if (callers.length > 0 && !unit.addressTaken(fn) && reachingWrites(unit.writesTo(binding.variable), b).length === 0) {
-        return callers.flatMap((c) => {
-          const a = argumentsOf(c)[binding.variable.index ?? -1];
-          const p = a ? placeOf(a, place.path, isPointer) : undefined;
-          return a && p && !inError(c) ? sitesOf(unit, c, a, p, [fn.name, ...via], depth + 1, isPointer) : [];
-        });
-      }
-    }
+  const passed = depth < MAX_HELPER_DEPTH ? callerArguments(unit, stripParens(place.base)) : undefined;
+  if (passed) {
+    return passed.calls.flatMap(({ call: c, arg: a }) => {
+      const p = a ? placeOf(a, place.path, isPointer) : undefined;
+      return a && p && !inError(c) ? sitesOf(unit, c, a, p, [passed.helper, ...via], depth + 1, isPointer) : [];
+    });
   }
   return [{ call, arg, place, via }];
 }

@@ -27,7 +27,7 @@ import type { CNode } from "@devbound/eslint-language-c";
 import { CONSEQUENCE, MANAGED_RELEASE_TOLERATED, RELEASES_ON_FAILURE, releaseApi, type ResourceKind } from "../vocabulary/index.js";
 import { argumentsOf, calleeName, inError, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type Unit } from "../analysis/unit.js";
-import { getValues, reachingWrites, type Values } from "../analysis/values.js";
+import { callerArguments, getValues, type Values } from "../analysis/values.js";
 import { driversReaching, ownerText } from "../analysis/drivers.js";
 import { canRunAfter, inFailureBranchOf } from "../analysis/paths.js";
 
@@ -48,20 +48,8 @@ interface Site {
 
 /** A release of a helper's parameter is a release of what each caller passes. */
 function releaseSites(unit: Unit, call: CNode, expr: CNode, via: string[], depth: number): Site[] {
-  const e = strip(expr);
-  if (e.type === "identifier" && depth < MAX_HELPER_DEPTH) {
-    const b = unit.resolve(e);
-    if (b.kind === "param") {
-      const fn = b.variable.fn!;
-      const callers = unit.callersOf(fn);
-      if (callers.length > 0 && !unit.addressTaken(fn) && reachingWrites(unit.writesTo(b.variable), e).length === 0) {
-        return callers.flatMap((c) => {
-          const arg = argumentsOf(c)[b.variable.index ?? -1];
-          return arg ? releaseSites(unit, c, arg, [fn.name, ...via], depth + 1) : [];
-        });
-      }
-    }
-  }
+  const passed = depth < MAX_HELPER_DEPTH ? callerArguments(unit, strip(expr)) : undefined;
+  if (passed) return passed.calls.flatMap(({ call: c, arg }) => (arg ? releaseSites(unit, c, arg, [passed.helper, ...via], depth + 1) : []));
   return [{ call, expr, via }];
 }
 
