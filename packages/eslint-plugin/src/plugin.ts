@@ -19,7 +19,8 @@
  * the user's own config object, `{ rules: { "devbound/<rule>": "error" } }`, finds the plugin
  * whatever files it names), then one object per language with its `files`, parser and rules
  * (TypeScript: typescript-eslint's parser with `projectService: true`, since every rule needs
- * type information).
+ * type information). The parser (and with it `typescript`) is loaded when ESLint first reads
+ * `languageOptions.parser`, so a C-only run never loads it (util/typescript.ts says why).
  *
  * `kernel`: C files (`**\/*.{c,h}`) with the `devbound/c` language, the kernel's macro hints
  * (c/vocabulary/hints.ts) and the rules that have a C check, at their recommended level;
@@ -27,7 +28,6 @@
  */
 import { createRequire } from "node:module";
 import type { TSESLint } from "@typescript-eslint/utils";
-import * as tsParser from "@typescript-eslint/parser";
 import { rules } from "./rules/index.js";
 import { hasCCheck, type DevboundDocs } from "./util/create-rule.js";
 import { kernelMacroHints } from "./c/vocabulary/index.js";
@@ -96,7 +96,9 @@ function preset(which: "recommended" | "strict"): TSESLint.FlatConfig.ConfigArra
       name: `devbound/${which}`,
       files: FILES,
       languageOptions: {
-        parser: tsParser as unknown as TSESLint.FlatConfig.Parser,
+        get parser() {
+          return require("@typescript-eslint/parser") as TSESLint.FlatConfig.Parser;
+        },
         parserOptions: { projectService: true },
       },
       rules: ruleLevels(which),

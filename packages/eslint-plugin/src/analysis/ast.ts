@@ -21,7 +21,7 @@
  * Layer: the bottom of analysis/: imports nothing from it. Which function a call runs is
  * call-sites.ts (it needs the name index and the checker).
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 
 export type FunctionNode =
   | ts.FunctionDeclaration

@@ -23,7 +23,7 @@
  * Cost: brandsOfType is memoised per ts.Type (types belong to one checker), signatureMayBrand
  * per signature.
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 
 export const BRAND = {
   context: "__devboundContext",

@@ -48,7 +48,7 @@
  * are summaries (summaries.ts) per program and node (symbols are cached by ast.symbolOf);
  * constructedClass and getterRun ask the name index before the checker and are not memoised.
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import { isFunctionNode, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { NO_BRANDS, brandsOfType, constituents, signatureMayBrand, type TypeBrands } from "./brands.js";
 import { mayCallBranded, mayNameFunction } from "./name-index.js";

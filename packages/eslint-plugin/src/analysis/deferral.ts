@@ -31,7 +31,7 @@
  *                                async helpers: a call whose promise is dropped leaves what follows
  *                                the callee's first await to run later (deferred)
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { brandsOfType, type FileOperationKind, type TypeBrands } from "./brands.js";
 import { argumentBrands, expectedTypeAt, functionBrands } from "./call-sites.js";

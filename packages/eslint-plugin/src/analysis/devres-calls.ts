@@ -18,7 +18,7 @@
  *   callSummary(an, call)              the call with its simple arguments, for messages:
  *                                      "devmKfree(dev, buffer)", "devmKzalloc(dev, …)"
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { defineSummary } from "./summaries.js";
 import { argumentBrands, userFunctionOf } from "./call-sites.js";

@@ -24,7 +24,7 @@
  *   driverDisplayName(driver)          the static driver name, or the class/variable name, or undefined
  *   enclosingDriver(an, node)          the driver whose probe/remove/method lexically encloses `node`
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { deltaOf, filesOf, generationOf, lineageSlot } from "./program-delta.js";
 import { defineSummary } from "./summaries.js";

@@ -28,7 +28,7 @@
  *   isPrimitiveType(checker, type)    numbers, strings, booleans, bigints, symbols, enums, literals
  *                                     (copies: they cannot carry a resource out of its scope)
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { defineSummary } from "./summaries.js";
 import { calleeName, enclosingFunction, functionName, isFunctionNode, isModuleLevel, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";

@@ -57,7 +57,7 @@
  *   mayReachBranded(checker, call, i)    false: following argument i into the program's own functions
  *                                        reaches no call with a branded parameter (no sink behind it)
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, signatureMayBrand } from "./brands.js";
 import { calleeName, mentionsName, skipOuter, skipParens, type FunctionNode } from "./ast.js";
 import { changedSince, deltaOf, fileCache, filesOf, generationOf, importersOf, importsOf, lineageSlot, mentionsBrand } from "./program-delta.js";
@@ -525,11 +525,17 @@ function indexFor(checker: ts.TypeChecker): NameIndex | undefined {
   return index;
 }
 
-const NOT_CALLABLE_TYPE = new Set<ts.SyntaxKind>([
-  ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.StringKeyword, ts.SyntaxKind.BooleanKeyword, ts.SyntaxKind.VoidKeyword,
-  ts.SyntaxKind.UndefinedKeyword, ts.SyntaxKind.NeverKeyword, ts.SyntaxKind.UnknownKeyword, ts.SyntaxKind.AnyKeyword,
-  ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.SymbolKeyword, ts.SyntaxKind.ObjectKeyword, ts.SyntaxKind.LiteralType,
-]);
+// built on first use: reading ts.SyntaxKind at load would load the compiler with the plugin (util/typescript.ts)
+let notCallableType: ReadonlySet<ts.SyntaxKind> | undefined;
+/** A type annotation's kind that never holds a function or class. */
+function isNotCallableType(kind: ts.SyntaxKind): boolean {
+  notCallableType ??= new Set<ts.SyntaxKind>([
+    ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.StringKeyword, ts.SyntaxKind.BooleanKeyword, ts.SyntaxKind.VoidKeyword,
+    ts.SyntaxKind.UndefinedKeyword, ts.SyntaxKind.NeverKeyword, ts.SyntaxKind.UnknownKeyword, ts.SyntaxKind.AnyKeyword,
+    ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.SymbolKeyword, ts.SyntaxKind.ObjectKeyword, ts.SyntaxKind.LiteralType,
+  ]);
+  return notCallableType.has(kind);
+}
 
 /** Initialisers whose value is never a function or class. */
 function isPlainValue(e: ts.Expression): boolean {
@@ -572,7 +578,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
 
   /** A parameter annotation that carries a brand, or that only a call's inference can tell. */
   const parameterMayBrand = (p: ts.ParameterDeclaration, own: ReadonlySet<string>): boolean => {
-    if (!p.type || NOT_CALLABLE_TYPE.has(p.type.kind)) return false;
+    if (!p.type || isNotCallableType(p.type.kind)) return false;
     if (own.size > 0 && mentionsName(p.type, own)) return true;
     const t = checker.getTypeFromTypeNode(p.type);
     if (hasAnyBrand(brandsOfType(checker, t))) return true;
@@ -581,7 +587,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
   };
   /** A parameter annotation that may be a bound device (`access(dev: Device<Bound>)`). */
   const parameterMayTakeDevice = (p: ts.ParameterDeclaration, own: ReadonlySet<string>): boolean => {
-    if (!p.type || NOT_CALLABLE_TYPE.has(p.type.kind)) return false;
+    if (!p.type || isNotCallableType(p.type.kind)) return false;
     if (own.size > 0 && mentionsName(p.type, own)) return true;
     const t = checker.getTypeFromTypeNode(p.type);
     if (isBoundContext(deviceContextOf(checker, t))) return true;
@@ -600,7 +606,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     }
     const ret = fn.type;
     if (!ret || (own.size > 0 && mentionsName(ret, own))) facts |= DEVICE | SECTION;
-    else if (!NOT_CALLABLE_TYPE.has(ret.kind)) {
+    else if (!isNotCallableType(ret.kind)) {
       const t = checker.getTypeFromTypeNode(ret);
       if (mayBeDevice(t)) facts |= DEVICE;
       if (mayBeSection(t)) facts |= SECTION;
@@ -609,7 +615,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
   };
   /** An annotated value (variable, property, parameter): what calling it can do. */
   const typeFacts = (type: ts.TypeNode): number => {
-    if (NOT_CALLABLE_TYPE.has(type.kind)) return 0;
+    if (isNotCallableType(type.kind)) return 0;
     if (ts.isFunctionTypeNode(type) || ts.isConstructorTypeNode(type)) return signatureFacts(type);
     const t = checker.getTypeFromTypeNode(type);
     let facts = 0;

@@ -19,7 +19,7 @@
  *   contextText(ctx), deviceTypeText(ctx)
  *   referencesTo(checker, name, scope, { writes? })   ts.Identifier[] in source order
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { DeviceContextName } from "./brands.js";
 import { driverDisplayName, enclosingDriver, type DriverInfo } from "./drivers.js";
 import type { Analysis } from "./services.js";

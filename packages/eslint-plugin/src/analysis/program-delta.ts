@@ -28,7 +28,7 @@
  *   mentionsBrand(sf)            the file's text mentions `__devbound` (cached per SourceFile)
  *   reachesEveryFile(sf)         the file can change names or types of files that do not import it
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 
 interface ProgramFiles {
   all: readonly ts.SourceFile[];

@@ -18,7 +18,7 @@
  *     .site      where it is designated in the linted file: the function itself when it is
  *                written here, else the reference passed
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { brandsOfType, type TypeBrands } from "./brands.js";
 import { argumentBrands, expectedTypeAt, functionBrands, referencedFunction } from "./call-sites.js";

@@ -27,7 +27,7 @@
  *                                          driver instance: probe's, remove's, a bound callback's);
  *                                          owner not visible -> the only bound device in scope
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { deviceContextOf, isBoundContext, type DeviceContextName } from "./brands.js";
 import { enclosingFunction, type FunctionNode } from "./ast.js";

@@ -24,7 +24,7 @@
  *   isInReadSide(an, section, n)   `n` runs inside the read-side section (not in a nested function,
  *                                  not after the guard was disposed, not where the guard is null)
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
 import { argumentBrands, referencedFunction } from "./call-sites.js";

@@ -50,7 +50,7 @@
  * for the skipped file are not run.
  */
 import path from "node:path";
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import {
   ESLintUtils,
   type ParserServicesWithTypeInformation,

@@ -26,7 +26,7 @@
  *   boundCallbacksOf(an, call)         the bound callbacks `call` registers, itself or through the
  *                                      user's helpers, with the bindings to resolve their uses
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { defineSummary } from "./summaries.js";
 import type { DriverInfo } from "./drivers.js";

@@ -60,7 +60,7 @@
  *   bindingPath(el)                         the member path of a destructuring element and its top
  *   pathStartsWith(path, prefix)
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import { isErrorType, type Analysis } from "./services.js";
 import {
   deviceContextOf,

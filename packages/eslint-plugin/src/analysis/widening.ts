@@ -20,7 +20,7 @@
  *   parameterPropertyFix(an, p)    the same for `constructor(private dev: Device<Bound>)`
  *   mentionsBoundDevice(an, type)  a bound device context in the type, a union member or a type argument
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { deviceContextOf, isBoundContext } from "./brands.js";
 import { isFunctionNode, symbolOf } from "./ast.js";

@@ -20,7 +20,7 @@
  * language) go to `c`, c/checks/devm-after-unbind.ts (work/timer/tasklet callbacks and manual
  * IRQ handlers teardown does not stop, file operations, module init). `beforeBind` is C's.
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import { checkDevmAfterUnbind } from "../c/checks/devm-after-unbind.js";

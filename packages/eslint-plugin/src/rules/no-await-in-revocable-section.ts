@@ -11,7 +11,7 @@
  * `Devres.access(dev)` opens no section. Option `allowAwaitOf`: call names whose await is
  * known to be prompt.
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import {

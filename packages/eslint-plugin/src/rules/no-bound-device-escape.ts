@@ -18,7 +18,7 @@
  * file operations that call one, through further helpers too): devm-after-unbind or
  * no-devres-in-release reports the devres call in the helper, and that is the one finding.
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import {

@@ -7,7 +7,7 @@
  * language) go to `c`, c/checks/no-devres-in-release.ts (kobj_type/device/device_type.release,
  * class.dev_release, file_operations.release). The messages read the same in both languages.
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import { createRule } from "../util/create-rule.js";
 import { checkNoDevresInRelease } from "../c/checks/no-devres-in-release.js";
 import { getAnalysis, typeInfoMessages, releaseCallbacksIn, calleeText, callSummary, devresCallKind, devresReach, userFunctionOf, ownerName, forEachDescendant, skipOuter } from "../analysis/index.js";

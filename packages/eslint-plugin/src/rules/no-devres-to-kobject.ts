@@ -13,7 +13,7 @@
  * Values are traced with values.managedOrigin (aliases, destructuring, members, spreads,
  * getters, helper returns, remove()'s data).
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import { argumentSinks, argumentValues, getAnalysis, managedOrigin, memberText, ownerName, typeInfoMessages } from "../analysis/index.js";

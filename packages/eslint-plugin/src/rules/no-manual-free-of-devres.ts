@@ -9,7 +9,7 @@
  * `devbound/c` language) go to `c`, c/checks/no-manual-free-of-devres.ts (the kernel
  * vocabulary and the C analysis). The messages read the same in both languages.
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import { isSideEffectFree, negatedConditionText, statementRemovalRange } from "../util/statement-removal.js";

@@ -8,7 +8,7 @@
  * analysis/escapes.ts with member objects counted as part of the value. Plain values
  * (primitives, decided by type) are copies and never escape.
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import {

@@ -19,7 +19,7 @@
  *   r.tryAccessWith((m) => { ... });  (statement, no return)  -> { const m = r.access(dev); ... }
  *   r.tryAccessWith(fn)                           -> fn(r.access(dev))
  */
-import ts from "typescript";
+import { ts } from "../util/typescript.js";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
 import { argumentBrands, boundDeviceFor, brandsOfType, contextText, driverRoleOf, enclosingFunction, getAnalysis, isDevresType, managedOrigin, mayReturnSection, ownerName, skipOuter, typeInfoMessages } from "../analysis/index.js";

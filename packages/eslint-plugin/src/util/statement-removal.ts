@@ -8,7 +8,7 @@
  *   isSideEffectFree(expr)                    no calls, assignments, updates, await/yield, new, delete
  *   negatedConditionText(expr, text)          `!c`, `!(a && b)`, `x` for `!x`
  */
-import ts from "typescript";
+import { ts } from "./typescript.js";
 
 const isBlank = (ch: string | undefined) => ch === " " || ch === "\t";
 
