@@ -1,6 +1,6 @@
 // What a user installs (issue 14, fast checks; test/integration/user-project.test.ts installs
 // for real): every package's manifest installs outside this workspace (a git install reads it
-// as is: `workspace:` only in devDependencies), builds its dist/ on a git install (`prepare`),
+// as is: no `workspace:` range at all, so npm can read it too), builds its dist/ on a git install (`prepare`),
 // ships it, and the plugin's peers name what it needs at the versions the README states.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -51,8 +51,10 @@ describe("package manifests", () => {
       typescript: ">=5.0 <6.1",
     });
     expect(plugin.peerDependenciesMeta).toEqual({ "@devbound/runtime": { optional: true } });
-    // in the workspace, the siblings come from the workspace
-    for (const name of ["@devbound/eslint-language-c", "@devbound/runtime"]) expect(plugin.devDependencies?.[name]).toBe("workspace:*");
+    // in the workspace the siblings come from the workspace: their own versions, which pnpm links
+    // (linkWorkspacePackages) and npm resolves through the root's workspaces (the pre-commit hook)
+    for (const name of ["@devbound/eslint-language-c", "@devbound/runtime"]) expect(plugin.devDependencies?.[name]).toBe(byName.get(name)!.version);
+    expect(readFileSync(path.join(ROOT, "pnpm-workspace.yaml"), "utf8")).toMatch(/^linkWorkspacePackages: true$/m);
     expect(plugin.exports).toEqual({ ".": { types: "./dist/index.d.ts", require: "./dist/require.cjs", default: "./dist/index.js" } });
     expect(plugin.bin).toEqual({
       "devbound-affected": "./bin/devbound-affected.js",
@@ -65,7 +67,8 @@ describe("package manifests", () => {
     expect(README).toContain("`typescript` (>=5.0 <6.1;");
     expect(README).toContain("install `typescript@6.0.3`");
     for (const name of ["eslint", "typescript", "@typescript-eslint/parser"]) {
-      const pinned = `${name}@${root.devDependencies![name]}`;
+      // the root's dependencies (what the pre-commit hook installs) or its devDependencies
+      const pinned = `${name}@${root.dependencies?.[name] ?? root.devDependencies?.[name]}`;
       expect(README.split(pinned).length - 1, `${pinned} in both install commands`).toBeGreaterThanOrEqual(2);
     }
     expect(root.scripts?.release).toBe("node scripts/release.mjs");
