@@ -21,11 +21,10 @@
  *   releaseCallbacks(unit)        ReleaseCallback[] { fn, role, member ("kobj_type.release"), site } (memoised)
  *   structTagOf(unit, expr)       the struct tag an expression's value has (or points at), when known
  *   managedCallIn(unit, fn)       { call, api } of the first devm call fn makes, directly or through helpers
- *   isManagedName(name)           devm_/dmam_/pcim_ by the kernel's naming convention
  *   debugfsOnlyFops(unit)         names of the file's struct variables given to debugfs_create_file()
  *                                 and to nothing else (debugfs_remove() drains their calls)
  */
-import { DEBUGFS_FILE_CREATORS, EMBEDDED_MEMBER_TYPES, MANAGED_PREFIXES, RELEASE_CALLBACK_MEMBERS, lookup, type ReleaseCallbackRole } from "../vocabulary/index.js";
+import { DEBUGFS_FILE_CREATORS, EMBEDDED_MEMBER_TYPES, RELEASE_CALLBACK_MEMBERS, isManagedName, lookup, type ReleaseCallbackRole } from "../vocabulary/index.js";
 import { argumentsOf, calleeName, child, inError, strip, stripParens, type CNode } from "./syntax.js";
 import type { CFunction, Unit } from "./unit.js";
 
@@ -39,8 +38,6 @@ export interface ReleaseCallback {
 }
 
 const MAX_HELPER_DEPTH = 4;
-
-export const isManagedName = (name: string): boolean => MANAGED_PREFIXES.some((p) => name.startsWith(p));
 
 /** The type of member `field` of a struct `tag` (the file's layout, else the kernel's embedded members). */
 function memberTag(unit: Unit, tag: string | undefined, field: string): string | undefined {

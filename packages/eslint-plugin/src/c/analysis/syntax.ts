@@ -19,6 +19,7 @@
  *   statementOf(node)      the statement (child of a compound_statement / labeled_statement / case) holding a node
  *   isNullValue(expr)      `NULL`, `0`, `(void *)0`
  *   contains(outer, inner) range containment
+ *   sourceText(text, node) the node's source on one line (whitespace runs collapsed), for messages
  */
 // The await-free subpath: plugin.ts must stay loadable by require() (see its header).
 import { child, childrenByField } from "@devbound/eslint-language-c/syntax";
@@ -128,4 +129,8 @@ export function isNullValue(expr: CNode): boolean {
 
 export function contains(outer: CNode, inner: CNode): boolean {
   return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}
+
+export function sourceText(text: string, node: CNode): string {
+  return text.slice(node.range[0], node.range[1]).replace(/\s+/g, " ").trim();
 }

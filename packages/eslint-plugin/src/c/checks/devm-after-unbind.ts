@@ -31,20 +31,18 @@
  */
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { CNode } from "@devbound/eslint-language-c";
-import { CANCEL, INIT_CALL_MACROS, WORKQUEUE_DRAIN, acquireApi, lookup, type DeferredKind } from "../vocabulary/index.js";
+import { CANCEL, FILE_OPERATION_STRUCTS, INIT_CALL_MACROS, MANAGED_NAME_IN_TEXT, WORKQUEUE_DRAIN, acquireApi, devresKind, isManagedName, lookup, releaseApi, type DeferredKind } from "../vocabulary/index.js";
 import { argumentsOf, child, inError, isNullValue, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type CFunction, type Unit } from "../analysis/unit.js";
 import { fileIndex, type FileIndex } from "../analysis/tu-index.js";
 import { callbackRegistration, queueings } from "../analysis/callbacks.js";
 import { driversReaching, getDrivers, ownerText, reachedFrom } from "../analysis/drivers.js";
-import { debugfsOnlyFops, installedCallbacks, isManagedName, releaseCallbacks } from "../analysis/release-callbacks.js";
+import { debugfsOnlyFops, installedCallbacks, releaseCallbacks } from "../analysis/release-callbacks.js";
 import { neverBound } from "../analysis/unbound-devices.js";
-import { devresKind } from "./no-devres-in-release.js";
 
 type MessageIds = "deferred" | "afterRelease" | "beforeBind";
 type Context = Readonly<TSESLint.RuleContext<MessageIds, readonly unknown[]>>;
 
-const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
 
 /** Cancels count per family: a delayed work is cancelled by the work calls too. */
 const FAMILY: Record<DeferredKind, string> = {
@@ -79,10 +77,6 @@ function drainStops(index: FileIndex, object: CNode | undefined): boolean {
   return mine.length === 0 || mine.some((q) => q.queue !== undefined);
 }
 
-/** Only freeing the IRQ stops a handler for good (disable_irq is undone by enable_irq). */
-const IRQ_FREE = new Set(["free_irq", "devm_free_irq"]);
-
-const FILE_OPS_STRUCTS = new Set(["file_operations", "proc_ops"]);
 
 interface Entry {
   fn: CFunction;
@@ -126,7 +120,8 @@ function stoppedAtTeardown(unit: Unit, actions: readonly CFunction[]): Set<strin
       if (WORKQUEUE_DRAIN.has(name)) out.add(DRAINED);
       const cancel = lookup(CANCEL, name);
       if (!cancel) continue;
-      if (FAMILY[cancel.kind] === "irq" && !IRQ_FREE.has(name)) continue;
+      // Only freeing the IRQ stops a handler for good (disable_irq is undone by enable_irq).
+      if (FAMILY[cancel.kind] === "irq" && releaseApi(name)?.kind !== "irq") continue;
       out.add(FAMILY[cancel.kind]);
     }
   }
@@ -153,7 +148,7 @@ function entries(unit: Unit, text: string): Entry[] {
   }
   const debugfs = debugfsOnlyFops(unit);
   for (const ic of installedCallbacks(unit)) {
-    if (!FILE_OPS_STRUCTS.has(ic.container) || /release$/.test(ic.field) || ic.field === "owner") continue;
+    if (!FILE_OPERATION_STRUCTS.has(ic.container) || /release$/.test(ic.field) || ic.field === "owner") continue;
     // debugfs file operations: debugfs_remove() (in the driver's teardown) drains them
     if (ic.base?.text && debugfs.has(ic.base.text)) continue;
     out.push({ fn: ic.fn, where: `${ic.fn.name}(), a file operation (${ic.container}.${ic.field})`, messageId: "afterRelease" });
@@ -171,7 +166,7 @@ function entries(unit: Unit, text: string): Entry[] {
 
 export function checkDevmAfterUnbind(context: Context): TSESLint.RuleListener {
   const text = context.sourceCode.text;
-  if (!MANAGED_NAME.test(text)) return {};
+  if (!MANAGED_NAME_IN_TEXT.test(text)) return {};
   return {
     "translation_unit:exit"(root: unknown) {
       const unit = getUnit(root as CNode);

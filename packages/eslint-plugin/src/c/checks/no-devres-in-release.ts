@@ -21,31 +21,22 @@
  */
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { CNode } from "@devbound/eslint-language-c";
-import { acquireApi, releaseApi, type ReleaseCallbackRole } from "../vocabulary/index.js";
+import { MANAGED_NAME_IN_TEXT, acquireApi, devresKind, isManagedName, type ReleaseCallbackRole } from "../vocabulary/index.js";
 import { argumentsOf, child, inError, stripParens } from "../analysis/syntax.js";
 import { getUnit, type Unit } from "../analysis/unit.js";
 import { driversReaching, ownerText } from "../analysis/drivers.js";
-import { isManagedName, managedCallIn, releaseCallbacks } from "../analysis/release-callbacks.js";
+import { managedCallIn, releaseCallbacks } from "../analysis/release-callbacks.js";
 import { neverBound } from "../analysis/unbound-devices.js";
 
 type MessageIds = "devresInRelease" | "devresInReleaseVia";
 type Context = Readonly<TSESLint.RuleContext<MessageIds, readonly unknown[]>>;
 
-const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
 
 const ROLE_TEXT: Record<ReleaseCallbackRole, string> = {
   kobject: "a kobject release callback",
   device: "a device release callback",
   file: "a file release()",
 };
-
-/** "allocation" (devm_kzalloc), "release" (devm_kfree, devm_remove_action, devm_*_unregister), "registration" (the rest). */
-export function devresKind(api: string): "allocation" | "release" | "registration" {
-  if (releaseApi(api)?.managedRelease || /^(?:devm|dmam|pcim)_\w*(?:free|remove|release|unmap|put|unregister)/.test(api)) return "release";
-  const acq = acquireApi(api);
-  if ((acq?.kinds.includes("memory") ?? false) || /^(?:devm|dmam)_\w*(?:alloc|strdup|kasprintf|kmemdup)/.test(api)) return "allocation";
-  return "registration";
-}
 
 /**
  * A file release() whose devm call is on a device no driver binds (a miscdevice's this_device,
@@ -60,7 +51,7 @@ function onUnboundDevice(unit: Unit, role: ReleaseCallbackRole, call: CNode, api
 
 export function checkNoDevresInRelease(context: Context): TSESLint.RuleListener {
   const text = context.sourceCode.text;
-  if (!MANAGED_NAME.test(text)) return {};
+  if (!MANAGED_NAME_IN_TEXT.test(text)) return {};
   return {
     "translation_unit:exit"(root: unknown) {
       const unit: Unit = getUnit(root as CNode);

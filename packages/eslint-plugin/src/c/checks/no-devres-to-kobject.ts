@@ -28,8 +28,8 @@
  */
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { CNode, MacroHints } from "@devbound/eslint-language-c";
-import { KOBJECT_OUTLIVES, KOBJECT_OUTLIVES_DEFAULT, KOBJECT_REGISTRATIONS, lookup } from "../vocabulary/index.js";
-import { argumentsOf, calleeName, child, inError, strip, stripParens } from "../analysis/syntax.js";
+import { KOBJECT_OUTLIVES, KOBJECT_OUTLIVES_DEFAULT, KOBJECT_REGISTRATIONS, MANAGED_NAME_IN_TEXT, lookup } from "../vocabulary/index.js";
+import { argumentsOf, calleeName, child, inError, sourceText, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type Unit } from "../analysis/unit.js";
 import { callerArguments, getValues, type Source, type Values } from "../analysis/values.js";
 import { getLayouts, type Layouts } from "../analysis/layouts.js";
@@ -38,7 +38,6 @@ type MessageIds = "devmEmbeddedRegistered" | "devmEmbeddedRegisteredVia";
 export type Options = [{ checkBlockingUnbind?: boolean }];
 type Context = Readonly<TSESLint.RuleContext<MessageIds, Options>>;
 
-const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
 const REGISTRATION_NAME = new RegExp(`\\b(?:${Object.keys(KOBJECT_REGISTRATIONS).join("|")})\\s*\\(`);
 const MAX_HELPER_DEPTH = 4;
 const MAX_ALIAS_DEPTH = 8;
@@ -170,7 +169,6 @@ function embedded(values: Values, layouts: Layouts, place: Place, embeds: string
   return tag === embeds;
 }
 
-const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 
 function objectText(holder: string, path: readonly string[]): string {
   let out = holder;
@@ -182,7 +180,7 @@ function objectText(holder: string, path: readonly string[]): string {
 
 export function checkNoDevresToKobject(context: Context, [{ checkBlockingUnbind = false } = {}]: Readonly<Options>): TSESLint.RuleListener {
   const text = context.sourceCode.text;
-  if (!MANAGED_NAME.test(text) || !REGISTRATION_NAME.test(text)) return {};
+  if (!MANAGED_NAME_IN_TEXT.test(text) || !REGISTRATION_NAME.test(text)) return {};
   const candidates: CNode[] = [];
   return {
     call_expression(node: unknown) {
@@ -217,7 +215,7 @@ export function checkNoDevresToKobject(context: Context, [{ checkBlockingUnbind 
               .sort((a, b) => a.alloc.node.range[0] - b.alloc.node.range[0])[0];
             if (!hit) continue;
             reported.add(site.call);
-            const resource = oneLine(text.slice(hit.place.base.range[0], hit.place.base.range[1]));
+            const resource = sourceText(text, hit.place.base);
             const what =
               hit.place.path.length === 0
                 ? `it is itself the \`struct ${obj.embeds}\``

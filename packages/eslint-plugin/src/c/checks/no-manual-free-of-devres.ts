@@ -24,8 +24,8 @@
  */
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { CNode } from "@devbound/eslint-language-c";
-import { CONSEQUENCE, MANAGED_RELEASE_TOLERATED, RELEASES_ON_FAILURE, releaseApi, type ResourceKind } from "../vocabulary/index.js";
-import { argumentsOf, calleeName, inError, strip, stripParens } from "../analysis/syntax.js";
+import { CONSEQUENCE, MANAGED_NAME_IN_TEXT, MANAGED_RELEASE_TOLERATED, RELEASES_ON_FAILURE, releaseApi, type ResourceKind } from "../vocabulary/index.js";
+import { argumentsOf, calleeName, inError, sourceText, strip, stripParens } from "../analysis/syntax.js";
 import { getUnit, type Unit } from "../analysis/unit.js";
 import { callerArguments, getValues, type Values } from "../analysis/values.js";
 import { driversReaching, ownerText } from "../analysis/drivers.js";
@@ -34,7 +34,6 @@ import { canRunAfter, inFailureBranchOf } from "../analysis/paths.js";
 type MessageIds = "doubleFree" | "dropRelease";
 type Context = Readonly<TSESLint.RuleContext<MessageIds, readonly unknown[]>>;
 
-const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
 const MAX_HELPER_DEPTH = 4;
 
 interface Site {
@@ -118,11 +117,10 @@ function removalRange(text: string, call: CNode): [number, number] | undefined {
   return [s, e];
 }
 
-const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 
 export function checkNoManualFreeOfDevres(context: Context): TSESLint.RuleListener {
   const text = context.sourceCode.text;
-  if (!MANAGED_NAME.test(text)) return {};
+  if (!MANAGED_NAME_IN_TEXT.test(text)) return {};
   // Calls named like a (non-devres) release, collected during ESLint's traversal; the
   // translation unit is analysed only when there is one.
   const candidates: CNode[] = [];
@@ -153,7 +151,7 @@ export function checkNoManualFreeOfDevres(context: Context): TSESLint.RuleListen
           const acqFn = unit.functionOf(managed.acquisition);
           const siteFn = unit.functionOf(site.call);
           const driver = (acqFn && driversReaching(unit, acqFn)[0]) ?? (siteFn && driversReaching(unit, siteFn)[0]);
-          const resource = oneLine(text.slice(site.expr.range[0], site.expr.range[1]));
+          const resource = sourceText(text, site.expr);
           const releaseText = site.via.length === 0 ? `${name}()` : `${site.via[0]}() (through ${name}())`;
           const data = {
             resource,

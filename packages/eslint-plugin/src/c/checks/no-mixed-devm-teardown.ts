@@ -43,7 +43,7 @@ import { functionsInArguments, type CallbackRegistration } from "../analysis/cal
 import { getDrivers } from "../analysis/drivers.js";
 import { calleeName, strip } from "../analysis/syntax.js";
 import { getUnit } from "../analysis/unit.js";
-import { CANCEL, TOLERATES_UNREGISTERED, lookup, releaseApi, type ResourceKind } from "../vocabulary/index.js";
+import { CANCEL, MANAGED_NAME_IN_TEXT, TOLERATES_UNREGISTERED, lookup, releaseApi, type ResourceKind } from "../vocabulary/index.js";
 
 export interface CReport {
   node: CNode;
@@ -103,14 +103,13 @@ function lineOf(node: CNode): string {
 }
 
 /** Both checks need a managed call: a file naming none costs one text scan. */
-const MANAGED_NAME = /\b(?:devm_|dmam_|pcim_)/;
 
 /**
  * `checkDevresWithRemove` (strict, the soft check): also every other devm registration made
  * in probe() (or the helpers it calls) of a driver that has remove().
  */
 export function checkNoMixedDevmTeardown(root: CNode, text: string, { checkDevresWithRemove = false }: { checkDevresWithRemove?: boolean } = {}): CReport[] {
-  if (!MANAGED_NAME.test(text)) return [];
+  if (!MANAGED_NAME_IN_TEXT.test(text)) return [];
   const index: FileIndex = fileIndex(root, text);
   const an = new TeardownAnalysis(index);
   const reports: CReport[] = [];

@@ -755,6 +755,12 @@ export const NULL_VALUES: ReadonlySet<string> = new Set(["NULL", "ERR_PTR"]);
 /** Prefixes of the kernel's managed-resource naming convention. */
 export const MANAGED_PREFIXES: readonly string[] = ["devm_", "dmam_", "pcim_"];
 
+/** A file's text names a managed API somewhere: the C checks' one-scan early exit. */
+export const MANAGED_NAME_IN_TEXT = new RegExp(`\\b(?:${MANAGED_PREFIXES.join("|")})`);
+
+/** devm_/dmam_/pcim_ by the kernel's naming convention (tables and unlisted names alike). */
+export const isManagedName = (name: string): boolean => MANAGED_PREFIXES.some((p) => name.startsWith(p));
+
 const own = Object.prototype.hasOwnProperty;
 
 export function acquireApi(name: string): AcquireApi | undefined {
@@ -775,4 +781,12 @@ export function lookup<T>(table: Readonly<Record<string, T>>, name: string): T |
  */
 export function isConventionallyManaged(name: string): boolean {
   return !own.call(ACQUIRE, name) && !own.call(RELEASE, name) && MANAGED_PREFIXES.some((p) => name.startsWith(p));
+}
+
+/** What a devm call does to devres: "allocation" (devm_kzalloc), "release" (devm_kfree, devm_remove_action, devm_*_unregister), "registration" (the rest). */
+export function devresKind(api: string): "allocation" | "release" | "registration" {
+  if (releaseApi(api)?.managedRelease || /^(?:devm|dmam|pcim)_\w*(?:free|remove|release|unmap|put|unregister)/.test(api)) return "release";
+  const acq = acquireApi(api);
+  if ((acq?.kinds.includes("memory") ?? false) || /^(?:devm|dmam)_\w*(?:alloc|strdup|kasprintf|kmemdup)/.test(api)) return "allocation";
+  return "registration";
 }

@@ -180,6 +180,9 @@ export const EMBEDDED_MEMBER_TYPES: Readonly<Record<string, string>> = {
   fops: "file_operations",
 };
 
+/** The structs whose members user space calls through an open file (`fops.read`, `proc_ops.proc_write`). */
+export const FILE_OPERATION_STRUCTS: ReadonlySet<string> = new Set(["file_operations", "proc_ops"]);
+
 /**
  * Macros naming a module's init function or an initcall (`module_init(foo_init)`): it runs
  * when the module loads, before (or without) any driver binding a device.
