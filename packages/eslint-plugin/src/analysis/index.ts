@@ -36,7 +36,7 @@ export { driverRoleOf, driversInFile, enclosingDriver } from "./drivers.js";
 export { contextText, driverText, memberText, ownerName, referencesTo } from "./presentation.js";
 export { isAwaited } from "./deferral.js";
 export { afterUnbindBoundary, boundDeviceFor, enclosingReleaseCallback } from "./scopes.js";
-export { argumentSinks, argumentValues, deviceOrigins, isManagedRelease, managedOrigin, originsOf, storesInto, type Sink } from "./values.js";
+export { argumentSinks, argumentValues, comesFromOutside, deviceOrigins, isManagedRelease, managedOrigin, originsOf, storesInto, type Sink } from "./values.js";
 export { describeEscape, escapesOf, isPrimitiveType, parameterEscapes, type Escape } from "./escapes.js";
 export { describeSection, isInReadSide, sectionOpenedBy, sectionValues, type AccessSection } from "./sections.js";
 export { callSummary, calleeText, devresCallKind, devresReach } from "./devres-calls.js";

@@ -45,6 +45,8 @@
  *   isManagedRelease(origins)               view: some managed origin and no manual allocation
  *   registeringDevice(an, expr)             the device parameter whose devres registration produced
  *                                           the managed value behind `expr`, when visible
+ *   comesFromOutside(an, expr, scope)       view: the Devres behind `expr` has no visible registration
+ *                                           and reaches `scope` from outside (may be another device's)
  *   bindArguments(call, fn, outer?)         Bindings: resolve inside helper `fn` as called by `call`
  *   argumentValues(call)                    the call's arguments by parameter position, spreads of
  *                                           array literals expanded
@@ -697,6 +699,37 @@ export function registeringDevice(an: Analysis, expr: ts.Expression): ts.Paramet
     for (const o of deviceOrigins(an, value)) if (o.kind === "parameter") return o.decl;
   }
   return undefined;
+}
+
+/**
+ * The Devres behind `expr` reaches `scope` from outside with its registration out of sight: no
+ * origin is a visible registration, and some origin entered from outside `scope` (a parameter of
+ * a function around it, such as a factory's or a constructor's (parameter properties and fields
+ * set from a parameter included), a value made outside it, or a read of a variable or collection
+ * declared outside it, such as a module map). Such a Devres may be another device's. An origin
+ * reached through a helper call entered where that call is made.
+ */
+export function comesFromOutside(an: Analysis, expr: ts.Expression, scope: ts.Node): boolean {
+  const origins = originsOf(an, expr);
+  if (origins.some((o) => o.kind === "managed" && o.allocation)) return false;
+  const inside = (n: ts.Node) => n.getSourceFile() === scope.getSourceFile() && n.pos >= scope.pos && n.end <= scope.end;
+  const declaredOutside = (e: ts.Expression) => {
+    const decl = rootOf(an, e)?.decl;
+    return decl !== undefined && !inside(decl) && !isFunctionNode(decl) && !ts.isClassLike(decl);
+  };
+  return origins.some((o) => {
+    const entry = o.via[0];
+    if (entry) return !inside(entry);
+    if (o.kind === "parameter") return !inside(o.decl);
+    if (o.kind === "call") {
+      // `children.get(k)`: an element of the collection it reads.
+      const callee = skipOuter(o.call.expression);
+      const receiver = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee.expression : undefined;
+      return !inside(o.call) || (receiver !== undefined && declaredOutside(receiver));
+    }
+    if (o.kind === "unknown") return !inside(o.node) || (ts.isExpression(o.node) && declaredOutside(o.node));
+    return false;
+  });
 }
 
 // ---- roots: the variable an expression reads (cheap: symbols only) --------------------------

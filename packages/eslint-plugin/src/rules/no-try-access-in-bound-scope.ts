@@ -22,7 +22,7 @@
 import { ts } from "../util/typescript.js";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
-import { argumentBrands, boundDeviceFor, brandsOfType, contextText, driverRoleOf, enclosingFunction, getAnalysis, isDevresType, managedOrigin, mayReturnSection, ownerName, skipOuter, typeInfoMessages } from "../analysis/index.js";
+import { argumentBrands, boundDeviceFor, brandsOfType, comesFromOutside, contextText, driverRoleOf, enclosingFunction, getAnalysis, isDevresType, mayReturnSection, ownerName, typeInfoMessages } from "../analysis/index.js";
 
 type MessageIds = "tryAccessInBoundScope" | "useAccess" | keyof typeof typeInfoMessages;
 
@@ -118,71 +118,21 @@ export default createRule<[], MessageIds>({
     };
 
     /**
-     * The code does not show which device registered the Devres, and it reaches the bound scope from
-     * outside (a module map, a driver factory's parameter, a captured outer variable): it may be
-     * another device's (a parent's mapping handed to a child driver), and `access(dev)` with another
-     * device's proof throws. Obtained inside the scope (its parameters, locals, `this`, what a call
-     * returns) it is taken as the device's, as the single bound device in scope is.
+     * A Devres whose registration the code does not show and that reaches the bound scope from
+     * outside (a module map, a driver factory's parameter, a class driver's constructor input) may
+     * be another device's (a parent's mapping handed to a child driver): `access(dev)` with another
+     * device's proof throws. The scope is the driver callback that holds the device, else the
+     * device's own function.
      */
     function mayBelongToAnotherDevice(resource: ts.Expression, deviceFn: ts.Node): boolean {
-      if (managedOrigin(an!, resource)?.allocation) return false;
-      // The scope the device proves: the driver callback that holds it, else the device's own function.
       let scope: ts.Node = deviceFn;
-      for (let fn = enclosingFunction(resource); fn; fn = enclosingFunction(fn)) {
+      for (let fn = enclosingFunction(resource); fn; fn = fn === deviceFn ? undefined : enclosingFunction(fn)) {
         if (driverRoleOf(an!, fn)) {
           scope = fn;
           break;
         }
-        if (fn === deviceFn) break;
       }
-      const inside = (n: ts.Node) => n.getSourceFile() === scope.getSourceFile() && n.pos >= scope.pos && n.end <= scope.end;
-      const seen = new Set<ts.Node>();
-      let e: ts.Expression = resource;
-      for (;;) {
-        e = skipOuter(e);
-        if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) return isConstructorInput(e);
-        if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = e.expression;
-        else if (ts.isCallExpression(e)) {
-          // `children.get(dev)`: read from the collection; a plain call (`mapRegs(dev)`) makes the value here.
-          const c = skipOuter(e.expression);
-          if (!ts.isPropertyAccessExpression(c) && !ts.isElementAccessExpression(c)) return false;
-          e = c.expression;
-        } else if (ts.isIdentifier(e)) {
-          const sym = an!.checker.getSymbolAtLocation(e);
-          const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
-          if (!decl || seen.has(decl)) return false;
-          seen.add(decl);
-          if (!inside(decl)) return !ts.isFunctionLike(decl) && !ts.isClassLike(decl);
-          // A local alias: where its value comes from.
-          if (ts.isVariableDeclaration(decl) && decl.initializer && ts.isIdentifier(decl.name)) e = decl.initializer;
-          else return false;
-        } else return false;
-      }
-    }
-
-    /** `this.regs` holds what the constructor was given (a parameter property, or set only there from a parameter). */
-    function isConstructorInput(member: ts.PropertyAccessExpression): boolean {
-      const decl = an!.checker.getSymbolAtLocation(member.name)?.valueDeclaration;
-      if (!decl) return false;
-      if (ts.isParameter(decl)) return ts.isConstructorDeclaration(decl.parent);
-      if (!ts.isPropertyDeclaration(decl) || decl.initializer || !ts.isClassLike(decl.parent)) return false;
-      let inCtor = false;
-      let elsewhere = false;
-      const visit = (n: ts.Node): void => {
-        if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-          const left = skipOuter(n.left);
-          if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === member.name.text) {
-            const fn = enclosingFunction(n);
-            const param = skipOuter(n.right);
-            const fromParam = ts.isIdentifier(param) && an!.checker.getSymbolAtLocation(param)?.valueDeclaration?.parent === fn;
-            if (fn && ts.isConstructorDeclaration(fn) && fromParam) inCtor = true;
-            else elsewhere = true;
-          }
-        }
-        ts.forEachChild(n, visit);
-      };
-      ts.forEachChild(decl.parent, visit);
-      return inCtor && !elsewhere;
+      return comesFromOutside(an!, resource, scope);
     }
 
     function buildFix(node: TSESTree.CallExpression, form: "guard" | "with", accessText: string): TSESLint.ReportFixFunction | undefined {
