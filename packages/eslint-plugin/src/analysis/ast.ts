@@ -34,10 +34,19 @@ export type FunctionNode =
 
 export function skipOuter(expr: ts.Expression): ts.Expression {
   let e = expr;
+  // (a switch on the kind: these run on nearly every node a rule looks at)
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-    else if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
-    else return e;
+    switch (e.kind) {
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+        e = (e as ts.AsExpression).expression; // (every kind above has `expression`)
+        break;
+      default:
+        return e;
+    }
   }
 }
 
@@ -49,15 +58,18 @@ export function skipParens(expr: ts.Expression): ts.Expression {
 }
 
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node) ||
-    ts.isConstructorDeclaration(node)
-  );
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+    case ts.SyntaxKind.Constructor:
+      return true;
+    default:
+      return false;
+  }
 }
 
 export function enclosingFunction(node: ts.Node): FunctionNode | undefined {

@@ -216,6 +216,17 @@ export function argumentParameterType(
   return arg ? checker.getContextualType(arg) : undefined;
 }
 
+/**
+ * The type `call` returns: the declared return type of the callee's single non-generic
+ * signature, read without resolving the call (which checks every argument); the checker's type
+ * of the call otherwise.
+ */
+export function callResultType(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): ts.Type {
+  const sigs = calleeSignatures(checker, call);
+  const sig = sigs.length === 1 ? sigs[0]! : undefined;
+  return sig && !sig.typeParameters?.length ? checker.getReturnTypeOfSignature(sig) : checker.getTypeAtLocation(call);
+}
+
 const RESOLVE = Symbol("resolve the call");
 
 /** Type of the parameter argument `index` maps to; RESOLVE when `declaredOnly` and its brands depend on inference. */

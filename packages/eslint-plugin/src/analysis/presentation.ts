@@ -82,7 +82,7 @@ export function referencesTo(checker: ts.TypeChecker, name: ts.Identifier, scope
   const writes = options.writes ?? true;
   const out: ts.Identifier[] = [];
   const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n) && n !== name && n.text === name.text) {
+    if (ts.isIdentifier(n) && n !== name && n.text === name.text && !isMemberName(n)) {
       const s = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n ? checker.getShorthandAssignmentValueSymbol(n.parent) : checker.getSymbolAtLocation(n);
       if (s === sym && (writes || !isAssignmentTarget(n))) out.push(n);
     }
@@ -90,6 +90,30 @@ export function referencesTo(checker: ts.TypeChecker, name: ts.Identifier, scope
   };
   ts.forEachChild(scope, visit);
   return out;
+}
+
+/**
+ * `o.dev`'s `dev`, `{ dev: x }`'s key, a member's or a type's name: never a variable. Asking the
+ * checker for its symbol would type the object it is read from.
+ */
+function isMemberName(n: ts.Identifier): boolean {
+  const p = n.parent;
+  switch (p.kind) {
+    case ts.SyntaxKind.QualifiedName:
+      return (p as ts.Node as { right?: ts.Node }).right === n;
+    case ts.SyntaxKind.PropertyAccessExpression:
+    case ts.SyntaxKind.PropertyAssignment:
+    case ts.SyntaxKind.PropertyDeclaration:
+    case ts.SyntaxKind.PropertySignature:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.MethodSignature:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+    case ts.SyntaxKind.EnumMember:
+      return (p as ts.NamedDeclaration).name === n;
+    default:
+      return false;
+  }
 }
 
 /** `x = …` with `x` (possibly parenthesised or asserted) on the left. */

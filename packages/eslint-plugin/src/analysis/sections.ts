@@ -27,7 +27,7 @@
 import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
-import { argumentBrands, referencedFunction } from "./call-sites.js";
+import { argumentBrands, argumentParameterType, callResultType, referencedFunction } from "./call-sites.js";
 import { calleeName, enclosingFunction, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { classifyCallback, mayRunAfterUnbind } from "./deferral.js";
 import { mayCallBranded, mayReturnSection, mayTakeDevice } from "./name-index.js";
@@ -56,6 +56,10 @@ function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
   return ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee.expression : undefined;
 }
 
+function takesBoundDevice(checker: ts.TypeChecker, parameterType: ts.Type | undefined): boolean {
+  return !!parameterType && isBoundContext(deviceContextOf(checker, parameterType));
+}
+
 function enclosingStatement(node: ts.Node): ts.Node {
   let n = node;
   while (n.parent && !ts.isBlock(n.parent) && !ts.isSourceFile(n.parent) && !ts.isModuleBlock(n.parent) && !ts.isCaseClause(n.parent)) n = n.parent;
@@ -67,7 +71,7 @@ export function sectionOpenedBy(an: Analysis, call: ts.CallExpression): AccessSe
   if (!resource) return undefined;
   const { checker } = an;
   // Each form is asked of the checker only when the callee's name allows it (name-index.ts).
-  if (call.arguments.length === 0 && mayReturnSection(checker, call) && brandsOfType(checker, checker.getTypeAtLocation(call)).accessSection) {
+  if (call.arguments.length === 0 && mayReturnSection(checker, call) && brandsOfType(checker, callResultType(checker, call)).accessSection) {
     let n: ts.Node = call;
     while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent))) n = n.parent;
     const decl = n.parent;
@@ -85,11 +89,16 @@ export function sectionOpenedBy(an: Analysis, call: ts.CallExpression): AccessSe
     if (!argumentBrands(checker, call, i).accessSection) continue;
     return { kind: "callback", opener: call, resource, home: fn, guard: undefined, callback: fn, device: undefined };
   }
-  if (call.arguments.length === 1 && mayTakeDevice(checker, call) && isDevresType(checker, checker.getTypeAtLocation(resource))) {
-    const sig = checker.getResolvedSignature(call);
-    const p = sig?.getParameters()[0];
+  // The parameter's declared type before the receiver's and the argument's types (asked last:
+  // typing an expression re-runs the checker's flow analysis).
+  if (
+    call.arguments.length === 1 &&
+    mayTakeDevice(checker, call) &&
+    takesBoundDevice(checker, argumentParameterType(checker, call, 0)) &&
+    isDevresType(checker, checker.getTypeAtLocation(resource))
+  ) {
     const dev = call.arguments[0]!;
-    if (p && isBoundContext(deviceContextOf(checker, checker.getTypeOfSymbol(p))) && isBoundContext(deviceContextOf(checker, checker.getTypeAtLocation(dev)))) {
+    if (isBoundContext(deviceContextOf(checker, checker.getTypeAtLocation(dev)))) {
       // The value lives as long as the scope that proves the device bound: the function whose parameter it is.
       const sym = symbolOf(checker, skipOuter(dev));
       const decl = sym?.valueDeclaration;

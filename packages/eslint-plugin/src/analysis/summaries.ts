@@ -130,9 +130,15 @@ export function defineSummary<K, V, H extends SummaryHost = SummaryHost>(
   let active = 0;
   const fileKey = `summary:${name}`;
 
+  // The last program's state without a WeakMap lookup: nearly every ask is for the program just asked about.
+  let lastProgram: ts.Program | undefined;
+  let lastState: State | undefined;
   const stateOf = (program: ts.Program): State => {
+    if (program === lastProgram) return lastState!;
     let s = byProgram.get(program);
     if (!s) byProgram.set(program, (s = { values: new KeyMap(keyParts), inProgress: new KeyMap(keyParts), files: fileOf ? fileCache(program, fileKey) : undefined }));
+    lastProgram = program;
+    lastState = s;
     return s;
   };
   const valuesFor = (key: K, state: State, create: boolean): KeyMap<K, Entry<V>> | undefined => {
@@ -157,6 +163,11 @@ export function defineSummary<K, V, H extends SummaryHost = SummaryHost>(
     get(host, key) {
       const program = host.program;
       const state = stateOf(program);
+      if (!budget) {
+        // Without a budget a kept value holds at any depth (heights only matter to budgets).
+        const kept = valuesFor(key, state, false)?.get(key);
+        if (kept) return kept.value;
+      }
       const outer = outerFrame(program);
       const depth = outer ? outer.depth + 1 : 0;
       const top = stack[stack.length - 1];
