@@ -67,12 +67,12 @@ export default createRule<Options, MessageIds>({
       if (node.arguments.length === 0) return;
       const call = an.tsNode(node) as ts.CallExpression | ts.NewExpression;
       for (const { value: arg, index: i, written } of argumentValues(call)) {
-        const esArg = an.esNode(written);
-        if (!esArg) continue;
         for (const sink of argumentSinks(an, call, i)) {
           if (sink.brand !== "kobjectParam") continue;
           const origin = managedOrigin(an, arg);
           if (!origin) continue;
+          const esArg = an.esNode(written);
+          if (!esArg) break;
           const resource = memberText(an.text(arg), sink.path);
           const owner = ownerName(an, origin.allocation ?? call);
           if (sink.via.length) {
