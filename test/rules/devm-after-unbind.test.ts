@@ -120,6 +120,12 @@ const cases = {
       const src = code(RT, `function withAlloc(use: (alloc: typeof devmKzalloc) => void) { use(devmKzalloc); }`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  setTimeout(() => withAlloc((take) => { take(dev, () => ({})); }), 1);`, `  return {};`, `} });`);
       return invalid(src, "take(dev", deferred("take", "dev", "a setTimeout callback", "foo"));
     })(),
+    // an optional property holding the API, narrowed before the call: its declared type
+    // (a union with undefined) has no call signature, only the narrowed one does
+    (() => {
+      const src = code(RT, `const ops: { alloc?: typeof devmKzalloc } = { alloc: devmKzalloc };`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  setTimeout(() => { if (ops.alloc) ops.alloc(dev, () => ({})); }, 1);`, `  return {};`, `} });`);
+      return invalid(src, "ops.alloc(dev", deferred("alloc", "dev", "a setTimeout callback", "foo"));
+    })(),
     // a member destructured off the runtime's namespace, renamed
     (() => {
       const src = code(RT, `import * as rt from "@devbound/runtime";`, `const { devmAddAction: hook } = rt;`, `export const drv = defineDriver({ name: "foo", probe(dev) {`, `  queueMicrotask(() => hook(dev, () => {}));`, `  return {};`, `} });`);
