@@ -146,6 +146,24 @@ ruleTester.run("no-devres-in-release", rule, {
       code: code(RT, `export class CtlFops implements FileOperations {`, `constructor(private readonly dev: Device<Bound>, private readonly buf: object) {}`, `release(): void { devmKfree(this.dev, this.buf); }`, `}`),
       errors: [direct(4, 19, "devmKfree(this.dev, this.buf)", "release", "a file release()", "the device")],
     },
+    // assigned to a KobjectRelease-typed slot (`=` is the one binary operator whose right side is typed by the left)
+    {
+      filename,
+      code: code(RT, `let saved: Device<Bound> | undefined;`, `function onRelease(_k: Kobject): void {`, `if (saved) devmKfree(saved, {});`, `}`, `export const slot: { release?: KobjectRelease<(k: Kobject) => void> } = {};`, `slot.release = onRelease;`),
+      errors: [direct(4, 12, "devmKfree(saved, …)", "release", "a kobject release callback", "the device")],
+    },
+    // written in a class's heritage clause: that expression runs (unlike the types the scan skips)
+    {
+      filename,
+      code: code(RT, `function withKobject(_k: Kobject) { return class {}; }`, `export function mk(dev: Device<Bound>, p: object) {`, `return class extends withKobject(new Kobject("k", () => devmKfree(dev, p))) {};`, `}`),
+      errors: [direct(4, 57, "devmKfree(dev, p)", "release", "a kobject release callback", "the device")],
+    },
+    // passed after a spread argument: typed by the call's contextual type
+    {
+      filename,
+      code: code(RT, `export function mk(dev: Device<Bound>, p: object) {`, `const args = ["k"] as const;`, `return new Kobject(...args, () => devmKfree(dev, p));`, `}`),
+      errors: [direct(4, 35, "devmKfree(dev, p)", "release", "a kobject release callback", "the device")],
+    },
     // a deferred callback nested in the release still runs after unbind
     {
       filename,

@@ -422,16 +422,13 @@ export function implementedMemberType(checker: ts.TypeChecker, cls: ts.ClassLike
 /** Brands of the type a function node is expected to have (see contextualFunctionType). */
 export function functionBrands(checker: ts.TypeChecker, fn: ts.Node): TypeBrands {
   // An arrow/function expression passed directly as an argument is typed by the parameter it
-  // maps to: when no parameter of the callee can carry a brand, neither can it (no resolution).
+  // maps to: when no parameter of the callee can carry a brand, neither can it (no resolution);
+  // else it has that parameter's brands (argumentBrands, memoised per call: other rules ask it).
   const parent = fn.parent;
-  if (
-    (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
-    parent &&
-    (ts.isCallExpression(parent) || ts.isNewExpression(parent)) &&
-    parent.arguments?.includes(fn) &&
-    callMemo(checker, parent) === null
-  ) {
-    return NO_BRANDS;
+  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments) {
+    const i = parent.arguments.indexOf(fn);
+    if (i >= 0 && callMemo(checker, parent) === null) return NO_BRANDS;
+    if (i >= 0 && !parent.arguments.slice(0, i + 1).some(ts.isSpreadElement)) return argumentBrands(checker, parent, i);
   }
   return brandsOfType(checker, contextualFunctionType(checker, fn));
 }

@@ -41,5 +41,5 @@ export { describeEscape, escapesOf, isPrimitiveType, parameterEscapes, type Esca
 export { describeSection, isInReadSide, sectionOpenedBy, sectionValues, type AccessSection } from "./sections.js";
 export { callSummary, calleeText, devresCallKind, devresReach } from "./devres-calls.js";
 export { releaseCallbacksIn } from "./release-callbacks.js";
-export { boundCallbacksOf, ownSteps, probeAcquisitions, useOfTeardown } from "./teardown.js";
+export { boundCallbacksOf, ownSteps, probeAcquisitions, removeTeardowns, useOfTeardown } from "./teardown.js";
 export { parameterPropertyFix, storeGetFix } from "./widening.js";

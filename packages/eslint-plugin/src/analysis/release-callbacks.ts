@@ -65,6 +65,24 @@ function expectedBrands(an: Analysis, expr: ts.Expression): TypeBrands | undefin
   return undefined;
 }
 
+/**
+ * A subtree no release callback can be written or passed in: types (erased, their code never
+ * runs; not a heritage clause's expression, which does), imports and exports.
+ */
+function designatesNothing(n: ts.Node): boolean {
+  switch (n.kind) {
+    case ts.SyntaxKind.InterfaceDeclaration:
+    case ts.SyntaxKind.TypeAliasDeclaration:
+    case ts.SyntaxKind.ImportDeclaration:
+    case ts.SyntaxKind.ExportDeclaration:
+      return true;
+    case ts.SyntaxKind.ExpressionWithTypeArguments:
+      return false;
+    default:
+      return ts.isTypeNode(n);
+  }
+}
+
 function scan(an: Analysis, sf: ts.SourceFile): ReleaseCallback[] {
   const out: ReleaseCallback[] = [];
   const seen = new Set<ts.Node>();
@@ -74,6 +92,7 @@ function scan(an: Analysis, sf: ts.SourceFile): ReleaseCallback[] {
     out.push({ fn, context, site });
   };
   const visit = (n: ts.Node): void => {
+    if (designatesNothing(n)) return;
     if (isFunctionNode(n)) {
       // Written here: its contextual type says what it is.
       add(n, contextOf(functionBrands(an.checker, n)), n);
@@ -86,7 +105,7 @@ function scan(an: Analysis, sf: ts.SourceFile): ReleaseCallback[] {
           (ts.isPropertyAssignment(parent) && parent.initializer === n) ||
           (ts.isShorthandPropertyAssignment(parent) && parent.name === n) ||
           (ts.isVariableDeclaration(parent) && parent.initializer === n) ||
-          (ts.isBinaryExpression(parent) && parent.right === n));
+          (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === n));
       // Only a reference to a function can be a release callback: ask that (a symbol lookup)
       // before resolving the call's signature for the expected type; and before both, what the
       // syntax says: an argument of a callee no branded parameter is declared for, or an

@@ -10,7 +10,7 @@
 import type { CNode } from "@devbound/eslint-language-c";
 import { createRule } from "../util/create-rule.js";
 import { checkNoMixedDevmTeardown, cMessages } from "../c/checks/no-mixed-devm-teardown.js";
-import { getAnalysis, typeInfoMessages, managedKindOf, boundCallbacksOf, driverText, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, useOfTeardown } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, managedKindOf, boundCallbacksOf, driverText, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, removeTeardowns, useOfTeardown } from "../analysis/index.js";
 
 type Options = [{ checkDevresWithRemove?: boolean }];
 
@@ -70,6 +70,10 @@ export default createRule<Options, keyof typeof typeInfoMessages | keyof typeof 
         for (const driver of driversInFile(an)) {
           const probe = driver.probe;
           if (!probe || !driver.remove || probe.getSourceFile() !== an.sourceFile) continue;
+          // (1) and (2) are about what remove() frees by hand: when it frees nothing (most drivers:
+          // devres releases everything), only the soft check (3) has anything to look at.
+          const tornDown = removeTeardowns(an, driver).length > 0;
+          if (!tornDown && !checkDevresWithRemove) continue;
           const name = driverText(driver);
           const acquisitions = probeAcquisitions(an, driver);
           for (const call of ownSteps(probe)) {
@@ -79,7 +83,7 @@ export default createRule<Options, keyof typeof typeInfoMessages | keyof typeof 
             // (1) a bound callback (devm IRQ handler, devm work item) using what remove() frees,
             // registered here or by a helper called here
             let reported = false;
-            for (const site of boundCallbacksOf(an, call)) {
+            for (const site of tornDown ? boundCallbacksOf(an, call) : []) {
               const use = useOfTeardown(an, driver, site.fn, site.bindings);
               if (!use) continue;
               reported = true;
@@ -90,6 +94,10 @@ export default createRule<Options, keyof typeof typeInfoMessages | keyof typeof 
               break;
             }
             if (reported) continue;
+            // (2) needs a manual acquisition before this call: only then, or for (3), is it asked
+            // whether the call registers devres (the helper walk is what costs).
+            const prior = acquisitions.findLast((a) => a.anchor.getStart() < call.getStart());
+            if (!prior && !checkDevresWithRemove) continue;
             // A devres registration here, or in a helper (any file) called here.
             const kind = devresCallKind(an, call);
             const helper = kind ? undefined : userFunctionOf(an, call);
@@ -97,7 +105,7 @@ export default createRule<Options, keyof typeof typeInfoMessages | keyof typeof 
             // (2) a devm acquisition after a manual one remove() tears down. Not a devm MMIO
             // mapping: nothing may touch MMIO after remove() anyway, so its later unmap cannot
             // depend on what remove() freed (Laurent Pinchart in seeds/001).
-            const last = registers ? acquisitions.findLast((a) => a.anchor.getStart() < call.getStart()) : undefined;
+            const last = registers ? prior : undefined;
             if (last) {
               // (asked only here: the type of a devm call's result is what costs)
               const kinds = kind ? managedKindOf(an.checker, an.checker.getTypeAtLocation(call)) : undefined;
