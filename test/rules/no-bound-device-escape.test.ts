@@ -720,3 +720,59 @@ for (const [name, group] of [["main", main], ["compiling", { valid: [], invalid:
   }
   typecheckCases(`no-bound-device-escape (${name})`, { valid: [...texts].map((t) => ({ code: t })), invalid: [] });
 }
+
+// ---- locals initialised by a generic call ---------------------------------------------------
+// mayBeDeviceValue (analysis/name-index.ts) leaves such a local unchecked only when the arguments
+// its type parameter is inferred from make no device (`devmKzalloc(dev, () => ({ n: 0 }))`). The
+// callees are declared without a body, so the device is reached through the local alone: each
+// case fails if the filter skips it.
+const GENERIC = [
+  `declare function keep<T>(x: T): T;`,
+  `declare function make<T>(init: () => T): T;`,
+  `let last: unknown;`,
+];
+const generic = (...body: string[]) => src(...GENERIC, `export async function hold(dev: Device<Bound>) {`, ...body, `}`);
+/** The report at `d` of `last = d;` (line 7), with its suggestion. */
+const storedLocal = (lines: ReturnType<typeof src>) => ({
+  line: 7,
+  needle: "d",
+  kind: "stored" as const,
+  ctx: "Bound" as const,
+  owner: "the device",
+  sink: "the module variable `last`",
+  fix: "  last = d.get();",
+});
+const genericValue = generic(`  const d = keep(dev);`, `  last = d;`);
+const genericFactory = generic(`  const d = make(() => dev);`, `  last = d;`);
+const genericFactoryBlock = generic(`  const d = make(() => { const ok = { n: 1 }; if (ok.n) return dev; throw new Error("x"); });`, `  last = d;`);
+const genericNested = generic(`  const d = make(() => keep(dev));`, `  last = d;`);
+const genericTypeArguments = generic(`  const d = make<Device<Bound>>(() => JSON.parse("{}"));`, `  last = d;`);
+const genericAsync = generic(`  const d = await make(async () => dev);`, `  last = d;`);
+const genericRuntime = generic(`  const d = devmKzalloc(dev, () => dev);`, `  last = d;`);
+const genericConditional = generic(`  const d = dev.name ? keep(null!) : make(() => dev);`, `  last = d;`);
+
+const generics = {
+  valid: [
+    // what the filter skips is no device: the same stores of locals report nothing
+    { filename, code: generic(`  const d = make(() => ({ n: 0 }));`, `  last = d;`).code },
+    { filename, code: generic(`  const d = devmKzalloc(dev, () => ({ n: 0 }));`, `  last = d;`).code },
+  ],
+  invalid: [
+    invalid("genericValue: keep<T>(x: T): T", genericValue, storedLocal(genericValue)),
+    invalid("genericFactory: make<T>(init: () => T): T", genericFactory, storedLocal(genericFactory)),
+    invalid("genericFactoryBlock: a nested return", genericFactoryBlock, storedLocal(genericFactoryBlock)),
+    invalid("genericNested: the factory returns a generic call of the device", genericNested, storedLocal(genericNested)),
+    invalid("genericTypeArguments: the explicit type argument decides", genericTypeArguments, storedLocal(genericTypeArguments)),
+    invalid("genericAsync: awaited", genericAsync, storedLocal(genericAsync)),
+    invalid("genericRuntime: devmKzalloc's Managed<T>", genericRuntime, storedLocal(genericRuntime)),
+    invalid("genericConditional: the second branch", genericConditional, storedLocal(genericConditional)),
+  ],
+};
+
+ruleTester.run("no-bound-device-escape: locals from generic calls", rule, generics);
+{
+  const texts = new Set<string>();
+  for (const c of [...generics.valid, ...generics.invalid]) texts.add(c.code);
+  for (const c of generics.invalid) for (const e of c.errors as Array<{ suggestions?: Array<{ output: string }> }>) for (const sg of e.suggestions ?? []) texts.add(sg.output);
+  typecheckCases("no-bound-device-escape (locals from generic calls)", { valid: [...texts].map((t) => ({ code: t })), invalid: [] });
+}

@@ -31,7 +31,10 @@
  *                  constructor). Type parameters of an enclosing class or interface count as
  *                  instantiated by the receiver (`Ring<number>.push`).
  *   deviceResult   names of the same kinds whose call may return a bound device (declared return
- *                  type, awaited; no annotation or an own type parameter in it counts as may).
+ *                  type, awaited; no annotation or an own type parameter in it counts as may). For
+ *                  a generic whose return type is a device only through its own type parameters,
+ *                  each inferred from one argument (`T`, `() => T`, `T[]`: GenericResult), the call's
+ *                  arguments decide: `devmKzalloc(dev, () => ({ n: 0 }))` returns no device.
  *   sectionResult  ... whose call may return an AccessSection-branded value (a `tryAccess()` guard).
  *   deviceParam    ... with a parameter that may take a bound device (`access(dev: Device<Bound>)`).
  *   reachesBranded (name, parameter) pairs: a function with a body by that name passes the parameter
@@ -51,7 +54,8 @@
  *   mayCallBranded(checker, call)        false: no argument of `call` can map to a branded parameter
  *   mayNameFunction(checker, name)       false: no function with a body is known by this name
  *   mayBeDeviceValue(checker, expr)      false: `expr` cannot evaluate to a bound device (a literal,
- *                                        a function, a `new`, a call of nothing declared to return one)
+ *                                        a function, a `new`, a call of nothing declared to return one,
+ *                                        a generic call whose inferring arguments make no device)
  *   mayReturnSection(checker, call)      false: `call` returns no AccessSection-branded value
  *   mayTakeDevice(checker, call)         false: no parameter of the callee takes a bound device
  *   mayReachBranded(checker, call, i)    false: following argument i into the program's own functions
@@ -85,19 +89,42 @@ export function mayCallBranded(checker: ts.TypeChecker, call: ts.CallExpression 
 
 /**
  * false: `expr` cannot evaluate to a bound device (a literal, a function, a call of something declared
- * to return no device, ...). An `as` cast, a name or a member read may.
+ * to return no device, a call of a generic whose result is a device only through what its arguments
+ * make it, when they make none: `devmKzalloc(dev, () => ({ n: 0 }))`, ...). An `as` cast, a name or a
+ * member read may.
  */
 export function mayBeDeviceValue(checker: ts.TypeChecker, expr: ts.Expression | undefined): boolean {
+  return mayBeDeviceExpr(checker, expr, 0);
+}
+
+/** How deep mayBeDeviceValue follows generic calls into the callbacks and arguments they infer from. */
+const MAX_VALUE_DEPTH = 4;
+
+function mayBeDeviceExpr(checker: ts.TypeChecker, expr: ts.Expression | undefined, depth: number): boolean {
   if (!expr) return true;
   const e = skipParens(expr);
-  if (ts.isAwaitExpression(e)) return mayBeDeviceValue(checker, e.expression);
+  if (ts.isAwaitExpression(e)) return mayBeDeviceExpr(checker, e.expression, depth);
+  // `{ ...dev }` has the device's brand properties; any other object literal is a new object
+  if (ts.isObjectLiteralExpression(e)) return e.properties.some((p) => ts.isSpreadAssignment(p) || (p.name !== undefined && ts.isComputedPropertyName(p.name)) || !!nameText(p.name)?.startsWith("__devbound"));
   if (isPlainValue(e) || ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isClassExpression(e) || ts.isNewExpression(e)) return false;
+  // the value is one of the operands (the type is the union of theirs)
+  if (ts.isConditionalExpression(e)) return mayBeDeviceExpr(checker, e.whenTrue, depth) || mayBeDeviceExpr(checker, e.whenFalse, depth);
+  if (ts.isBinaryExpression(e) && isLogicalOperator(e.operatorToken.kind)) return mayBeDeviceExpr(checker, e.left, depth) || mayBeDeviceExpr(checker, e.right, depth);
   if (ts.isCallExpression(e)) {
     const name = calleeName(e);
     const index = name === undefined ? undefined : indexFor(checker);
-    return !index || (index.facts(name!) & DEVICE) !== 0;
+    return !index || index.callMayReturnDevice(name!, e, depth);
   }
   return true;
+}
+
+/** `a ??= b`, `a ||= b`, `a &&= b`: the value is a's or b's. */
+function isLogicalAssignment(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken || kind === ts.SyntaxKind.AmpersandAmpersandEqualsToken;
+}
+
+function isLogicalOperator(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.AmpersandAmpersandToken;
 }
 
 export function mayNameFunction(checker: ts.TypeChecker, name: string): boolean {
@@ -445,6 +472,8 @@ function staleRoles(program: ts.Program, m: MergedNames, stale: ReadonlySet<ts.S
 interface NameIndex {
   /** BRANDED | DEVICE | SECTION | DEVICE_ARG facts of a name, evaluated on first ask (most names are never called). */
   facts(name: string): number;
+  /** A call by this name may return a bound device (mayBeDeviceValue; `depth`: generic calls followed so far). */
+  callMayReturnDevice(name: string, call: ts.CallExpression, depth: number): boolean;
   namesFunction(name: string): boolean;
   reachesBranded(name: string, index: number): boolean;
 }
@@ -515,6 +544,68 @@ function paramFlowsOf(fn: FunctionNode): ParamFlows {
   return out;
 }
 
+/**
+ * How a generic signature's result can be a bound device: only through its own type parameters
+ * (`devmKzalloc<T extends object>(dev, init: () => T): Managed<T>`, Managed<T> = T & a brand), each
+ * inferred from one argument, in one of these shapes:
+ *   value     `x: T`              T is the argument's type
+ *   returns   `init: () => T`     T is what the callback returns (its own parameters, other members
+ *             (through aliases:   of an intersection such as SyncCallback's brand mention no own
+ *             SyncCallback<..>)   type parameter)
+ *   elements  `xs: T[]`           T is the array literal's element type
+ * The rest of the return type (`| undefined`, `& ManagedBrand`), the type parameter's constraint
+ * and default are no device. Plain data (no types): cached per file like the facts.
+ */
+type TypeParam = NonNullable<ts.SignatureDeclaration["typeParameters"]>[number];
+type InferredShape = "value" | "returns" | "elements";
+interface GenericResult {
+  /** Per type parameter in the return: the argument (position among the call's arguments) it is inferred from, and how. */
+  sites: ReadonlyArray<readonly [argument: number, shape: InferredShape]>;
+}
+
+/**
+ * false: `call` (of a signature described by `r`) cannot return a bound device: every argument an
+ * inferred type parameter comes from makes it no device. Explicit type arguments, a spread argument,
+ * a missing one, a callback with a return annotation or without a returned expression, a generator
+ * callback: may.
+ */
+function genericMayReturnDevice(checker: ts.TypeChecker, r: GenericResult, call: ts.CallExpression, depth: number): boolean {
+  for (const [at, shape] of r.sites) {
+    const arg = call.arguments[at];
+    if (!arg) return true;
+    const e = skipParens(arg);
+    switch (shape) {
+      case "value":
+        if (mayBeDeviceExpr(checker, e, depth + 1)) return true;
+        break;
+      case "elements":
+        if (!ts.isArrayLiteralExpression(e) || e.elements.some((x) => ts.isSpreadElement(x) || (!ts.isOmittedExpression(x) && mayBeDeviceExpr(checker, x, depth + 1)))) return true;
+        break;
+      case "returns": {
+        // an async callback makes T a promise of what it returns: a device only once awaited, which
+        // mayBeDeviceExpr counts (a call's facts read the awaited type)
+        if (!(ts.isArrowFunction(e) || ts.isFunctionExpression(e)) || e.type || e.asteriskToken) return true;
+        const returned = returnedExpressions(e);
+        if (returned.length === 0 || returned.some((x) => mayBeDeviceExpr(checker, x, depth + 1))) return true;
+        break;
+      }
+    }
+  }
+  return false;
+}
+
+/** The expressions `fn` returns (its own `return`s, not nested functions'); undefined for a bare `return`. */
+function returnedExpressions(fn: ts.ArrowFunction | ts.FunctionExpression): Array<ts.Expression | undefined> {
+  if (!ts.isBlock(fn.body)) return [fn.body];
+  const out: Array<ts.Expression | undefined> = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isReturnStatement(n)) out.push(n.expression);
+    else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
+  };
+  visit(fn.body);
+  return out;
+}
+
 const indexOf = new WeakMap<ts.Program, NameIndex>();
 
 function indexFor(checker: ts.TypeChecker): NameIndex | undefined {
@@ -542,7 +633,7 @@ function isPlainValue(e: ts.Expression): boolean {
   return (
     ts.isLiteralExpression(e) || ts.isTemplateExpression(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) ||
     ts.isPrefixUnaryExpression(e) || ts.isTypeOfExpression(e) || ts.isVoidExpression(e) ||
-    (ts.isBinaryExpression(e) && e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken && e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsToken && e.operatorToken.kind !== ts.SyntaxKind.CommaToken) ||
+    (ts.isBinaryExpression(e) && e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken && e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsToken && e.operatorToken.kind !== ts.SyntaxKind.CommaToken && !isLogicalAssignment(e.operatorToken.kind)) ||
     e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword
   );
 }
@@ -687,9 +778,115 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     if (f === undefined) perFile.set(decl, (f = typedFacts(decl)));
     return f;
   };
-  const ix: IndexHost = { program, shared, declFacts };
+  /** A type that may mention one of `own` (a signature's type parameters): true when unsure. */
+  const typeMentions = (t: ts.Type, own: ReadonlySet<ts.Symbol>, budget: { left: number }): boolean => {
+    if (--budget.left < 0) return true;
+    if (t.flags & ts.TypeFlags.TypeParameter) return !!t.symbol && own.has(t.symbol);
+    if (t.isUnionOrIntersection()) return t.types.some((u) => typeMentions(u, own, budget));
+    if (!(t.flags & ts.TypeFlags.Object)) {
+      // conditional, indexed access, keyof, template literal, substitution types may; primitives and literals do not
+      return !!(t.flags & (ts.TypeFlags.Conditional | ts.TypeFlags.IndexedAccess | ts.TypeFlags.Index | ts.TypeFlags.TemplateLiteral | ts.TypeFlags.StringMapping | ts.TypeFlags.Substitution));
+    }
+    const flags = (t as ts.ObjectType).objectFlags;
+    // a generic interface or class instantiated: its type arguments; declared elsewhere, it cannot name own ones otherwise
+    if (flags & ts.ObjectFlags.Reference) return checker.getTypeArguments(t as ts.TypeReference).some((a) => typeMentions(a, own, budget));
+    if (flags & (ts.ObjectFlags.Class | ts.ObjectFlags.Interface)) return false;
+    if (!(flags & ts.ObjectFlags.Anonymous)) return true; // mapped, reverse-mapped, ...
+    // a type literal, a function type, an alias of one: what its members say
+    for (const sig of [...t.getCallSignatures(), ...t.getConstructSignatures()]) if (signatureMentions(sig, own, budget, true)) return true;
+    if (checker.getIndexInfosOfType(t).some((info) => typeMentions(info.keyType, own, budget) || typeMentions(info.type, own, budget))) return true;
+    return t.getProperties().some((prop) => typeMentions(checker.getTypeOfSymbol(prop), own, budget));
+  };
+  const signatureMentions = (sig: ts.Signature, own: ReadonlySet<ts.Symbol>, budget: { left: number }, withReturn: boolean): boolean => {
+    if (sig.typeParameters?.length) return true;
+    if (sig.thisParameter && typeMentions(checker.getTypeOfSymbol(sig.thisParameter), own, budget)) return true;
+    if (sig.getParameters().some((p) => typeMentions(checker.getTypeOfSymbol(p), own, budget))) return true;
+    return withReturn && typeMentions(checker.getReturnTypeOfSignature(sig), own, budget);
+  };
+  const TYPE_BUDGET = 64;
+  /** `type` is a callable whose one call signature returns `tp` and mentions no own type parameter otherwise. */
+  const returnsOnly = (type: ts.Type, tp: ts.Type, own: ReadonlySet<ts.Symbol>): boolean => {
+    const budget = { left: TYPE_BUDGET };
+    const sigs = type.getCallSignatures();
+    if (sigs.length !== 1 || type.getConstructSignatures().length > 0 || checker.getReturnTypeOfSignature(sigs[0]!) !== tp) return false;
+    if (signatureMentions(sigs[0]!, own, budget, false)) return false;
+    // the other members of an intersection (brands), and the callable's own properties
+    for (const part of type.isIntersection() ? type.types : [type]) {
+      if (part.getCallSignatures().length > 0) {
+        if (part.getProperties().some((prop) => typeMentions(checker.getTypeOfSymbol(prop), own, budget))) return false;
+        if (checker.getIndexInfosOfType(part).length > 0) return false;
+      } else if (typeMentions(part, own, budget)) return false;
+    }
+    return true;
+  };
+  /** What a generic declaration's result depends on (GenericResult), or undefined: may be a device whatever the arguments. */
+  const genericResultOf = (fn: ts.SignatureDeclaration): GenericResult | undefined => {
+    const tps = fn.typeParameters;
+    if (!tps?.length || !fn.type) return undefined;
+    const byName = new Set(tps.map((tp) => tp.name.text));
+    const symbols = new Map<ts.Symbol, TypeParam>();
+    for (const tp of tps) {
+      const sym = checker.getSymbolAtLocation(tp.name);
+      if (!sym) return undefined;
+      symbols.set(sym, tp);
+    }
+    const own = new Set(symbols.keys());
+    // the return type's union and intersection members: own type parameters, or parts that are no device and mention none
+    const inferred = new Map<TypeParam, ts.Type>();
+    const parts = [checker.getTypeFromTypeNode(fn.type)];
+    for (let part = parts.pop(); part; part = parts.pop()) {
+      if (part.isUnionOrIntersection()) parts.push(...part.types);
+      else if (part.flags & ts.TypeFlags.TypeParameter && part.symbol && symbols.has(part.symbol)) inferred.set(symbols.get(part.symbol)!, part);
+      else if (typeMentions(part, own, { left: TYPE_BUDGET }) || mayBeDevice(part)) return undefined;
+    }
+    if (inferred.size === 0) return undefined;
+    const params = fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this"));
+    const sites: Array<readonly [number, InferredShape]> = [];
+    for (const [tp, tpType] of inferred) {
+      // inferred from one argument alone; its constraint or default (when nothing is inferred) no device
+      for (const bound of [tp.constraint, tp.default]) if (bound && (mentionsName(bound, byName) || mayBeDevice(checker.getTypeFromTypeNode(bound)))) return undefined;
+      const names = new Set([tp.name.text]);
+      const at = fn.parameters.filter((p) => mentionsName(p, names));
+      const p = at[0];
+      if (at.length !== 1 || !p!.type || p!.dotDotDotToken || !params.includes(p!)) return undefined;
+      const type = p!.type;
+      const isTp = (n: ts.TypeNode) => ts.isTypeReferenceNode(n) && !n.typeArguments && ts.isIdentifier(n.typeName) && n.typeName.text === tp.name.text;
+      const elem = ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword ? type.type : type;
+      const shape: InferredShape | undefined = isTp(type)
+        ? "value"
+        : ts.isArrayTypeNode(elem) && isTp(elem.elementType)
+          ? "elements"
+          : returnsOnly(checker.getTypeFromTypeNode(type), tpType, own)
+            ? "returns"
+            : undefined;
+      if (!shape) return undefined;
+      sites.push([params.indexOf(p!), shape]);
+    }
+    return { sites };
+  };
+  /** Generic results of declarations read through the checker, per file, kept like the facts. */
+  const cachedGeneric = fileCache<Map<ts.Node, GenericResult | null>>(program, "name-index-generic");
+  const declGeneric = (sf: ts.SourceFile, decl: ts.Node): GenericResult | undefined => {
+    let perFile = cachedGeneric.get(sf);
+    if (!perFile) cachedGeneric.set(sf, (perFile = new Map()));
+    let r = perFile.get(decl);
+    if (r === undefined) {
+      const fn = signatureOf(decl);
+      perFile.set(decl, (r = (fn && genericResultOf(fn)) ?? null));
+    }
+    return r ?? undefined;
+  };
+  const ix: IndexHost = { program, shared, declFacts, declGeneric };
   return {
     facts: (name) => factsOf(ix, name),
+    callMayReturnDevice: (name, call, depth) => {
+      if ((factsOf(ix, name) & DEVICE) === 0) return false;
+      // explicit type arguments decide the result, a spread argument where each one lands
+      if (depth >= MAX_VALUE_DEPTH || call.typeArguments || call.arguments.some(ts.isSpreadElement)) return true;
+      const results = genericResults.get(ix, name);
+      // each declaration by the name may be the one called (an overload, a method of another class)
+      return !results || results.some((r) => genericMayReturnDevice(checker, r, call, depth));
+    },
     namesFunction: (name) => namesFunction.get(ix, name),
     // A name with bodies in many files (a helper name every driver repeats): one symbol lookup by
     // the caller is cheaper than reading every body, and exact.
@@ -708,6 +905,8 @@ interface IndexHost {
   readonly program: ts.Program;
   readonly shared: Map<string, number> | undefined;
   declFacts(sf: ts.SourceFile, decl: ts.Node): number;
+  /** A declaration with DEVICE: how its result depends on the arguments, undefined if it may be a device whatever they are. */
+  declGeneric(sf: ts.SourceFile, decl: ts.Node): GenericResult | undefined;
 }
 
 /** The union of the facts of every declaration by this name; a rename adds what it renames. */
@@ -733,6 +932,43 @@ const namedFacts = defineSummary<string, number, IndexHost>(
   },
   { onCycle: () => 0 },
 );
+
+/**
+ * The generic results of every declaration by this name that may return a device (a rename adds
+ * what it renames), or undefined when one may return a device whatever the arguments.
+ */
+const genericResults = defineSummary<string, readonly GenericResult[] | undefined, IndexHost>(
+  "name-index:generic",
+  (ix, name) => {
+    const out: GenericResult[] = [];
+    const m = mergedFor(ix.program);
+    for (const sf of m.declFiles.get(name) ?? []) {
+      for (const decl of declsOf(sf).get(name)!) {
+        if (ts.isImportSpecifier(decl) || ts.isExportSpecifier(decl)) {
+          const renamed = genericResults.get(ix, decl.propertyName!.text);
+          if (!renamed) return undefined;
+          out.push(...renamed);
+        } else if (ix.declFacts(sf, decl) & DEVICE) {
+          const r = ix.declGeneric(sf, decl);
+          if (!r) return undefined;
+          out.push(r);
+        }
+      }
+    }
+    return out;
+  },
+  { onCycle: () => [] },
+);
+
+/** The signature a declaration's facts are read from (signatureFacts), when it has one. */
+function signatureOf(decl: ts.Node): ts.SignatureDeclaration | undefined {
+  if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl)) return decl;
+  if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)) && !(ts.isPropertyAssignment(decl) ? undefined : decl.type)) {
+    const init = decl.initializer;
+    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return init;
+  }
+  return undefined;
+}
 
 /** BRANDED | DEVICE | SECTION | DEVICE_ARG of a name (shared facts first: no allocation on a hit). */
 function factsOf(ix: IndexHost, name: string): number {
