@@ -146,6 +146,16 @@ const classDriverDevres = src(
   `}`,
 );
 
+// Narrowed returns: the declared type says less than the checker's narrowed one (call-sites.ts declaredTypeOf)
+const returnsNarrowedObject = src(
+  `export function pick(r: Revocable<Mmio>, pending: object) {`,
+  `  return r.tryAccessWith((m) => {`,
+  `    m.readl(0);`,
+  `    if (pending instanceof Promise) return pending;`,
+  `    return 0;`,
+  `  });`,
+  `}`,
+);
 const returnAwait = src(`export function ra(r: Revocable<Mmio>) {`, `  return r.tryAccessWith(async (m) => { return await send(m.readl(0)); });`, `}`);
 
 const objectDriver = src(
@@ -212,6 +222,11 @@ ruleTester.run("no-await-in-revocable-section", rule, {
       `  let raw = 0;`,
       `  { using g = r.tryAccess(); if (!g) return; raw = g.value.readl(0); }`,
       `  await send(raw);`,
+      `}`,
+    ]),
+    valid("a callback returning a value narrowed out of a promise union", [
+      `export function pick(r: Revocable<Mmio>, v: Promise<number> | number) {`,
+      `  return r.tryAccessWith((m) => { m.readl(0); if (typeof v === "number") return v; return 0; });`,
       `}`,
     ]),
     valid("await before the guard", [`export async function f(r: Revocable<Mmio>) { await send(0); using g = r.tryAccess(); return g?.value.readl(0); }`]),
@@ -287,6 +302,7 @@ ruleTester.run("no-await-in-revocable-section", rule, {
     invalid("await in a nested block of the section", nestedBlock, undefined, { line: 7, needle: "await send(g.value.readl(0))", kind: "await", what: "`send()`", resource: "r", section: "guard g" }),
     invalid("await in a loop of the section", inLoop, undefined, { line: 6, needle: "await send(g.value.readl(i * 4))", kind: "await", what: "`send()`", resource: "r", section: "guard g" }),
     invalid("async function expression callback", functionExpression, undefined, { line: 4, needle: "await send(m.readl(0))", kind: "await", what: "`send()`", resource: "r", section: "callback" }),
+    invalid("a callback returning an object narrowed to a promise", returnsNarrowedObject, undefined, { line: 6, needle: "pending", nth: 2, kind: "returnedPromise", what: "a promise (`pending`)", resource: "r", section: "callback" }),
     invalid("a block-bodied callback returning a promise", blockReturnsPromise, undefined, { line: 6, needle: "send(v)", kind: "returnedPromise", what: "a promise (`send()`)", resource: "r", section: "callback" }),
     invalid("a renamed import", renamedImport, undefined, { line: 6, needle: "await transmit(g.value.readl(0))", kind: "await", what: "`transmit()`", resource: "r", section: "guard g" }),
     invalid(

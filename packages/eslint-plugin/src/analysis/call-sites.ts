@@ -49,7 +49,7 @@
  * constructedClass and getterRun ask the name index before the checker and are not memoised.
  */
 import { ts } from "../util/typescript.js";
-import { isFunctionNode, propertyNameText, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
+import { isFunctionNode, propertyNameText, skipOuter, skipParens, symbolOf, type FunctionNode } from "./ast.js";
 import { NO_BRANDS, brandsOfType, constituents, signatureMayBrand, type TypeBrands } from "./brands.js";
 import { mayCallBranded, mayNameFunction } from "./name-index.js";
 import { defineSummary } from "./summaries.js";
@@ -405,6 +405,74 @@ export function declaredParameterType(checker: ts.TypeChecker, p: ts.ParameterDe
   if (sigs?.length !== 1) return undefined;
   const t = parameterTypeAt(checker, sigs[0]!, p.parent.parameters.indexOf(p), false);
   return t === RESOLVE || !t || t.flags & ts.TypeFlags.TypeParameter ? undefined : t;
+}
+
+/** The type of an expression: read off declarations where they say it (declaredTypeOf), the checker last. */
+export function typeOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Type {
+  return declaredTypeOf(checker, expr) ?? checker.getTypeAtLocation(expr);
+}
+
+/**
+ * The type of `expr` read off declarations, without typing the expression (which infers the
+ * generic call a callback parameter belongs to, a whole `defineDriver({...})`, and runs flow
+ * analysis again on every ask): a parameter (declaredParameterType), an annotated or `const`
+ * variable, a function or class, `this`, a member of such a value, the result of a call of a
+ * single non-generic signature, an `as` type. Undefined where only the checker can tell, and
+ * wherever narrowing could make the checker's answer narrower: a union, any, unknown, `object`,
+ * a type parameter. Callers fall back to the checker.
+ */
+export function declaredTypeOf(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): ts.Type | undefined {
+  const t = declaredTypeOfWorker(checker, expr, depth);
+  return t && isSettledType(checker, t) ? t : undefined;
+}
+
+function declaredTypeOfWorker(checker: ts.TypeChecker, expr: ts.Expression, depth: number): ts.Type | undefined {
+  if (depth > MAX_ALIASES) return undefined;
+  const e = skipParens(expr);
+  switch (e.kind) {
+    case ts.SyntaxKind.ThisKeyword:
+      return checker.getTypeAtLocation(e);
+    case ts.SyntaxKind.AsExpression:
+    case ts.SyntaxKind.TypeAssertionExpression: {
+      const type = (e as ts.AsExpression).type;
+      return ts.isConstTypeReference(type) ? undefined : checker.getTypeFromTypeNode(type);
+    }
+    case ts.SyntaxKind.Identifier: {
+      const sym = symbolOf(checker, e);
+      const decl = sym?.valueDeclaration;
+      if (!sym || !decl) return undefined;
+      if (ts.isParameter(decl)) return declaredParameterType(checker, decl);
+      if (ts.isVariableDeclaration(decl)) {
+        if (decl.type) return checker.getTypeFromTypeNode(decl.type);
+        const isConst = (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0;
+        return isConst && ts.isIdentifier(decl.name) && decl.initializer ? declaredTypeOf(checker, decl.initializer, depth + 1) : undefined;
+      }
+      return sym.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class) ? checker.getTypeOfSymbol(sym) : undefined;
+    }
+    case ts.SyntaxKind.PropertyAccessExpression: {
+      const access = e as ts.PropertyAccessExpression;
+      if (access.questionDotToken || !ts.isIdentifier(access.name)) return undefined;
+      const object = declaredTypeOf(checker, access.expression, depth + 1);
+      const prop = object && checker.getPropertyOfType(object, access.name.text);
+      return prop && !(prop.flags & ts.SymbolFlags.Optional) ? checker.getTypeOfSymbol(prop) : undefined;
+    }
+    case ts.SyntaxKind.CallExpression: {
+      const call = e as ts.CallExpression;
+      if (call.questionDotToken || call.typeArguments) return undefined;
+      const sigs = declaredTypeOf(checker, call.expression, depth + 1)?.getCallSignatures();
+      const sig = sigs?.length === 1 ? sigs[0]! : undefined;
+      return sig && !sig.typeParameters?.length ? checker.getReturnTypeOfSignature(sig) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A type narrowing cannot make narrower in a way brand, kind and thenable questions would see. */
+function isSettledType(checker: ts.TypeChecker, t: ts.Type): boolean {
+  if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter | ts.TypeFlags.NonPrimitive | ts.TypeFlags.Union | ts.TypeFlags.Never)) return false;
+  // `{}` and the like: anything can be narrowed out of them
+  return !(t.flags & ts.TypeFlags.Object) || checker.getPropertiesOfType(t).length > 0 || t.getCallSignatures().length > 0;
 }
 
 /** The type of member `name` in the interfaces/base class a class implements or extends. */

@@ -31,7 +31,7 @@ export { getAnalysis, typeInfoMessages } from "./services.js";
 export { calleeName, enclosingFunction, forEachDescendant, isFunctionNode, isModuleLevel, skipOuter, type FunctionNode } from "./ast.js";
 export { brandsOfType, deviceContextOf, isBoundContext, isDeviceType, isDevresType, managedKindOf, type ManagedKind } from "./brands.js";
 export { mayBeDeviceValue, mayReturnSection } from "./name-index.js";
-export { argumentBrands, declaredParameterType, userFunctionOf } from "./call-sites.js";
+export { argumentBrands, declaredParameterType, typeOf, userFunctionOf } from "./call-sites.js";
 export { driverRoleOf, driversInFile, enclosingDriver } from "./drivers.js";
 export { contextText, driverText, memberText, ownerName, referencesTo } from "./presentation.js";
 export { isAwaited } from "./deferral.js";

@@ -31,6 +31,7 @@ import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { deviceContextOf, isBoundContext, type DeviceContextName } from "./brands.js";
 import { enclosingFunction, type FunctionNode } from "./ast.js";
+import { typeOf } from "./call-sites.js";
 import { classifyCallback, isAfterAwait, isSyncOrBound, mayRunAfterUnbind, type CallbackClass } from "./deferral.js";
 import { driverRoleOf, enclosingDriver } from "./drivers.js";
 import { registeringDevice } from "./values.js";
@@ -65,7 +66,7 @@ export interface BoundDevice {
 function collectParams(an: Analysis, fn: FunctionNode, out: BoundDevice[]): void {
   const visitName = (name: ts.BindingName, decl: ts.ParameterDeclaration | ts.BindingElement): void => {
     if (ts.isIdentifier(name)) {
-      const ctx = deviceContextOf(an.checker, an.checker.getTypeAtLocation(name));
+      const ctx = deviceContextOf(an.checker, typeOf(an.checker, name));
       const symbol = an.checker.getSymbolAtLocation(name);
       if (symbol && ctx && isBoundContext(ctx)) out.push({ name: name.text, symbol, decl, fn, context: ctx });
       return;

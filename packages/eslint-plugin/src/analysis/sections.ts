@@ -27,7 +27,7 @@
 import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
-import { argumentBrands, argumentParameterType, callResultType, referencedFunction } from "./call-sites.js";
+import { argumentBrands, argumentParameterType, callResultType, referencedFunction, typeOf } from "./call-sites.js";
 import { calleeName, enclosingFunction, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { classifyCallback, mayRunAfterUnbind } from "./deferral.js";
 import { mayCallBranded, mayReturnSection, mayTakeDevice } from "./name-index.js";
@@ -95,10 +95,10 @@ export function sectionOpenedBy(an: Analysis, call: ts.CallExpression): AccessSe
     call.arguments.length === 1 &&
     mayTakeDevice(checker, call) &&
     takesBoundDevice(checker, argumentParameterType(checker, call, 0)) &&
-    isDevresType(checker, checker.getTypeAtLocation(resource))
+    isDevresType(checker, typeOf(checker, resource))
   ) {
     const dev = call.arguments[0]!;
-    if (isBoundContext(deviceContextOf(checker, checker.getTypeAtLocation(dev)))) {
+    if (isBoundContext(deviceContextOf(checker, typeOf(checker, dev)))) {
       // The value lives as long as the scope that proves the device bound: the function whose parameter it is.
       const sym = symbolOf(checker, skipOuter(dev));
       const decl = sym?.valueDeclaration;
@@ -243,7 +243,7 @@ export function sectionValues(an: Analysis, section: AccessSection): ts.Expressi
     const p = n.parent;
     if (p && ts.isPropertyAccessExpression(p) && p.expression === n) {
       // `g.value`; `g[Symbol.dispose]` and method reads are not the value
-      const t = checker.getTypeAtLocation(p);
+      const t = typeOf(checker, p);
       if (t.getCallSignatures().length === 0) out.push(p);
     } else if (p && ts.isElementAccessExpression(p) && p.expression === n) {
       continue;

@@ -39,6 +39,7 @@ import {
   storesInto,
   typeInfoMessages,
   type Sink,
+  typeOf,
 } from "../analysis/index.js";
 
 type MessageIds = "deferred" | "afterRelease" | "beforeBind" | "stored" | "forged" | "floating" | keyof typeof typeInfoMessages;
@@ -88,7 +89,7 @@ export default createRule<[], MessageIds>({
           // argument's type: only a device-typed argument can be a devres target.
           const sink = argumentSinks(an, call, i).find((s) => s.brand === "devresTarget" && s.path.length === 0);
           if (!sink) continue;
-          if (!isDeviceType(an.checker, an.checker.getTypeAtLocation(arg))) continue;
+          if (!isDeviceType(an.checker, typeOf(an.checker, arg))) continue;
           if (!checkedRelease) {
             checkedRelease = true;
             const isRelease = call.arguments.some((_, j) => argumentSinks(an, call, j).some((s) => s.brand === "devresRelease"));

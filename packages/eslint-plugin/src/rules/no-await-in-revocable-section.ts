@@ -25,6 +25,7 @@ import {
   typeInfoMessages,
   type AccessSection,
   type FunctionNode,
+  typeOf,
 } from "../analysis/index.js";
 
 type MessageIds = "await" | "forAwait" | "yield" | "returnedPromise" | keyof typeof typeInfoMessages;
@@ -152,7 +153,7 @@ export default createRule<Options, MessageIds>({
         for (const ret of returnedPromises(fn)) {
           const e = skipOuter(ret);
           if (ts.isAwaitExpression(e)) continue; // reported as an await
-          if (!isThenable(checker.getTypeAtLocation(e)) || isAllowed(e)) continue;
+          if (!isThenable(typeOf(checker, e)) || isAllowed(e)) continue;
           reportAt(ret, "returnedPromise", section, { what: `a promise (${what(e)})` });
         }
       },

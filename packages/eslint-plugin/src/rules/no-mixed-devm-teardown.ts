@@ -10,7 +10,7 @@
 import type { CNode } from "@devbound/eslint-language-c";
 import { createRule } from "../util/create-rule.js";
 import { checkNoMixedDevmTeardown, cMessages } from "../c/checks/no-mixed-devm-teardown.js";
-import { getAnalysis, typeInfoMessages, managedKindOf, boundCallbacksOf, driverText, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, removeTeardowns, useOfTeardown } from "../analysis/index.js";
+import { getAnalysis, typeInfoMessages, managedKindOf, boundCallbacksOf, driverText, driversInFile, calleeText, devresCallKind, devresReach, userFunctionOf, ownSteps, probeAcquisitions, removeTeardowns, typeOf, useOfTeardown } from "../analysis/index.js";
 
 type Options = [{ checkDevresWithRemove?: boolean }];
 
@@ -108,7 +108,7 @@ export default createRule<Options, keyof typeof typeInfoMessages | keyof typeof 
             const last = registers ? prior : undefined;
             if (last) {
               // (asked only here: the type of a devm call's result is what costs)
-              const kinds = kind ? managedKindOf(an.checker, an.checker.getTypeAtLocation(call)) : undefined;
+              const kinds = kind ? managedKindOf(an.checker, typeOf(an.checker, call)) : undefined;
               const mmioOnly = kinds !== undefined && kinds.length > 0 && kinds.every((k) => k === "iomem");
               if (!mmioOnly) {
                 context.report({

@@ -23,6 +23,7 @@ import {
   typeInfoMessages,
   type AccessSection,
   type Escape,
+  typeOf,
 } from "../analysis/index.js";
 
 type MessageIds = "stored" | "returned" | "captured" | "helper" | keyof typeof typeInfoMessages;
@@ -89,7 +90,7 @@ export default createRule<[], MessageIds>({
         for (const v of sectionValues(an, section)) {
           const escapes = escapesOf(an, v, { home: section.home, members: true });
           // The value's type last: typing an expression re-runs the checker's flow analysis on every ask.
-          if (escapes.length === 0 || isPrimitiveType(checker, checker.getTypeAtLocation(v))) continue;
+          if (escapes.length === 0 || isPrimitiveType(checker, typeOf(checker, v))) continue;
           for (const e of escapes) report(e, section);
         }
       },

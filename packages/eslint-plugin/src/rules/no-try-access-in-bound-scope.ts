@@ -22,7 +22,7 @@
 import { ts } from "../util/typescript.js";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../util/create-rule.js";
-import { argumentBrands, boundDeviceFor, brandsOfType, comesFromOutside, contextText, driverRoleOf, enclosingFunction, getAnalysis, isDevresType, mayReturnSection, ownerName, typeInfoMessages } from "../analysis/index.js";
+import { argumentBrands, boundDeviceFor, brandsOfType, comesFromOutside, contextText, driverRoleOf, enclosingFunction, getAnalysis, isDevresType, mayReturnSection, ownerName, typeInfoMessages, typeOf } from "../analysis/index.js";
 
 type MessageIds = "tryAccessInBoundScope" | "useAccess" | keyof typeof typeInfoMessages;
 
@@ -91,10 +91,10 @@ export default createRule<[], MessageIds>({
         // guard; most argument-less member calls are getters and queues (name-index.ts).
         const form =
           node.arguments.length === 0
-            ? mayReturnSection(an.checker, call) && brandsOfType(an.checker, an.checker.getTypeAtLocation(call)).accessSection && "guard"
+            ? mayReturnSection(an.checker, call) && brandsOfType(an.checker, typeOf(an.checker, call)).accessSection && "guard"
             : argumentBrands(an.checker, call, 0).accessSection && "with";
         if (!form) return;
-        if (!isDevresType(an.checker, an.checker.getTypeAtLocation(callee.expression))) return;
+        if (!isDevresType(an.checker, typeOf(an.checker, callee.expression))) return;
         const device = boundDeviceFor(an, call, callee.expression);
         if (!device || mayBelongToAnotherDevice(callee.expression, device.fn)) return;
 
