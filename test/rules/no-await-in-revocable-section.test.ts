@@ -156,6 +156,7 @@ const returnsNarrowedObject = src(
   `  });`,
   `}`,
 );
+const returnsPromiseOperand = src(`export function cond(r: Revocable<Mmio>) {`, `  return r.tryAccessWith((m) => m.readl(0) > 0 && send(1));`, `}`);
 const returnAwait = src(`export function ra(r: Revocable<Mmio>) {`, `  return r.tryAccessWith(async (m) => { return await send(m.readl(0)); });`, `}`);
 
 const objectDriver = src(
@@ -227,6 +228,11 @@ ruleTester.run("no-await-in-revocable-section", rule, {
     valid("a callback returning a value narrowed out of a promise union", [
       `export function pick(r: Revocable<Mmio>, v: Promise<number> | number) {`,
       `  return r.tryAccessWith((m) => { m.readl(0); if (typeof v === "number") return v; return 0; });`,
+      `}`,
+    ]),
+    valid("a callback returning an operator's result on a promise operand (a string or a number, never a promise)", [
+      `export function tag(r: Revocable<Mmio>, p: Promise<number>) {`,
+      `  return r.tryAccessWith((m) => p + "@" + m.readl(0));`,
       `}`,
     ]),
     valid("await before the guard", [`export async function f(r: Revocable<Mmio>) { await send(0); using g = r.tryAccess(); return g?.value.readl(0); }`]),
@@ -303,6 +309,7 @@ ruleTester.run("no-await-in-revocable-section", rule, {
     invalid("await in a loop of the section", inLoop, undefined, { line: 6, needle: "await send(g.value.readl(i * 4))", kind: "await", what: "`send()`", resource: "r", section: "guard g" }),
     invalid("async function expression callback", functionExpression, undefined, { line: 4, needle: "await send(m.readl(0))", kind: "await", what: "`send()`", resource: "r", section: "callback" }),
     invalid("a callback returning an object narrowed to a promise", returnsNarrowedObject, undefined, { line: 6, needle: "pending", nth: 2, kind: "returnedPromise", what: "a promise (`pending`)", resource: "r", section: "callback" }),
+    invalid("a callback returning `&&`'s promise operand", returnsPromiseOperand, undefined, { line: 4, needle: "m.readl(0) > 0 && send(1)", kind: "returnedPromise", what: "a promise (`m.readl(0) > 0 && send(1)`)", resource: "r", section: "callback" }),
     invalid("a block-bodied callback returning a promise", blockReturnsPromise, undefined, { line: 6, needle: "send(v)", kind: "returnedPromise", what: "a promise (`send()`)", resource: "r", section: "callback" }),
     invalid("a renamed import", renamedImport, undefined, { line: 6, needle: "await transmit(g.value.readl(0))", kind: "await", what: "`transmit()`", resource: "r", section: "guard g" }),
     invalid(

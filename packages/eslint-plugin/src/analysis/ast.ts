@@ -72,6 +72,47 @@ export function isFunctionNode(node: ts.Node): node is FunctionNode {
   }
 }
 
+/**
+ * An expression whose value is a primitive whatever its operands are (`a & 0xff`, `x === y`,
+ * `!ok`, `` `${n}` ``, a literal): syntax alone answers "is it a promise, a device, an object?".
+ */
+export function isPrimitiveExpression(expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  switch (e.kind) {
+    case ts.SyntaxKind.NumericLiteral:
+    case ts.SyntaxKind.BigIntLiteral:
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+    case ts.SyntaxKind.TemplateExpression:
+    case ts.SyntaxKind.TrueKeyword:
+    case ts.SyntaxKind.FalseKeyword:
+    case ts.SyntaxKind.NullKeyword:
+    case ts.SyntaxKind.PrefixUnaryExpression:
+    case ts.SyntaxKind.PostfixUnaryExpression:
+    case ts.SyntaxKind.TypeOfExpression:
+    case ts.SyntaxKind.VoidExpression:
+    case ts.SyntaxKind.DeleteExpression:
+      return true;
+    case ts.SyntaxKind.BinaryExpression:
+      // all but the operators that yield an operand: `=`, `,`, `&&`, `||`, `??` and their assignments
+      switch ((e as ts.BinaryExpression).operatorToken.kind) {
+        case ts.SyntaxKind.EqualsToken:
+        case ts.SyntaxKind.CommaToken:
+        case ts.SyntaxKind.AmpersandAmpersandToken:
+        case ts.SyntaxKind.BarBarToken:
+        case ts.SyntaxKind.QuestionQuestionToken:
+        case ts.SyntaxKind.AmpersandAmpersandEqualsToken:
+        case ts.SyntaxKind.BarBarEqualsToken:
+        case ts.SyntaxKind.QuestionQuestionEqualsToken:
+          return false;
+        default:
+          return true;
+      }
+    default:
+      return false;
+  }
+}
+
 export function enclosingFunction(node: ts.Node): FunctionNode | undefined {
   for (let p = node.parent; p; p = p.parent) if (isFunctionNode(p)) return p;
   return undefined;

@@ -26,6 +26,7 @@ import {
   type AccessSection,
   type FunctionNode,
   typeOf,
+  isPrimitiveExpression,
 } from "../analysis/index.js";
 
 type MessageIds = "await" | "forAwait" | "yield" | "returnedPromise" | keyof typeof typeInfoMessages;
@@ -153,6 +154,7 @@ export default createRule<Options, MessageIds>({
         for (const ret of returnedPromises(fn)) {
           const e = skipOuter(ret);
           if (ts.isAwaitExpression(e)) continue; // reported as an await
+          if (isPrimitiveExpression(e)) continue; // `m.readl(0) & 0xff`: no promise whatever the operands
           if (!isThenable(typeOf(checker, e)) || isAllowed(e)) continue;
           reportAt(ret, "returnedPromise", section, { what: `a promise (${what(e)})` });
         }

@@ -35,6 +35,7 @@ const ts = Object.create(
 declare namespace ts {
   export type ArrowFunction = TS.ArrowFunction;
   export type AsExpression = TS.AsExpression;
+  export type BinaryExpression = TS.BinaryExpression;
   export type BindingElement = TS.BindingElement;
   export type BindingName = TS.BindingName;
   export type CallExpression = TS.CallExpression;
