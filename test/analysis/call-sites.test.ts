@@ -4,7 +4,7 @@
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { calledFunction, constructedClass, getterRun, referencedFunction, userFunctionOf } from "../../packages/eslint-plugin/src/analysis/call-sites.js";
+import { calledFunction, constructedClass, declaredParameterType, declaredTypeOf, getterRun, referencedFunction, typeOf, userFunctionOf } from "../../packages/eslint-plugin/src/analysis/call-sites.js";
 import { functionName, type FunctionNode } from "../../packages/eslint-plugin/src/analysis/ast.js";
 import { registerProgram } from "../../packages/eslint-plugin/src/analysis/name-index.js";
 
@@ -360,5 +360,63 @@ describe("referencedFunction", () => {
       const ask = [() => expect(referencedFunction(c, inner)).toBeUndefined(), () => expect(where(calledFunction(c, inner))).toBe("main.ts: make @1")];
       for (const check of referenceFirst ? ask : ask.reverse()) check();
     }
+  });
+});
+
+describe("declaredParameterType and typeOf: types read off declarations, no inference", () => {
+  const DRIVER = [
+    "interface Ops<D> { probe(dev: string): D; remove?(dev: string, data: D): void; release?: (tag: number) => void }", // 1
+    "declare function define<D>(ops: Ops<D>): void;", // 2
+    "define({ probe(dev) { return { n: dev.length }; }, remove(dev, data) { void data; }, release: (tag) => void tag });", // 3
+  ].join("\n");
+  const param = (c: Case, fn: string, index: number): ts.ParameterDeclaration => {
+    let found: ts.ParameterDeclaration | undefined;
+    const visit = (n: ts.Node): void => {
+      const name = ts.isMethodDeclaration(n) ? n.name.getText(c.main) : ts.isArrowFunction(n) && ts.isPropertyAssignment(n.parent) ? n.parent.name.getText(c.main) : undefined;
+      if (name === fn) found = (n as ts.FunctionLikeDeclaration).parameters[index];
+      ts.forEachChild(n, visit);
+    };
+    visit(c.main);
+    if (!found) throw new Error(`no parameter ${index} of ${fn}`);
+    return found;
+  };
+  const text = (c: Case, t: ts.Type | undefined) => (t ? c.checker.typeToString(t) : undefined);
+
+  it("an unannotated parameter of a method or arrow in a generic call's argument, optional members included", () => {
+    const c = programOf(DRIVER);
+    expect(text(c, declaredParameterType(c.checker, param(c, "probe", 0)))).toBe("string");
+    // optional members are typed `… | undefined`: read without undefined, like a contextual signature
+    expect(text(c, declaredParameterType(c.checker, param(c, "remove", 0)))).toBe("string");
+    expect(text(c, declaredParameterType(c.checker, param(c, "release", 0)))).toBe("number");
+    // the driver data is typed by inference alone
+    expect(declaredParameterType(c.checker, param(c, "remove", 1))).toBeUndefined();
+  });
+
+  it("typeOf leaves what narrowing may change to the checker", () => {
+    const c = programOf(
+      [
+        "function f(a: string, u: string | number, o: object) {", // 1
+        "  if (typeof u === 'string') u;", // 2
+        "  if (o instanceof Map) o;", // 3
+        "  a;", // 4
+        "}",
+      ].join("\n"),
+    );
+    const stmt = (line: number) => {
+      let out: ts.Expression | undefined;
+      const visit = (n: ts.Node): void => {
+        if (ts.isExpressionStatement(n) && c.main.getLineAndCharacterOfPosition(n.getStart(c.main)).line + 1 === line) out = n.expression;
+        else ts.forEachChild(n, visit);
+      };
+      visit(c.main);
+      return out!;
+    };
+    expect(text(c, declaredTypeOf(c.checker, stmt(4)))).toBe("string");
+    const narrowedU = (stmt(2).parent.parent as ts.IfStatement).thenStatement as ts.ExpressionStatement;
+    const narrowedO = (stmt(3).parent.parent as ts.IfStatement).thenStatement as ts.ExpressionStatement;
+    expect(declaredTypeOf(c.checker, narrowedU.expression)).toBeUndefined();
+    expect(text(c, typeOf(c.checker, narrowedU.expression))).toBe("string");
+    expect(declaredTypeOf(c.checker, narrowedO.expression)).toBeUndefined();
+    expect(text(c, typeOf(c.checker, narrowedO.expression))).toBe("Map<any, any>");
   });
 });

@@ -401,7 +401,10 @@ export function contextualFunctionType(checker: ts.TypeChecker, fn: ts.Node): ts
 export function declaredParameterType(checker: ts.TypeChecker, p: ts.ParameterDeclaration): ts.Type | undefined {
   if (p.type) return checker.getTypeFromTypeNode(p.type);
   if (p.dotDotDotToken) return undefined;
-  const sigs = contextualFunctionType(checker, p.parent)?.getCallSignatures();
+  // An optional member (`remove?(dev, data)`, `release?: (d) => void`) is typed `… | undefined`:
+  // like the checker's contextual signature, read the function type without undefined.
+  const expected = contextualFunctionType(checker, p.parent);
+  const sigs = expected && checker.getNonNullableType(expected).getCallSignatures();
   if (sigs?.length !== 1) return undefined;
   const t = parameterTypeAt(checker, sigs[0]!, p.parent.parameters.indexOf(p), false);
   return t === RESOLVE || !t || t.flags & ts.TypeFlags.TypeParameter ? undefined : t;
