@@ -275,26 +275,11 @@ function calleeSignatures(checker: ts.TypeChecker, call: ts.CallExpression | ts.
   if (!perChecker) calleeSignaturesMemo.set(checker, (perChecker = new Map()));
   let sigs = perChecker.get(call);
   if (!sigs) {
-    const calleeType = declaredCalleeType(checker, call.expression) ?? checker.getTypeAtLocation(call.expression);
+    // Off declarations where they say it: typing `m.readl` infers the call that typed `m`.
+    const calleeType = typeOf(checker, call.expression);
     perChecker.set(call, (sigs = ts.isNewExpression(call) ? calleeType.getConstructSignatures() : calleeType.getCallSignatures()));
   }
   return sigs;
-}
-
-/**
- * The callee's type read off the symbol it names (`f`, `o.m`), which the checker caches, instead
- * of typing the expression, which runs flow analysis again on every ask. Only where narrowing
- * cannot change the signatures: a function, method or class, or a variable or property whose
- * declared type is not a union (`cb?: () => void` narrowed by `if (o.cb)` is left to the checker).
- */
-function declaredCalleeType(checker: ts.TypeChecker, callee: ts.Expression): ts.Type | undefined {
-  const e = skipOuter(callee);
-  const name = ts.isIdentifier(e) ? e : ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name) ? e.name : undefined;
-  const sym = name && symbolOf(checker, name);
-  if (!sym) return undefined;
-  const t = checker.getTypeOfSymbol(sym);
-  if (sym.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Method | ts.SymbolFlags.Class) && !(sym.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Property))) return t;
-  return t.isUnion() || t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter) ? undefined : t;
 }
 
 /** Per checker, per call: brands of each argument position (filled lazily). */
