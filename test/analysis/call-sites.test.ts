@@ -392,6 +392,34 @@ describe("declaredParameterType and typeOf: types read off declarations, no infe
     expect(declaredParameterType(c.checker, param(c, "remove", 1))).toBeUndefined();
   });
 
+  it("a member of a const or using variable whose declared type admits null: read off the non-null type", () => {
+    const c = programOf(
+      [
+        "interface Guard { value: { readl(o: number): number } }", // 1
+        "declare function open(): Guard | null;", // 2
+        "function f() {", // 3
+        "  const g = open();", // 4
+        "  if (!g) return;", // 5
+        "  g.value;", // 6
+        "  g;", // 7
+        "}",
+      ].join("\n"),
+    );
+    const at = (line: number) => {
+      let out: ts.Expression | undefined;
+      const visit = (n: ts.Node): void => {
+        if (ts.isExpressionStatement(n) && c.main.getLineAndCharacterOfPosition(n.getStart(c.main)).line + 1 === line) out = n.expression;
+        else ts.forEachChild(n, visit);
+      };
+      visit(c.main);
+      return out!;
+    };
+    expect(text(c, declaredTypeOf(c.checker, at(6)))).toBe("{ readl(o: number): number; }");
+    // `g` itself: the declared type is a union the checker narrows; not read off declarations
+    expect(declaredTypeOf(c.checker, at(7))).toBeUndefined();
+    expect(text(c, typeOf(c.checker, at(7)))).toBe("Guard");
+  });
+
   it("typeOf leaves what narrowing may change to the checker", () => {
     const c = programOf(
       [

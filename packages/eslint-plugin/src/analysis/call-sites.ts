@@ -432,16 +432,21 @@ function declaredTypeOfWorker(checker: ts.TypeChecker, expr: ts.Expression, dept
       if (ts.isParameter(decl)) return declaredParameterType(checker, decl);
       if (ts.isVariableDeclaration(decl)) {
         if (decl.type) return checker.getTypeFromTypeNode(decl.type);
-        const isConst = (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0;
-        return isConst && ts.isIdentifier(decl.name) && decl.initializer ? declaredTypeOf(checker, decl.initializer, depth + 1) : undefined;
+        // `const`, `using`: never reassigned, typed by the initialiser (settled, or not, by the caller)
+        const isConst = (ts.getCombinedNodeFlags(decl) & (ts.NodeFlags.Const | ts.NodeFlags.Using)) !== 0;
+        return isConst && ts.isIdentifier(decl.name) && decl.initializer ? declaredTypeOfWorker(checker, decl.initializer, depth + 1) : undefined;
       }
       return sym.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class) ? checker.getTypeOfSymbol(sym) : undefined;
     }
     case ts.SyntaxKind.PropertyAccessExpression: {
       const access = e as ts.PropertyAccessExpression;
       if (access.questionDotToken || !ts.isIdentifier(access.name)) return undefined;
-      const object = declaredTypeOf(checker, access.expression, depth + 1);
-      const prop = object && checker.getPropertyOfType(object, access.name.text);
+      // A member is read off a non-null object (`g.value` after `if (!g) return`: the checker narrows
+      // null away first), so it is looked up on the declared type without null and undefined.
+      const declared = declaredTypeOfWorker(checker, access.expression, depth + 1);
+      const object = declared && checker.getNonNullableType(declared);
+      if (!object || !isSettledType(checker, object)) return undefined;
+      const prop = checker.getPropertyOfType(object, access.name.text);
       return prop && !(prop.flags & ts.SymbolFlags.Optional) ? checker.getTypeOfSymbol(prop) : undefined;
     }
     case ts.SyntaxKind.CallExpression: {
