@@ -72,7 +72,7 @@ import {
   type DeviceContextName,
   type ManagedKind,
 } from "./brands.js";
-import { argumentBrands, calledFunction, constructedClass, getterRun, userFunctionOf } from "./call-sites.js";
+import { argumentBrands, argumentParameterType, calledFunction, constructedClass, getterRun, typeOf, userFunctionOf } from "./call-sites.js";
 import {
   declaredName,
   functionName,
@@ -369,7 +369,7 @@ function resolve(an: Analysis, expr: ts.Expression, path: string[], st: State): 
     const out = resolveInner(an, e, path, { ...st, depth: st.depth + 1 });
     if (!st.devices && !out.some((o) => o.kind === "managed")) {
       // The type may say what the code does not show (a parameter typed Managed<...>).
-      const kinds = managedKindOf(an.checker, an.checker.getTypeAtLocation(e));
+      const kinds = managedKindOf(an.checker, typeOf(an.checker, e));
       if (kinds) return [{ kind: "managed", kinds, allocation: undefined, source: e, path, via: st.via }, ...out.filter((o) => o.kind !== "unknown")];
     }
     return out;
@@ -540,15 +540,18 @@ function resolveCall(an: Analysis, e: ts.CallExpression, path: string[], st: Sta
   const { checker } = an;
   const callee = skipOuter(e.expression);
   if (!st.devices) {
-    const type = checker.getTypeAtLocation(e);
+    const type = typeOf(checker, e);
     // A call TypeScript cannot type (a misspelt or missing API, an unresolved import) allocates nothing we know of.
     if (isErrorType(type)) return unknown(e, st);
     const kinds = managedKindOf(checker, type);
     if (kinds) return [{ kind: "managed", kinds, allocation: e, source: e, path, via: st.via }];
     // Devres<T>.access(dev): a method of a managed value taking a bound-device proof.
     if (ts.isPropertyAccessExpression(callee)) {
-      const sig = checker.getResolvedSignature(e);
-      const takesProof = sig?.getParameters().some((p) => isBoundContext(deviceContextOf(checker, checker.getTypeOfSymbol(p))));
+      // (the parameters' declared types: resolving the call infers it whole)
+      const takesProof = e.arguments.some((_, i) => {
+        const p = argumentParameterType(checker, e, i);
+        return p !== undefined && isBoundContext(deviceContextOf(checker, p));
+      });
       if (takesProof) {
         const recv = resolve(an, callee.expression, [], st).filter((o): o is ManagedOriginOf => o.kind === "managed");
         if (recv.length > 0) return recv.map((o) => ({ ...o, path: [...o.path, ...path] }));
