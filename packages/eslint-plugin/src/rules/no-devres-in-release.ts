@@ -37,7 +37,10 @@ export default createRule({
     let analysis: Analysis | undefined;
     let sites: ReleaseSites | undefined;
     // The sites are handed over from ESLint's traversal (no walk of our own), judged at the end.
-    const site = (node: TSESTree.Node) => void sites?.add(analysis!.tsNode(node));
+    const site = (node: TSESTree.Node) => {
+      const n = sites && (analysis!.tsNode(node) as ts.Node | undefined);
+      if (n) sites!.add(n);
+    };
     return {
       Program() {
         analysis = getAnalysis(context);
