@@ -152,6 +152,12 @@ ruleTester.run("no-devres-in-release", rule, {
       code: code(RT, `let saved: Device<Bound> | undefined;`, `function onRelease(_k: Kobject): void {`, `if (saved) devmKfree(saved, {});`, `}`, `export const slot: { release?: KobjectRelease<(k: Kobject) => void> } = {};`, `slot.release = onRelease;`),
       errors: [direct(4, 12, "devmKfree(saved, …)", "release", "a kobject release callback", "the device")],
     },
+    // a default in a destructuring assignment assigns too (ESTree: an AssignmentPattern, TypeScript: `=`)
+    {
+      filename,
+      code: code(RT, `let saved: Device<Bound> | undefined;`, `function onRelease(_k: Kobject): void {`, `if (saved) devmKfree(saved, {});`, `}`, `export const slot: { release?: KobjectRelease<(k: Kobject) => void> } = {};`, `[slot.release = onRelease] = [];`),
+      errors: [direct(4, 12, "devmKfree(saved, …)", "release", "a kobject release callback", "the device")],
+    },
     // written in a class's heritage clause: that expression runs (unlike the types the scan skips)
     {
       filename,

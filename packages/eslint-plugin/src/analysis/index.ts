@@ -27,7 +27,7 @@
  */
 // Only what rules use; the modules import each other directly (test/analysis/layers.test.ts
 // keeps that graph acyclic and layered).
-export { getAnalysis, typeInfoMessages } from "./services.js";
+export { getAnalysis, typeInfoMessages, type Analysis } from "./services.js";
 export { calleeName, enclosingFunction, forEachDescendant, isFunctionNode, isModuleLevel, isPrimitiveExpression, skipOuter, type FunctionNode } from "./ast.js";
 export { brandsOfType, deviceContextOf, isBoundContext, isDeviceType, isDevresType, managedKindOf, type ManagedKind } from "./brands.js";
 export { mayBeDeviceValue, mayReturnSection } from "./name-index.js";
@@ -40,6 +40,6 @@ export { argumentSinks, argumentValues, comesFromOutside, deviceOrigins, isManag
 export { describeEscape, escapesOf, isPrimitiveType, parameterEscapes, type Escape } from "./escapes.js";
 export { describeSection, isInReadSide, sectionOpenedBy, sectionValues, type AccessSection } from "./sections.js";
 export { callSummary, calleeText, devresCallKind, devresReach } from "./devres-calls.js";
-export { releaseCallbacksIn } from "./release-callbacks.js";
+export { releaseSites, type ReleaseSites } from "./release-callbacks.js";
 export { boundCallbacksOf, ownSteps, probeAcquisitions, removeTeardowns, useOfTeardown } from "./teardown.js";
 export { parameterPropertyFix, storeGetFix } from "./widening.js";

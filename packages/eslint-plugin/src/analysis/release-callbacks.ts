@@ -9,22 +9,32 @@
  * property values and methods of typed object literals (fops), variables annotated with the
  * brand, methods of a class implementing a branded interface, and functions passed by
  * reference (`new Kobject("k", onRelease)`, `this.onRelease`), whose declaration may be in
- * another file. Only the linted file's sites are scanned; the function found may live anywhere.
+ * another file. Only the linted file's sites are looked at; the function found may live anywhere.
+ *
+ * Cost: the sites are the linted file's function nodes and the references held by calls,
+ * property assignments, declarations and assignments (the rule hands these nodes over from
+ * ESLint's own traversal of the file, which runs anyway: no second walk of the TypeScript tree,
+ * and not every name); types, imports and exports designate nothing (their code never runs) and
+ * are left out. The name index rules out most references before any symbol lookup.
  *
  * API
- *   releaseCallbacksIn(an)   ReleaseCallback[] for the linted file (memoised per file)
- *     .fn        the release function (any file)
- *     .context   "kobject" | "file"
- *     .site      where it is designated in the linted file: the function itself when it is
- *                written here, else the reference passed
+ *   releaseSites(an)         a collector for the linted file:
+ *     .add(node)             a node of the linted file, in any order: a function node, or a node
+ *                            holding a reference in a position a type is expected for (a call or
+ *                            `new` and its arguments, a property assignment or shorthand, a variable
+ *                            declaration, an `=` assignment); other nodes are ignored
+ *     .callbacks()           ReleaseCallback[], in source order of their sites (pre-order)
+ *       .fn        the release function (any file)
+ *       .context   "kobject" | "file"
+ *       .site      where it is designated in the linted file: the function itself when it is
+ *                  written here, else the reference passed (the first such site)
  */
 import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { brandsOfType, type TypeBrands } from "./brands.js";
 import { argumentBrands, expectedTypeAt, functionBrands, referencedFunction } from "./call-sites.js";
-import { isFunctionNode, propertyNameText, skipOuter, type FunctionNode } from "./ast.js";
+import { propertyNameText, type FunctionNode } from "./ast.js";
 import { mayCallBranded } from "./name-index.js";
-import { defineSummary } from "./summaries.js";
 
 export type ReleaseContext = "kobject" | "file";
 
@@ -66,70 +76,127 @@ function expectedBrands(an: Analysis, expr: ts.Expression): TypeBrands | undefin
 }
 
 /**
- * A subtree no release callback can be written or passed in: types (erased, their code never
- * runs; not a heritage clause's expression, which does), imports and exports.
+ * Where a reference (a name, `this.m`) is a value a type is expected for: an argument, a
+ * property value, an annotated variable's initialiser, the right side of `=` (what
+ * expectedBrands reads). Before any symbol lookup, what the syntax says: an argument of a
+ * callee no branded parameter is declared for (the name index), or an unannotated variable,
+ * expects no brand.
  */
-function designatesNothing(n: ts.Node): boolean {
-  switch (n.kind) {
-    case ts.SyntaxKind.InterfaceDeclaration:
-    case ts.SyntaxKind.TypeAliasDeclaration:
-    case ts.SyntaxKind.ImportDeclaration:
-    case ts.SyntaxKind.ExportDeclaration:
-      return true;
-    case ts.SyntaxKind.ExpressionWithTypeArguments:
-      return false;
+function mayExpectBrand(an: Analysis, n: ts.Identifier | ts.PropertyAccessExpression): boolean {
+  const parent = n.parent;
+  switch (parent.kind) {
+    case ts.SyntaxKind.CallExpression:
+    case ts.SyntaxKind.NewExpression: {
+      const call = parent as ts.CallExpression | ts.NewExpression;
+      return !!call.arguments?.includes(n) && mayCallBranded(an.checker, call);
+    }
+    case ts.SyntaxKind.PropertyAssignment:
+      return (parent as ts.PropertyAssignment).initializer === n;
+    case ts.SyntaxKind.ShorthandPropertyAssignment:
+      return ts.isShorthandPropertyAssignment(parent) && parent.name === n;
+    case ts.SyntaxKind.VariableDeclaration:
+      return (parent as ts.VariableDeclaration).initializer === n && !!(parent as ts.VariableDeclaration).type;
+    case ts.SyntaxKind.BinaryExpression:
+      return ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === n;
     default:
-      return ts.isTypeNode(n);
+      return false;
   }
 }
 
-function scan(an: Analysis, sf: ts.SourceFile): ReleaseCallback[] {
-  const out: ReleaseCallback[] = [];
-  const seen = new Set<ts.Node>();
-  const add = (fn: FunctionNode | undefined, context: ReleaseContext | undefined, site: ts.Node) => {
-    if (!fn || !context || seen.has(fn) || !(fn as ts.FunctionLikeDeclaration).body) return;
-    seen.add(fn);
-    out.push({ fn, context, site });
-  };
-  const visit = (n: ts.Node): void => {
-    if (designatesNothing(n)) return;
-    if (isFunctionNode(n)) {
-      // Written here: its contextual type says what it is.
-      add(n, contextOf(functionBrands(an.checker, n)), n);
-    } else if (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) {
-      // Passed by reference: follow it to its declaration.
-      const parent = n.parent;
-      const isValuePosition =
-        parent &&
-        (((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(n)) ||
-          (ts.isPropertyAssignment(parent) && parent.initializer === n) ||
-          (ts.isShorthandPropertyAssignment(parent) && parent.name === n) ||
-          (ts.isVariableDeclaration(parent) && parent.initializer === n) ||
-          (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === n));
-      // Only a reference to a function can be a release callback: ask that (a symbol lookup)
-      // before resolving the call's signature for the expected type; and before both, what the
-      // syntax says: an argument of a callee no branded parameter is declared for, or an
-      // unannotated variable, expects no brand (expectedBrands).
-      const mayExpectBrand =
-        isValuePosition &&
-        !(((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(n)) && !mayCallBranded(an.checker, parent)) &&
-        !(ts.isVariableDeclaration(parent) && !parent.type);
-      const fn = mayExpectBrand ? referencedFunction(an, n) : undefined;
-      if (fn) {
-        const b = expectedBrands(an, n);
-        const ctx = b && contextOf(b);
-        if (ctx) add(fn, ctx, n);
-      }
+/** Inside a declaration of types, an import/export or a type (not a heritage clause's expression): code that never runs. */
+function inTypesOrImports(n: ts.Node): boolean {
+  for (let p: ts.Node | undefined = n; p && p.kind !== ts.SyntaxKind.SourceFile; p = p.parent) {
+    switch (p.kind) {
+      case ts.SyntaxKind.InterfaceDeclaration:
+      case ts.SyntaxKind.TypeAliasDeclaration:
+      case ts.SyntaxKind.ImportDeclaration:
+      case ts.SyntaxKind.ExportDeclaration:
+        return true;
+      case ts.SyntaxKind.ExpressionWithTypeArguments:
+        break;
+      default:
+        if (ts.isTypeNode(p)) return true;
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return out;
+  }
+  return false;
 }
 
-/** Per program: which file's callbacks (a reference may designate a function of another file). */
-const releaseCallbacksOf = defineSummary<ts.SourceFile, readonly ReleaseCallback[], Analysis>("release-callbacks", scan);
+export interface ReleaseSites {
+  add(node: ts.Node): void;
+  callbacks(): ReleaseCallback[];
+}
 
-export function releaseCallbacksIn(an: Analysis): readonly ReleaseCallback[] {
-  return releaseCallbacksOf.get(an, an.sourceFile);
+export function releaseSites(an: Analysis): ReleaseSites {
+  const functions: FunctionNode[] = [];
+  const references: Array<ts.Identifier | ts.PropertyAccessExpression> = [];
+  const reference = (e: ts.Node | undefined) => {
+    // Only a value in a position a type is expected for; the symbol lookup comes later.
+    if (e && (e.kind === ts.SyntaxKind.Identifier || e.kind === ts.SyntaxKind.PropertyAccessExpression) && mayExpectBrand(an, e as ts.Identifier | ts.PropertyAccessExpression)) {
+      references.push(e as ts.Identifier | ts.PropertyAccessExpression);
+    }
+  };
+  return {
+    add(n) {
+      switch (n.kind) {
+        case ts.SyntaxKind.FunctionDeclaration:
+        case ts.SyntaxKind.FunctionExpression:
+        case ts.SyntaxKind.ArrowFunction:
+        case ts.SyntaxKind.MethodDeclaration:
+        case ts.SyntaxKind.GetAccessor:
+        case ts.SyntaxKind.SetAccessor:
+        case ts.SyntaxKind.Constructor:
+          // (without a body it is no callback)
+          if ((n as FunctionNode).body) functions.push(n as FunctionNode);
+          break;
+        // The positions a reference is read in (mayExpectBrand), from the node holding it.
+        case ts.SyntaxKind.CallExpression:
+        case ts.SyntaxKind.NewExpression:
+          (n as ts.CallExpression | ts.NewExpression).arguments?.forEach(reference);
+          break;
+        case ts.SyntaxKind.PropertyAssignment:
+          reference((n as ts.PropertyAssignment).initializer);
+          break;
+        case ts.SyntaxKind.ShorthandPropertyAssignment:
+          if (ts.isShorthandPropertyAssignment(n)) reference(n.name);
+          break;
+        case ts.SyntaxKind.VariableDeclaration:
+          reference((n as ts.VariableDeclaration).initializer);
+          break;
+        case ts.SyntaxKind.BinaryExpression:
+          if (ts.isBinaryExpression(n)) reference(n.right);
+          break;
+        case ts.SyntaxKind.Identifier:
+        case ts.SyntaxKind.PropertyAccessExpression:
+          reference(n);
+          break;
+      }
+    },
+    callbacks() {
+      // Source order, an enclosing node before the nodes in it (the first site of a function wins).
+      const sites = [...new Set<ts.Node>([...functions, ...references])].filter((n) => !inTypesOrImports(n));
+      sites.sort((a, b) => a.pos - b.pos || b.end - a.end);
+      const out: ReleaseCallback[] = [];
+      const seen = new Set<ts.Node>();
+      const add = (fn: FunctionNode | undefined, context: ReleaseContext | undefined, site: ts.Node) => {
+        if (!fn || !context || seen.has(fn) || !(fn as ts.FunctionLikeDeclaration).body) return;
+        seen.add(fn);
+        out.push({ fn, context, site });
+      };
+      for (const n of sites) {
+        if (n.kind !== ts.SyntaxKind.Identifier && n.kind !== ts.SyntaxKind.PropertyAccessExpression) {
+          // Written here: its contextual type says what it is.
+          add(n as FunctionNode, contextOf(functionBrands(an.checker, n)), n);
+          continue;
+        }
+        // Passed by reference: follow it to its declaration (only a function can be a callback).
+        const ref = n as ts.Identifier | ts.PropertyAccessExpression;
+        const fn = referencedFunction(an, ref);
+        if (!fn) continue;
+        const b = expectedBrands(an, ref);
+        const ctx = b && contextOf(b);
+        if (ctx) add(fn, ctx, ref);
+      }
+      return out;
+    },
+  };
 }

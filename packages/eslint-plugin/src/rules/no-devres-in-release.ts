@@ -10,7 +10,8 @@
 import { ts } from "../util/typescript.js";
 import { createRule } from "../util/create-rule.js";
 import { checkNoDevresInRelease } from "../c/checks/no-devres-in-release.js";
-import { getAnalysis, typeInfoMessages, releaseCallbacksIn, calleeText, callSummary, devresCallKind, devresReach, userFunctionOf, ownerName, forEachDescendant, skipOuter } from "../analysis/index.js";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { getAnalysis, typeInfoMessages, releaseSites, type Analysis, type ReleaseSites, calleeText, callSummary, devresCallKind, devresReach, userFunctionOf, ownerName, forEachDescendant, skipOuter } from "../analysis/index.js";
 
 const AFTER = "which can run after {{owner}} unbound, when devres has already released everything registered against the device.";
 
@@ -33,10 +34,30 @@ export default createRule({
   defaultOptions: [],
   c: checkNoDevresInRelease,
   create(context) {
+    let analysis: Analysis | undefined;
+    let sites: ReleaseSites | undefined;
+    // The sites are handed over from ESLint's traversal (no walk of our own), judged at the end.
+    const site = (node: TSESTree.Node) => {
+      const n = sites && (analysis!.tsNode(node) as ts.Node | undefined);
+      if (n) sites!.add(n);
+    };
     return {
       Program() {
-        const an = getAnalysis(context);
-        if (!an) return;
+        analysis = getAnalysis(context);
+        sites = analysis && releaseSites(analysis);
+      },
+      // function nodes, and the nodes holding a reference a type is expected for (release-callbacks.ts)
+      ":function": site,
+      CallExpression: site,
+      NewExpression: site,
+      ImportExpression: site,
+      Property: site,
+      VariableDeclarator: site,
+      AssignmentExpression: site,
+      AssignmentPattern: site,
+      "Program:exit"() {
+        const an = analysis;
+        if (!an || !sites) return;
         const reported = new Set<ts.Node>();
         const report = (node: ts.Node, messageId: "devresInRelease" | "devresInReleaseVia", data: Record<string, string>) => {
           const es = an.esNode(node);
@@ -44,7 +65,7 @@ export default createRule({
           reported.add(node);
           context.report({ node: es, messageId, data });
         };
-        for (const rc of releaseCallbacksIn(an)) {
+        for (const rc of sites.callbacks()) {
           const owner = ownerName(an, rc.site);
           const where = rc.context === "kobject" ? "a kobject release callback" : "a file release()";
           const body = (rc.fn as ts.FunctionLikeDeclaration).body;
