@@ -367,15 +367,33 @@ function resolve(an: Analysis, expr: ts.Expression, path: string[], st: State): 
   st.stack.add(key);
   try {
     const out = resolveInner(an, e, path, { ...st, depth: st.depth + 1 });
-    if (!st.devices && !out.some((o) => o.kind === "managed")) {
+    if (!st.devices && !out.some((o) => o.kind === "managed") && !showsItsValue(e, out)) {
       // The type may say what the code does not show (a parameter typed Managed<...>).
-      const kinds = managedKindOf(an.checker, typeOf(an.checker, e));
+      const kinds = ts.isNewExpression(e) ? constructedManagedKind(an.checker, e) : managedKindOf(an.checker, typeOf(an.checker, e));
       if (kinds) return [{ kind: "managed", kinds, allocation: undefined, source: e, path, via: st.via }, ...out.filter((o) => o.kind !== "unknown")];
     }
     return out;
   } finally {
     st.stack.delete(key);
   }
+}
+
+/** The value is the expression itself, written out (an object or array literal, a function, a literal): its type adds nothing. */
+function showsItsValue(e: ts.Expression, origins: readonly Origin[]): boolean {
+  return !ts.isNewExpression(e) && origins.length > 0 && origins.every((o) => o.kind === "literal" && o.node === e);
+}
+
+/**
+ * The managed kind of what `new C(...)` constructs, read off C's construct signatures: which
+ * properties an instance has does not depend on the class's type arguments, so the generic
+ * signature answers without inferring them (`new Ring<number>(n)`, `new Revocable(dev, ...)`).
+ */
+function constructedManagedKind(checker: ts.TypeChecker, e: ts.NewExpression): ManagedKind[] | undefined {
+  for (const sig of typeOf(checker, e.expression).getConstructSignatures()) {
+    const kinds = managedKindOf(checker, checker.getReturnTypeOfSignature(sig));
+    if (kinds) return kinds;
+  }
+  return undefined;
 }
 
 function resolveInner(an: Analysis, e: ts.Expression, path: string[], st: State): Origin[] {
