@@ -28,6 +28,7 @@ import {
   afterUnbindBoundary,
   argumentSinks,
   contextText,
+  declaredParameterType,
   deviceOrigins,
   enclosingDriver,
   enclosingFunction,
@@ -88,7 +89,11 @@ export default createRule<[], MessageIds>({
           // argument's type: only a device-typed argument can be a devres target.
           const sink = argumentSinks(an, call, i).find((s) => s.brand === "devresTarget" && s.path.length === 0);
           if (!sink) continue;
-          if (!isDeviceType(an.checker, an.checker.getTypeAtLocation(arg))) continue;
+          // A parameter declared a device is one (narrowing keeps it one); typing an unannotated
+          // probe's `dev` instead has the checker infer the whole defineDriver({...}) call.
+          const param = ts.isIdentifier(arg) ? an.checker.getSymbolAtLocation(arg)?.valueDeclaration : undefined;
+          const declared = param && ts.isParameter(param) ? declaredParameterType(an.checker, param) : undefined;
+          if (!(declared && isDeviceType(an.checker, declared)) && !isDeviceType(an.checker, an.checker.getTypeAtLocation(arg))) continue;
           if (!checkedRelease) {
             checkedRelease = true;
             const isRelease = call.arguments.some((_, j) => argumentSinks(an, call, j).some((s) => s.brand === "devresRelease"));

@@ -87,8 +87,10 @@ export default createRule<[], MessageIds>({
         const section = sectionOpenedBy(an, an.tsNode(node) as ts.CallExpression);
         if (!section) return;
         for (const v of sectionValues(an, section)) {
-          if (isPrimitiveType(checker, checker.getTypeAtLocation(v))) continue;
-          for (const e of escapesOf(an, v, { home: section.home, members: true })) report(e, section);
+          // escapes first: most section values go nowhere, and typing one resolves the section's call
+          const escapes = escapesOf(an, v, { home: section.home, members: true });
+          if (escapes.length === 0 || isPrimitiveType(checker, checker.getTypeAtLocation(v))) continue;
+          for (const e of escapes) report(e, section);
         }
       },
     };
