@@ -20,8 +20,8 @@
  * Layer: the bottom of the typed layers (imports syntax helpers at most). What a call site's
  * arguments and parameters carry (argumentBrands, expectedTypeAt, ...) is call-sites.ts.
  *
- * Cost: brandsOfType is memoised per ts.Type (types belong to one checker), signatureMayBrand
- * per signature.
+ * Cost: brandsOfType and deviceContextOf are memoised per ts.Type (types belong to one checker),
+ * signatureMayBrand per signature.
  */
 import { ts } from "../util/typescript.js";
 
@@ -86,13 +86,19 @@ function contextOfSingle(checker: ts.TypeChecker, t: ts.Type): DeviceContextName
   return weakest ?? "normal";
 }
 
+/** Per ts.Type (a type belongs to one checker): every rule asks it of the same parameter and value types. */
+const contextMemo = new WeakMap<ts.Type, DeviceContextName | null>();
+
 /** The device context of a `Device<Ctx>` type; for a union the weakest context it may hold. */
 export function deviceContextOf(checker: ts.TypeChecker, type: ts.Type): DeviceContextName | undefined {
+  const known = contextMemo.get(type);
+  if (known !== undefined) return known ?? undefined;
   let weakest: DeviceContextName | undefined;
   for (const t of constituents(checker, type)) {
     const c = contextOfSingle(checker, t);
     if (c && (!weakest || RANK[c] < RANK[weakest])) weakest = c;
   }
+  contextMemo.set(type, weakest ?? null);
   return weakest;
 }
 
