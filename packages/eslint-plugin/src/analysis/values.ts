@@ -512,6 +512,15 @@ function resolveInner(an: Analysis, e: ts.Expression, path: string[], st: State)
   return unknown(e, st);
 }
 
+/** The managed kinds the single signature of `call`'s callee declares its result to carry, if any. */
+function declaredResultKinds(checker: ts.TypeChecker, call: ts.CallExpression): ManagedKind[] | undefined {
+  const sigs = typeOf(checker, call.expression).getCallSignatures();
+  if (sigs.length !== 1) return undefined;
+  const kinds = managedKindOf(checker, checker.getReturnTypeOfSignature(sigs[0]!));
+  // (a kind that is a type parameter reads as no literal: the instantiated type decides)
+  return kinds && kinds.length > 0 ? kinds : undefined;
+}
+
 /** `list[i]`, `map.get(k)`, `set.values()`: an element of a collection. */
 function resolveElement(an: Analysis, e: ts.ElementAccessExpression, path: string[], st: State): Origin[] {
   if (st.devices) return [collectionRead(an, e.expression, st)];
@@ -558,6 +567,10 @@ function resolveCall(an: Analysis, e: ts.CallExpression, path: string[], st: Sta
   const { checker } = an;
   const callee = skipOuter(e.expression);
   if (!st.devices) {
+    // A brand the callee's declared result always carries (`Managed<T>` = T & ManagedBrand<"alloc">),
+    // whatever its type arguments: no inference of the call.
+    const declared = declaredResultKinds(checker, e);
+    if (declared) return [{ kind: "managed", kinds: declared, allocation: e, source: e, path, via: st.via }];
     const type = typeOf(checker, e);
     // A call TypeScript cannot type (a misspelt or missing API, an unresolved import) allocates nothing we know of.
     if (isErrorType(type)) return unknown(e, st);
