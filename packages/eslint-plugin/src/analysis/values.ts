@@ -367,7 +367,7 @@ function resolve(an: Analysis, expr: ts.Expression, path: string[], st: State): 
   st.stack.add(key);
   try {
     const out = resolveInner(an, e, path, { ...st, depth: st.depth + 1 });
-    if (!st.devices && !out.some((o) => o.kind === "managed") && !showsItsValue(e, out)) {
+    if (!st.devices && !out.some((o) => o.kind === "managed") && !showsItsValue(e, out) && !(typedByItsInitializer(an.checker, e) && !out.some((o) => o.kind === "unknown"))) {
       // The type may say what the code does not show (a parameter typed Managed<...>).
       const kinds = ts.isNewExpression(e) ? constructedManagedKind(an.checker, e) : managedKindOf(an.checker, typeOf(an.checker, e));
       if (kinds) return [{ kind: "managed", kinds, allocation: undefined, source: e, path, via: st.via }, ...out.filter((o) => o.kind !== "unknown")];
@@ -381,6 +381,17 @@ function resolve(an: Analysis, expr: ts.Expression, path: string[], st: State): 
 /** The value is the expression itself, written out (an object or array literal, a function, a literal): its type adds nothing. */
 function showsItsValue(e: ts.Expression, origins: readonly Origin[]): boolean {
   return !ts.isNewExpression(e) && origins.length > 0 && origins.every((o) => o.kind === "literal" && o.node === e);
+}
+
+/**
+ * A variable without a type annotation, read by name: its type is its initialiser's, whose own
+ * type was asked when its origins were resolved, unless that resolution was cut short (an unknown
+ * origin). Typing the name would infer the initialiser again.
+ */
+function typedByItsInitializer(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  if (!ts.isIdentifier(e) || (ts.isShorthandPropertyAssignment(e.parent) && e.parent.name === e)) return false;
+  const decl = symbolOf(checker, e)?.valueDeclaration;
+  return !!decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && !decl.type && decl.initializer !== undefined;
 }
 
 /**
