@@ -33,7 +33,7 @@ import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { brandsOfType, type TypeBrands } from "./brands.js";
 import { argumentBrands, expectedTypeAt, functionBrands, referencedFunction } from "./call-sites.js";
-import { propertyNameText, type FunctionNode } from "./ast.js";
+import { isFunctionNode, propertyNameText, type FunctionNode } from "./ast.js";
 import { mayCallBranded } from "./name-index.js";
 
 export type ReleaseContext = "kobject" | "file";
@@ -137,17 +137,12 @@ export function releaseSites(an: Analysis): ReleaseSites {
   };
   return {
     add(n) {
+      if (isFunctionNode(n)) {
+        // (without a body it is no callback)
+        if (n.body) functions.push(n);
+        return;
+      }
       switch (n.kind) {
-        case ts.SyntaxKind.FunctionDeclaration:
-        case ts.SyntaxKind.FunctionExpression:
-        case ts.SyntaxKind.ArrowFunction:
-        case ts.SyntaxKind.MethodDeclaration:
-        case ts.SyntaxKind.GetAccessor:
-        case ts.SyntaxKind.SetAccessor:
-        case ts.SyntaxKind.Constructor:
-          // (without a body it is no callback)
-          if ((n as FunctionNode).body) functions.push(n as FunctionNode);
-          break;
         // The positions a reference is read in (mayExpectBrand), from the node holding it.
         case ts.SyntaxKind.CallExpression:
         case ts.SyntaxKind.NewExpression:
