@@ -216,17 +216,6 @@ export function argumentParameterType(
   return arg ? checker.getContextualType(arg) : undefined;
 }
 
-/**
- * The type `call` returns: the declared return type of the callee's single non-generic
- * signature, read without resolving the call (which checks every argument); the checker's type
- * of the call otherwise.
- */
-export function callResultType(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): ts.Type {
-  const sigs = calleeSignatures(checker, call);
-  const sig = sigs.length === 1 ? sigs[0]! : undefined;
-  return sig && !sig.typeParameters?.length ? checker.getReturnTypeOfSignature(sig) : checker.getTypeAtLocation(call);
-}
-
 const RESOLVE = Symbol("resolve the call");
 
 /** Type of the parameter argument `index` maps to; RESOLVE when `declaredOnly` and its brands depend on inference. */
@@ -405,13 +394,16 @@ export function typeOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Type {
  * generic call a callback parameter belongs to, a whole `defineDriver({...})`, and runs flow
  * analysis again on every ask): a parameter (declaredParameterType), an annotated or `const`
  * variable, a function or class, `this`, a member of such a value, the result of a call of a
- * single non-generic signature, an `as` type. Undefined where only the checker can tell, and
- * wherever narrowing could make the checker's answer narrower: a union, any, unknown, `object`,
- * a type parameter. Callers fall back to the checker.
+ * single non-generic signature, an `as` type. Undefined where only the checker can tell, and for
+ * a name or member wherever narrowing could make the checker's answer narrower: a union, any,
+ * unknown, `object`, a type parameter. Callers fall back to the checker.
  */
 export function declaredTypeOf(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): ts.Type | undefined {
   const t = declaredTypeOfWorker(checker, expr, depth);
-  return t && isSettledType(checker, t) ? t : undefined;
+  // Only a reference (a name, a member) is narrowed: a call's or an assertion's type is as declared.
+  const e = skipParens(expr);
+  const isReference = e.kind === ts.SyntaxKind.Identifier || e.kind === ts.SyntaxKind.PropertyAccessExpression;
+  return t && (!isReference || isSettledType(checker, t)) ? t : undefined;
 }
 
 function declaredTypeOfWorker(checker: ts.TypeChecker, expr: ts.Expression, depth: number): ts.Type | undefined {

@@ -27,7 +27,7 @@
 import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
-import { argumentBrands, argumentParameterType, callResultType, referencedFunction, typeOf } from "./call-sites.js";
+import { argumentBrands, argumentParameterType, referencedFunction, typeOf } from "./call-sites.js";
 import { calleeName, enclosingFunction, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { classifyCallback, mayRunAfterUnbind } from "./deferral.js";
 import { mayCallBranded, mayReturnSection, mayTakeDevice } from "./name-index.js";
@@ -71,7 +71,7 @@ export function sectionOpenedBy(an: Analysis, call: ts.CallExpression): AccessSe
   if (!resource) return undefined;
   const { checker } = an;
   // Each form is asked of the checker only when the callee's name allows it (name-index.ts).
-  if (call.arguments.length === 0 && mayReturnSection(checker, call) && brandsOfType(checker, callResultType(checker, call)).accessSection) {
+  if (call.arguments.length === 0 && mayReturnSection(checker, call) && brandsOfType(checker, typeOf(checker, call)).accessSection) {
     let n: ts.Node = call;
     while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent))) n = n.parent;
     const decl = n.parent;
