@@ -363,6 +363,18 @@ describe("referencedFunction", () => {
   });
 });
 
+/** The expression of the innermost expression statement on `line` of main.ts. */
+function expressionOnLine(c: Case, line: number): ts.Expression {
+  let out: ts.Expression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (ts.isExpressionStatement(n) && c.main.getLineAndCharacterOfPosition(n.getStart(c.main)).line + 1 === line) out = n.expression;
+    else ts.forEachChild(n, visit);
+  };
+  visit(c.main);
+  if (!out) throw new Error(`no expression statement on line ${line}`);
+  return out;
+}
+
 describe("declaredParameterType and typeOf: types read off declarations, no inference", () => {
   const DRIVER = [
     "interface Ops<D> { probe(dev: string): D; remove?(dev: string, data: D): void; release?: (tag: number) => void }", // 1
@@ -405,15 +417,7 @@ describe("declaredParameterType and typeOf: types read off declarations, no infe
         "}",
       ].join("\n"),
     );
-    const at = (line: number) => {
-      let out: ts.Expression | undefined;
-      const visit = (n: ts.Node): void => {
-        if (ts.isExpressionStatement(n) && c.main.getLineAndCharacterOfPosition(n.getStart(c.main)).line + 1 === line) out = n.expression;
-        else ts.forEachChild(n, visit);
-      };
-      visit(c.main);
-      return out!;
-    };
+    const at = (line: number) => expressionOnLine(c, line);
     expect(text(c, declaredTypeOf(c.checker, at(6)))).toBe("{ readl(o: number): number; }");
     // `g` itself: the declared type is a union the checker narrows; not read off declarations
     expect(declaredTypeOf(c.checker, at(7))).toBeUndefined();
@@ -430,21 +434,11 @@ describe("declaredParameterType and typeOf: types read off declarations, no infe
         "}",
       ].join("\n"),
     );
-    const stmt = (line: number) => {
-      let out: ts.Expression | undefined;
-      const visit = (n: ts.Node): void => {
-        if (ts.isExpressionStatement(n) && c.main.getLineAndCharacterOfPosition(n.getStart(c.main)).line + 1 === line) out = n.expression;
-        else ts.forEachChild(n, visit);
-      };
-      visit(c.main);
-      return out!;
-    };
-    expect(text(c, declaredTypeOf(c.checker, stmt(4)))).toBe("string");
-    const narrowedU = (stmt(2).parent.parent as ts.IfStatement).thenStatement as ts.ExpressionStatement;
-    const narrowedO = (stmt(3).parent.parent as ts.IfStatement).thenStatement as ts.ExpressionStatement;
-    expect(declaredTypeOf(c.checker, narrowedU.expression)).toBeUndefined();
-    expect(text(c, typeOf(c.checker, narrowedU.expression))).toBe("string");
-    expect(declaredTypeOf(c.checker, narrowedO.expression)).toBeUndefined();
-    expect(text(c, typeOf(c.checker, narrowedO.expression))).toBe("Map<any, any>");
+    expect(text(c, declaredTypeOf(c.checker, expressionOnLine(c, 4)))).toBe("string");
+    // the `u;` and `o;` inside the ifs, narrowed there
+    expect(declaredTypeOf(c.checker, expressionOnLine(c, 2))).toBeUndefined();
+    expect(text(c, typeOf(c.checker, expressionOnLine(c, 2)))).toBe("string");
+    expect(declaredTypeOf(c.checker, expressionOnLine(c, 3))).toBeUndefined();
+    expect(text(c, typeOf(c.checker, expressionOnLine(c, 3)))).toBe("Map<any, any>");
   });
 });
