@@ -113,6 +113,23 @@ export function isPrimitiveExpression(expr: ts.Expression): boolean {
   }
 }
 
+/**
+ * What `fn` returns: its expression body, or the expressions of its own `return` statements (not
+ * those of nested functions or classes), undefined for a bare `return;`.
+ */
+export function returnedExpressions(fn: FunctionNode): Array<ts.Expression | undefined> {
+  const body = fn.body;
+  if (!body) return [];
+  if (!ts.isBlock(body)) return [body];
+  const out: Array<ts.Expression | undefined> = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isReturnStatement(n)) out.push(n.expression);
+    else if (!isFunctionNode(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
 export function enclosingFunction(node: ts.Node): FunctionNode | undefined {
   for (let p = node.parent; p; p = p.parent) if (isFunctionNode(p)) return p;
   return undefined;

@@ -50,7 +50,7 @@
  */
 import { ts } from "../util/typescript.js";
 import { isFunctionNode, propertyNameText, skipOuter, skipParens, symbolOf, type FunctionNode } from "./ast.js";
-import { NO_BRANDS, brandsOfType, constituents, signatureMayBrand, type TypeBrands } from "./brands.js";
+import { NO_BRANDS, brandsOfType, constituents, deviceContextOf, isBoundContext, signatureMayBrand, type TypeBrands } from "./brands.js";
 import { mayCallBranded, mayNameFunction } from "./name-index.js";
 import { defineSummary } from "./summaries.js";
 
@@ -214,6 +214,12 @@ export function argumentParameterType(
   }
   const arg = call.arguments?.[index];
   return arg ? checker.getContextualType(arg) : undefined;
+}
+
+/** Argument `index` of `call` maps to a parameter that takes a bound device (`access(dev)`), by its declared type. */
+export function argumentTakesBoundDevice(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression, index: number): boolean {
+  const p = argumentParameterType(checker, call, index);
+  return p !== undefined && isBoundContext(deviceContextOf(checker, p));
 }
 
 const RESOLVE = Symbol("resolve the call");

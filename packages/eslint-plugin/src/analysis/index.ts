@@ -28,7 +28,7 @@
 // Only what rules use; the modules import each other directly (test/analysis/layers.test.ts
 // keeps that graph acyclic and layered).
 export { getAnalysis, typeInfoMessages, type Analysis } from "./services.js";
-export { calleeName, enclosingFunction, forEachDescendant, isFunctionNode, isModuleLevel, isPrimitiveExpression, skipOuter, type FunctionNode } from "./ast.js";
+export { calleeName, enclosingFunction, forEachDescendant, isFunctionNode, isModuleLevel, isPrimitiveExpression, returnedExpressions, skipOuter, type FunctionNode } from "./ast.js";
 export { brandsOfType, deviceContextOf, isBoundContext, isDeviceType, isDevresType, managedKindOf, type ManagedKind } from "./brands.js";
 export { mayBeDeviceValue, mayReturnSection } from "./name-index.js";
 export { argumentBrands, declaredParameterType, typeOf, userFunctionOf } from "./call-sites.js";

@@ -63,7 +63,7 @@
  */
 import { ts } from "../util/typescript.js";
 import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, signatureMayBrand } from "./brands.js";
-import { calleeName, mentionsName, skipOuter, skipParens, type FunctionNode } from "./ast.js";
+import { calleeName, mentionsName, returnedExpressions, skipOuter, skipParens, type FunctionNode } from "./ast.js";
 import { changedSince, deltaOf, fileCache, filesOf, generationOf, importersOf, importsOf, lineageSlot, mentionsBrand } from "./program-delta.js";
 import { defineSummary } from "./summaries.js";
 
@@ -592,18 +592,6 @@ function genericMayReturnDevice(checker: ts.TypeChecker, r: GenericResult, call:
     }
   }
   return false;
-}
-
-/** The expressions `fn` returns (its own `return`s, not nested functions'); undefined for a bare `return`. */
-function returnedExpressions(fn: ts.ArrowFunction | ts.FunctionExpression): Array<ts.Expression | undefined> {
-  if (!ts.isBlock(fn.body)) return [fn.body];
-  const out: Array<ts.Expression | undefined> = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isReturnStatement(n)) out.push(n.expression);
-    else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
-  };
-  visit(fn.body);
-  return out;
 }
 
 const indexOf = new WeakMap<ts.Program, NameIndex>();

@@ -27,7 +27,7 @@
 import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { brandsOfType, deviceContextOf, isBoundContext, isDevresType } from "./brands.js";
-import { argumentBrands, argumentParameterType, referencedFunction, typeOf } from "./call-sites.js";
+import { argumentBrands, argumentTakesBoundDevice, referencedFunction, typeOf } from "./call-sites.js";
 import { calleeName, enclosingFunction, isFunctionNode, skipOuter, symbolOf, type FunctionNode } from "./ast.js";
 import { classifyCallback, mayRunAfterUnbind } from "./deferral.js";
 import { mayCallBranded, mayReturnSection, mayTakeDevice } from "./name-index.js";
@@ -54,10 +54,6 @@ export interface AccessSection {
 function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
   const callee = skipOuter(call.expression);
   return ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee) ? callee.expression : undefined;
-}
-
-function takesBoundDevice(checker: ts.TypeChecker, parameterType: ts.Type | undefined): boolean {
-  return !!parameterType && isBoundContext(deviceContextOf(checker, parameterType));
 }
 
 function enclosingStatement(node: ts.Node): ts.Node {
@@ -94,7 +90,7 @@ export function sectionOpenedBy(an: Analysis, call: ts.CallExpression): AccessSe
   if (
     call.arguments.length === 1 &&
     mayTakeDevice(checker, call) &&
-    takesBoundDevice(checker, argumentParameterType(checker, call, 0)) &&
+    argumentTakesBoundDevice(checker, call, 0) &&
     isDevresType(checker, typeOf(checker, resource))
   ) {
     const dev = call.arguments[0]!;

@@ -72,13 +72,14 @@ import {
   type DeviceContextName,
   type ManagedKind,
 } from "./brands.js";
-import { argumentBrands, argumentParameterType, calledFunction, constructedClass, getterRun, typeOf, userFunctionOf } from "./call-sites.js";
+import { argumentBrands, argumentTakesBoundDevice, calledFunction, constructedClass, getterRun, typeOf, userFunctionOf } from "./call-sites.js";
 import {
   declaredName,
   functionName,
   isFunctionNode,
   isModuleLevel,
   propertyNameText,
+  returnedExpressions,
   skipOuter,
   skipParens,
   symbolOf,
@@ -166,18 +167,9 @@ export function bindingPath(el: ts.BindingElement): { path: string[]; top: ts.Va
   return { path, top: ts.isVariableDeclaration(node) || ts.isParameter(node) ? node : undefined };
 }
 
-export function returnExpressions(fn: FunctionNode): ts.Expression[] {
-  const body = (fn as ts.FunctionLikeDeclaration).body;
-  if (!body) return [];
-  if (!ts.isBlock(body)) return [body];
-  const out: ts.Expression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (isFunctionNode(n) || ts.isClassLike(n)) return;
-    if (ts.isReturnStatement(n) && n.expression) out.push(n.expression);
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(body, visit);
-  return out;
+/** What `fn` returns, bare `return;`s left out. */
+function returnExpressions(fn: FunctionNode): ts.Expression[] {
+  return returnedExpressions(fn).filter((e): e is ts.Expression => e !== undefined);
 }
 
 /** The class whose instance `this` is at `node` (arrows keep the outer `this`). */
@@ -369,7 +361,7 @@ function resolve(an: Analysis, expr: ts.Expression, path: string[], st: State): 
     const out = resolveInner(an, e, path, { ...st, depth: st.depth + 1 });
     if (!st.devices && !out.some((o) => o.kind === "managed") && !showsItsValue(e, out) && !(typedByItsInitializer(an.checker, e) && !out.some((o) => o.kind === "unknown"))) {
       // The type may say what the code does not show (a parameter typed Managed<...>).
-      const kinds = ts.isNewExpression(e) ? constructedManagedKind(an.checker, e) : managedKindOf(an.checker, typeOf(an.checker, e));
+      const kinds = ts.isNewExpression(e) ? declaredManagedKinds(an.checker, e) : managedKindOf(an.checker, typeOf(an.checker, e));
       if (kinds) return [{ kind: "managed", kinds, allocation: undefined, source: e, path, via: st.via }, ...out.filter((o) => o.kind !== "unknown")];
     }
     return out;
@@ -392,19 +384,6 @@ function typedByItsInitializer(checker: ts.TypeChecker, e: ts.Expression): boole
   if (!ts.isIdentifier(e) || (ts.isShorthandPropertyAssignment(e.parent) && e.parent.name === e)) return false;
   const decl = symbolOf(checker, e)?.valueDeclaration;
   return !!decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && !decl.type && decl.initializer !== undefined;
-}
-
-/**
- * The managed kind of what `new C(...)` constructs, read off C's construct signatures: which
- * properties an instance has does not depend on the class's type arguments, so the generic
- * signature answers without inferring them (`new Ring<number>(n)`, `new Revocable(dev, ...)`).
- */
-function constructedManagedKind(checker: ts.TypeChecker, e: ts.NewExpression): ManagedKind[] | undefined {
-  for (const sig of typeOf(checker, e.expression).getConstructSignatures()) {
-    const kinds = managedKindOf(checker, checker.getReturnTypeOfSignature(sig));
-    if (kinds) return kinds;
-  }
-  return undefined;
 }
 
 function resolveInner(an: Analysis, e: ts.Expression, path: string[], st: State): Origin[] {
@@ -523,13 +502,22 @@ function resolveInner(an: Analysis, e: ts.Expression, path: string[], st: State)
   return unknown(e, st);
 }
 
-/** The managed kinds the single signature of `call`'s callee declares its result to carry, if any. */
-function declaredResultKinds(checker: ts.TypeChecker, call: ts.CallExpression): ManagedKind[] | undefined {
-  const sigs = typeOf(checker, call.expression).getCallSignatures();
-  if (sigs.length !== 1) return undefined;
-  const kinds = managedKindOf(checker, checker.getReturnTypeOfSignature(sigs[0]!));
-  // (a kind that is a type parameter reads as no literal: the instantiated type decides)
-  return kinds && kinds.length > 0 ? kinds : undefined;
+/**
+ * The managed kinds a callee declares its result to carry whatever its type arguments, read off
+ * its declared signatures without inferring the call: a call's single signature
+ * (`devmKzalloc<T>(…): Managed<T>`), a class's construct signatures (an instance's properties do
+ * not depend on the class's type arguments: `new Ring<number>(n)`). A kind that is itself a type
+ * parameter reads as no literal: the instantiated type decides.
+ */
+function declaredManagedKinds(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): ManagedKind[] | undefined {
+  const callee = typeOf(checker, call.expression);
+  const sigs = ts.isNewExpression(call) ? callee.getConstructSignatures() : callee.getCallSignatures();
+  if (!ts.isNewExpression(call) && sigs.length !== 1) return undefined;
+  for (const sig of sigs) {
+    const kinds = managedKindOf(checker, checker.getReturnTypeOfSignature(sig));
+    if (kinds && kinds.length > 0) return kinds;
+  }
+  return undefined;
 }
 
 /** `list[i]`, `map.get(k)`, `set.values()`: an element of a collection. */
@@ -580,7 +568,7 @@ function resolveCall(an: Analysis, e: ts.CallExpression, path: string[], st: Sta
   if (!st.devices) {
     // A brand the callee's declared result always carries (`Managed<T>` = T & ManagedBrand<"alloc">),
     // whatever its type arguments: no inference of the call.
-    const declared = declaredResultKinds(checker, e);
+    const declared = declaredManagedKinds(checker, e);
     if (declared) return [{ kind: "managed", kinds: declared, allocation: e, source: e, path, via: st.via }];
     const type = typeOf(checker, e);
     // A call TypeScript cannot type (a misspelt or missing API, an unresolved import) allocates nothing we know of.
@@ -590,10 +578,7 @@ function resolveCall(an: Analysis, e: ts.CallExpression, path: string[], st: Sta
     // Devres<T>.access(dev): a method of a managed value taking a bound-device proof.
     if (ts.isPropertyAccessExpression(callee)) {
       // (the parameters' declared types: resolving the call infers it whole)
-      const takesProof = e.arguments.some((_, i) => {
-        const p = argumentParameterType(checker, e, i);
-        return p !== undefined && isBoundContext(deviceContextOf(checker, p));
-      });
+      const takesProof = e.arguments.some((_, i) => argumentTakesBoundDevice(checker, e, i));
       if (takesProof) {
         const recv = resolve(an, callee.expression, [], st).filter((o): o is ManagedOriginOf => o.kind === "managed");
         if (recv.length > 0) return recv.map((o) => ({ ...o, path: [...o.path, ...path] }));

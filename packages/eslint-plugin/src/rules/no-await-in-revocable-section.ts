@@ -27,6 +27,7 @@ import {
   type FunctionNode,
   typeOf,
   isPrimitiveExpression,
+  returnedExpressions,
 } from "../analysis/index.js";
 
 type MessageIds = "await" | "forAwait" | "yield" | "returnedPromise" | keyof typeof typeInfoMessages;
@@ -125,19 +126,6 @@ export default createRule<Options, MessageIds>({
       ts.forEachChild(root, visit);
     }
 
-    function returnedPromises(fn: FunctionNode): ts.Expression[] {
-      if (!fn.body) return [];
-      if (!ts.isBlock(fn.body)) return [fn.body];
-      const out: ts.Expression[] = [];
-      const visit = (n: ts.Node): void => {
-        if (isFunctionNode(n)) return;
-        if (ts.isReturnStatement(n) && n.expression) out.push(n.expression);
-        ts.forEachChild(n, visit);
-      };
-      ts.forEachChild(fn.body, visit);
-      return out;
-    }
-
     return {
       CallExpression(node: TSESTree.CallExpression) {
         if (node.callee.type !== "MemberExpression") return;
@@ -151,7 +139,8 @@ export default createRule<Options, MessageIds>({
         if (!fn.body) return;
         scan(section, fn.body);
         // A returned promise: the runtime keeps the section open until it settles.
-        for (const ret of returnedPromises(fn)) {
+        for (const ret of returnedExpressions(fn)) {
+          if (!ret) continue;
           const e = skipOuter(ret);
           if (ts.isAwaitExpression(e)) continue; // reported as an await
           if (isPrimitiveExpression(e)) continue; // `m.readl(0) & 0xff`: no promise whatever the operands
