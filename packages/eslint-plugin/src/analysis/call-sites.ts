@@ -236,10 +236,25 @@ function parameterTypeAt(checker: ts.TypeChecker, sig: ts.Signature, index: numb
     const decl = param.valueDeclaration;
     if (!decl || !ts.isParameter(decl) || !decl.type) return RESOLVE;
     const own = sig.typeParameters;
-    if (own?.length && brandsDependOn(checker, decl.type, new Set(own.map((tp) => tp.symbol.name)))) return RESOLVE;
+    if (own?.length && parameterBrandsDependOn(checker, own, decl.type)) return RESOLVE;
   }
   const t = checker.getTypeOfSymbol(param);
   return param === last && lastIsRest && index >= params.length - 1 ? (checker.getIndexTypeOfType(t, ts.IndexKind.Number) ?? undefined) : t;
+}
+
+/**
+ * Per signature's type parameters (the checker's own array, one per declared signature), per
+ * parameter annotation: brandsDependOn, asked for every call of a generic, resolves the names in
+ * the annotation each time.
+ */
+const dependsMemo = new WeakMap<readonly ts.TypeParameter[], Map<ts.TypeNode, boolean>>();
+
+function parameterBrandsDependOn(checker: ts.TypeChecker, own: readonly ts.TypeParameter[], type: ts.TypeNode): boolean {
+  let perSignature = dependsMemo.get(own);
+  if (!perSignature) dependsMemo.set(own, (perSignature = new Map()));
+  let depends = perSignature.get(type);
+  if (depends === undefined) perSignature.set(type, (depends = brandsDependOn(checker, type, new Set(own.map((tp) => tp.symbol.name)))));
+  return depends;
 }
 
 /**

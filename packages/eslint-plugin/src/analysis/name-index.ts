@@ -173,36 +173,73 @@ interface FileFunctions {
   opaque: Set<string>;
 }
 
-const declsMemo = new WeakMap<ts.SourceFile, FileDecls>();
-const functionsMemo = new WeakMap<ts.SourceFile, FileFunctions>();
+/** Both, from one walk of the file (most of the program's files are driver sources that need both). */
+interface FileNames {
+  decls: FileDecls;
+  functions: FileFunctions;
+}
+
+const namesMemo = new WeakMap<ts.SourceFile, FileNames>();
 
 function nameText(n: ts.Node | undefined): string | undefined {
   return n && (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteralLike(n) || ts.isNumericLiteral(n)) ? n.text : undefined;
 }
 
 function declsOf(sf: ts.SourceFile): FileDecls {
-  let decls = declsMemo.get(sf);
-  if (decls) return decls;
-  const out: FileDecls = new Map();
-  const add = (n: ts.Node | undefined, decl: ts.Node) => {
+  return namesOf(sf).decls;
+}
+
+function functionsOf(sf: ts.SourceFile): FileFunctions {
+  return namesOf(sf).functions;
+}
+
+/**
+ * One walk: the declarations by name whose facts a call by that name depends on, and the function
+ * names call-sites.ts can resolve a call to, with import renames and aliases.
+ */
+function namesOf(sf: ts.SourceFile): FileNames {
+  const memo = namesMemo.get(sf);
+  if (memo) return memo;
+  const decls: FileDecls = new Map();
+  const own: FileFunctions = { functions: new Set(), renames: [], bodies: new Map(), opaque: new Set() };
+  const addDecl = (n: ts.Node | undefined, decl: ts.Node) => {
     const t = nameText(n);
     if (t === undefined) return;
-    const list = out.get(t);
+    const list = decls.get(t);
     if (list) list.push(decl);
-    else out.set(t, [decl]);
+    else decls.set(t, [decl]);
+  };
+  const addFunction = (n: ts.Node | undefined, body?: FunctionNode) => {
+    const t = nameText(n);
+    if (t === undefined) return;
+    own.functions.add(t);
+    if (!body) return;
+    const list = own.bodies.get(t);
+    if (list) list.push(body);
+    else own.bodies.set(t, [body]);
   };
   const visit = (n: ts.Node): void => {
     switch (n.kind) {
       case ts.SyntaxKind.FunctionDeclaration:
       case ts.SyntaxKind.MethodDeclaration:
+        addDecl((n as ts.SignatureDeclaration).name, n);
+        if ((n as ts.FunctionLikeDeclaration).body) addFunction((n as ts.FunctionLikeDeclaration).name, n as FunctionNode);
+        break;
       case ts.SyntaxKind.MethodSignature:
-        add((n as ts.SignatureDeclaration).name, n);
+        addDecl((n as ts.SignatureDeclaration).name, n);
+        break;
+      case ts.SyntaxKind.GetAccessor:
+        addDecl((n as ts.NamedDeclaration).name, n);
+        if ((n as ts.FunctionLikeDeclaration).body) addFunction((n as ts.FunctionLikeDeclaration).name, n as FunctionNode);
+        break;
+      case ts.SyntaxKind.SetAccessor:
+        if ((n as ts.FunctionLikeDeclaration).body) addFunction((n as ts.FunctionLikeDeclaration).name, n as FunctionNode);
         break;
       case ts.SyntaxKind.Constructor: {
         // `new C(..)` is named by the class
         const cls = n.parent as ts.ClassLikeDeclaration;
-        add(cls.name, n);
-        if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, n);
+        addDecl(cls.name, n);
+        if (!cls.name && ts.isVariableDeclaration(cls.parent)) addDecl(cls.parent.name, n);
         break;
       }
       case ts.SyntaxKind.ClassDeclaration:
@@ -210,101 +247,62 @@ function declsOf(sf: ts.SourceFile): FileDecls {
         // Without a constructor of its own a class is constructed through its base's.
         const cls = n as ts.ClassLikeDeclaration;
         if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) && !cls.members.some(ts.isConstructorDeclaration)) {
-          add(cls.name, n);
-          if (!cls.name && ts.isVariableDeclaration(cls.parent)) add(cls.parent.name, n);
+          addDecl(cls.name, n);
+          if (!cls.name && ts.isVariableDeclaration(cls.parent)) addDecl(cls.parent.name, n);
         }
+        // `new C(..)` runs C's constructor (or its base's)
+        addFunction(cls.name);
+        if (ts.isVariableDeclaration(n.parent)) addFunction(n.parent.name);
         break;
       }
       case ts.SyntaxKind.VariableDeclaration:
       case ts.SyntaxKind.PropertyDeclaration:
-      case ts.SyntaxKind.PropertySignature:
       case ts.SyntaxKind.PropertyAssignment: {
-        const d = n as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertySignature | ts.PropertyAssignment;
-        if (ts.isIdentifier(d.name) || !ts.isVariableDeclaration(d)) add(d.name, n);
-        break;
-      }
-      case ts.SyntaxKind.Parameter:
-        if (ts.isIdentifier((n as ts.ParameterDeclaration).name)) add((n as ts.ParameterDeclaration).name, n);
-        break;
-      case ts.SyntaxKind.ImportSpecifier:
-      case ts.SyntaxKind.ExportSpecifier:
-        // A rename reads as what it renames; no rename adds nothing.
-        if ((n as ts.ImportSpecifier | ts.ExportSpecifier).propertyName) add((n as ts.ImportSpecifier).name, n);
-        break;
-      case ts.SyntaxKind.BindingElement:
-      case ts.SyntaxKind.ShorthandPropertyAssignment:
-      case ts.SyntaxKind.ImportClause:
-      case ts.SyntaxKind.ImportEqualsDeclaration:
-      case ts.SyntaxKind.GetAccessor:
-        add((n as ts.NamedDeclaration).name, n);
-        break;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  declsMemo.set(sf, out);
-  return out;
-}
-
-/** Function names: the declarations call-sites.ts can resolve a call to, import renames and aliases. */
-function functionsOf(sf: ts.SourceFile): FileFunctions {
-  let own = functionsMemo.get(sf);
-  if (own) return own;
-  const out: FileFunctions = { functions: new Set(), renames: [], bodies: new Map(), opaque: new Set() };
-  const addFunction = (n: ts.Node | undefined, body?: FunctionNode) => {
-    const t = nameText(n);
-    if (t === undefined) return;
-    out.functions.add(t);
-    if (!body) return;
-    const list = out.bodies.get(t);
-    if (list) list.push(body);
-    else out.bodies.set(t, [body]);
-  };
-  const visit = (n: ts.Node): void => {
-    switch (n.kind) {
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.MethodDeclaration:
-      case ts.SyntaxKind.GetAccessor:
-      case ts.SyntaxKind.SetAccessor:
-        if ((n as ts.FunctionLikeDeclaration).body) addFunction((n as ts.FunctionLikeDeclaration).name, n as FunctionNode);
-        break;
-      case ts.SyntaxKind.VariableDeclaration:
-      case ts.SyntaxKind.PropertyDeclaration:
-      case ts.SyntaxKind.PropertyAssignment: {
-        const init = (n as ts.VariableDeclaration).initializer;
-        const e = init && skipOuter(init);
-        if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) addFunction((n as ts.VariableDeclaration).name, e);
+        const d = n as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertyAssignment;
+        if (ts.isIdentifier(d.name) || !ts.isVariableDeclaration(d)) addDecl(d.name, n);
+        const e = d.initializer && skipOuter(d.initializer);
+        if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) addFunction(d.name, e);
         else if (e && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) {
           // `const g = f`, `{ read: readRegs }`: an alias, which call-sites.ts follows to f's body
-          const alias = nameText((n as ts.VariableDeclaration).name);
-          if (alias !== undefined) out.renames.push([alias, ts.isIdentifier(e) ? e.text : e.name.text]);
+          const alias = nameText(d.name);
+          if (alias !== undefined) own.renames.push([alias, ts.isIdentifier(e) ? e.text : e.name.text]);
         }
         break;
       }
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression:
-        // `new C(..)` runs C's constructor (or its base's)
-        addFunction((n as ts.ClassLikeDeclaration).name);
-        if (ts.isVariableDeclaration(n.parent)) addFunction(n.parent.name);
+      case ts.SyntaxKind.PropertySignature:
+        addDecl((n as ts.PropertySignature).name, n);
+        break;
+      case ts.SyntaxKind.Parameter:
+        if (ts.isIdentifier((n as ts.ParameterDeclaration).name)) addDecl((n as ts.ParameterDeclaration).name, n);
         break;
       case ts.SyntaxKind.ImportSpecifier:
       case ts.SyntaxKind.ExportSpecifier: {
+        // A rename reads as what it renames; no rename adds nothing.
         const spec = n as ts.ImportSpecifier | ts.ExportSpecifier;
-        if (spec.propertyName) out.renames.push([spec.name.text, spec.propertyName.text]);
+        if (spec.propertyName) {
+          addDecl(spec.name, n);
+          own.renames.push([spec.name.text, spec.propertyName.text]);
+        }
         break;
       }
       case ts.SyntaxKind.ImportClause:
       case ts.SyntaxKind.ImportEqualsDeclaration: {
+        addDecl((n as ts.NamedDeclaration).name, n);
         const name = nameText((n as ts.NamedDeclaration).name);
-        if (name !== undefined) out.functions.add(name), out.opaque.add(name);
+        if (name !== undefined) own.functions.add(name), own.opaque.add(name);
         break;
       }
+      case ts.SyntaxKind.BindingElement:
+      case ts.SyntaxKind.ShorthandPropertyAssignment:
+        addDecl((n as ts.NamedDeclaration).name, n);
+        break;
     }
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  functionsMemo.set(sf, (own = out));
-  return own;
+  const names = { decls, functions: own };
+  namesMemo.set(sf, names);
+  return names;
 }
 
 // ---------------------------------------------------------------------------------------------

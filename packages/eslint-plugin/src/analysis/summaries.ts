@@ -27,6 +27,7 @@
  *
  * API
  *   defineSummary(name, compute, options?)   Summary<K, V, H>; `name` is unique (the file cache key)
+ *   atTopLevel()                             no computation is running: answers read now may be memoised
  *   Summary.get(host, key)                   V (host: anything with `program`, e.g. an Analysis)
  *   SummaryOptions: onCycle(key), budget { depth, onCut(key) }, keyParts(key), fileOf(key)
  */
@@ -111,6 +112,14 @@ class KeyMap<K, T> {
     for (let i = 0; i < parts.length - 1 && m; i++) m = m.get(parts[i]) as Map<unknown, unknown> | undefined;
     m?.delete(parts[parts.length - 1]);
   }
+}
+
+/**
+ * No summary computation is running: an answer derived from summaries now is what any later asker
+ * outside a computation gets (every kept value is final for depth 0), so a caller may memoise it.
+ */
+export function atTopLevel(): boolean {
+  return stack.length === 0;
 }
 
 export function defineSummary<K, V, H extends SummaryHost = SummaryHost>(

@@ -88,7 +88,7 @@ import {
 import { driverRoleOf } from "./drivers.js";
 import { mayReachBranded } from "./name-index.js";
 import { isAfterAwait, isAsync, isAwaited } from "./deferral.js";
-import { defineSummary } from "./summaries.js";
+import { atTopLevel, defineSummary } from "./summaries.js";
 import { referencesTo } from "./presentation.js";
 
 const MAX_DEPTH = 12;
@@ -851,8 +851,23 @@ function directSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, i
   return out;
 }
 
+/**
+ * Per checker, per call: the sinks of each argument position as rules ask them (outside any summary
+ * computation, where the answer is final: summaries.atTopLevel); several rules ask for each call.
+ */
+const argumentSinksMemo = new WeakMap<ts.TypeChecker, Map<ts.Node, Sink[][]>>();
+
 /** The branded parameters argument position `index` of `call` reaches (spread arguments: argumentValues). */
 export function argumentSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, index: number): Sink[] {
+  if (!atTopLevel()) return computeArgumentSinks(an, call, index);
+  let perChecker = argumentSinksMemo.get(an.checker);
+  if (!perChecker) argumentSinksMemo.set(an.checker, (perChecker = new Map()));
+  let perCall = perChecker.get(call);
+  if (!perCall) perChecker.set(call, (perCall = []));
+  return (perCall[index] ??= computeArgumentSinks(an, call, index));
+}
+
+function computeArgumentSinks(an: Analysis, call: ts.CallExpression | ts.NewExpression, index: number): Sink[] {
   const direct = directSinks(an, call, index);
   if (direct.length > 0) return direct;
   // No function by the callee's name reaches a branded call: no symbol lookup (name-index.ts).

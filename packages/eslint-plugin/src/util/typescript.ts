@@ -88,6 +88,7 @@ declare namespace ts {
   export type TypeAssertion = TS.TypeAssertion;
   export type TypeChecker = TS.TypeChecker;
   export type TypeNode = TS.TypeNode;
+  export type TypeParameter = TS.TypeParameter;
   export type TypeReference = TS.TypeReference;
   export type VariableDeclaration = TS.VariableDeclaration;
 }
