@@ -6,12 +6,16 @@
 //   node scripts/bench.mjs editor --edits 20
 //   node scripts/bench.mjs scaling --sizes 250,500,1000,2000
 //   node scripts/bench.mjs runtime
+//   node scripts/bench.mjs profile --files 250  # not part of `pnpm bench`: only when named
+//   node scripts/bench.mjs profile --file <x.cpuprofile>  # summarise an existing profile
 //
 // Options: --files N (overhead/editor corpus size, default 1000), --seed S (default 1), --rounds R
 // (lint runs per configuration; default 2), --parser service|project, --edits N (editor: files
 // re-linted after an edit, default 20), --pairs a,b,… (overhead: which comparisons to run, default
 // parser,typecheck,tseslint,misc; misc-all is the misc group with settings.devbound.analyseAllFiles,
-// every file analysed, as the third-party test runs it).
+// every file analysed, as the third-party test runs it). profile: --mode (a bench-lint.mjs mode,
+// default tseslint+recommended), --dir <dir> (profile that directory instead of the generated
+// corpus), --file <x.cpuprofile> (only summarise), --top N (default 20).
 //
 // overhead prints, per comparison, the ratio of the best CPU times and the ratio of each round
 // (the two runs of a round are adjacent in time), with their spread: on a loaded machine judge
@@ -38,6 +42,13 @@
 // scaling:  recommended on 250/500/1,000/2,000 generated files, one process per size; wall
 //           time, ratio 1,000 -> 2,000, and the child's peak RSS.
 // runtime:  the runtime's benchmarks (scripts/bench-runtime.ts, runRuntimeBenchmarks()).
+// profile:  scripts/bench-profile.mjs: one bench-lint.mjs run on the corpus under `node --cpu-prof`
+//           (500 µs sampling; the .cpuprofile kept under .bench/profiles/ and its path printed),
+//           summarised: sampled time by category (devbound, typescript, typescript-estree, eslint,
+//           GC, other), per devbound rule listener its time split into devbound's own JS, AST walks
+//           and TypeScript (the checker), and the top devbound functions by self time and by the
+//           checker work directly below them: where devbound's own time goes, which TIMING cannot
+//           say (it charges lazily built checker state to whichever rule asks first).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -53,13 +64,15 @@ const opt = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
 };
-const optionNames = new Set(["files", "seed", "rounds", "parser", "sizes", "edits", "pairs"]);
+const optionNames = new Set(["files", "seed", "rounds", "parser", "sizes", "edits", "pairs", "mode", "dir", "file", "top"]);
 const positional = argv.filter((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1].startsWith("--") && optionNames.has(argv[i - 1].slice(2))));
 const SUBS = ["overhead", "editor", "scaling", "runtime"];
+// run only when named: `pnpm bench` and `all` leave them out
+const ON_REQUEST = ["profile"];
 const selected = positional.length === 0 || positional.includes("all") ? SUBS : positional;
 for (const s of selected) {
-  if (!SUBS.includes(s)) {
-    console.error(`bench: unknown benchmark "${s}" (choose from ${SUBS.join(", ")}, all)`);
+  if (!SUBS.includes(s) && !ON_REQUEST.includes(s)) {
+    console.error(`bench: unknown benchmark "${s}" (choose from ${[...SUBS, ...ON_REQUEST].join(", ")}, all)`);
     process.exit(2);
   }
 }
@@ -228,7 +241,27 @@ function runtime() {
   summary.runtime = "ran";
 }
 
-const impl = { overhead, editor, scaling, runtime };
+function profile() {
+  const file = opt("file") && path.resolve(opt("file"));
+  const dir = file ? undefined : opt("dir") ? path.resolve(opt("dir")) : corpus(overheadFiles);
+  const mode = opt("mode", "tseslint+recommended");
+  console.log(`\n== profile: ${file ? `summarising ${file}` : `${mode} on ${dir} under --cpu-prof (parser: ${parser})`}`);
+  const args = file ? ["--file", file] : [dir, "--mode", mode, "--parser", parser];
+  const r = spawnSync(process.execPath, [path.join(root, "scripts/bench-profile.mjs"), ...args, "--top", opt("top", "20")], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const lines = r.stdout.split("\n");
+  console.log(lines.filter((l) => l && !l.startsWith("PROFILE_RESULT ")).join("\n"));
+  const line = lines.find((l) => l.startsWith("PROFILE_RESULT "));
+  if (r.status !== 0 || !line) throw new Error(`profile failed (exit ${r.status})`);
+  const { file: profileFile, lint, totalMs, idleMs, categories, devboundInclusiveMs, listeners } = JSON.parse(line.slice("PROFILE_RESULT ".length));
+  summary.profile = { file: profileFile, mode: file ? undefined : mode, lint, totalMs, idleMs, categories, devboundInclusiveMs, listeners };
+}
+
+const impl = { overhead, editor, scaling, runtime, profile };
 let failed = false;
 for (const name of selected) {
   try {
