@@ -442,3 +442,82 @@ describe("declaredParameterType and typeOf: types read off declarations, no infe
     expect(text(c, typeOf(c.checker, expressionOnLine(c, 3)))).toBe("Map<any, any>");
   });
 });
+
+describe("declaredTypeOf: remove()'s driver data read off what probe() returns", () => {
+  const OPS = [
+    "interface Regs { readl(o: number): number }", // 1
+    "declare function openRegs(): Regs;", // 2
+    "interface Ops<D> { name: string; probe(dev: string): D | Promise<D>; remove?(dev: string, data: D): void; shutdown?(dev: string, data: D): void }", // 3
+    "declare function define<D>(ops: Ops<D>): void;", // 4
+  ];
+  /** main.ts: OPS, then `lines` from line 5 on. */
+  const driver = (...lines: string[]) => programOf([...OPS, ...lines].join("\n"));
+  const text = (c: Case, t: ts.Type | undefined) => (t ? c.checker.typeToString(t) : undefined);
+
+  it("a member of the driver data: the declared type of what probe()'s returned literal holds, as inference makes it", () => {
+    const c = driver(
+      "define({", // 5
+      "  name: 'x',", // 6
+      "  async probe(dev) { const regs = openRegs(); const other = openRegs(); if (!dev) return { regs, side: { r2: other }, n: 1 }; return { regs: regs, side: { r2: other }, n: 2 }; },", // 7
+      "  remove(dev, data) {", // 8
+      "    data.regs;", // 9
+      "    data.side.r2;", // 10
+      "    data.n;", // 11
+      "    data.regs.readl;", // 12
+      "  },", // 13
+      "});", // 14
+    );
+    for (const line of [9, 10, 12]) {
+      const e = expressionOnLine(c, line);
+      const declared = declaredTypeOf(c.checker, e);
+      expect(declared).toBeDefined();
+      // the very type inference gives
+      expect(declared).toBe(c.checker.getTypeAtLocation(e));
+    }
+    expect(text(c, declaredTypeOf(c.checker, expressionOnLine(c, 9)))).toBe("Regs");
+    // a literal's value: its declared type is not written anywhere (the checker widens it)
+    expect(declaredTypeOf(c.checker, expressionOnLine(c, 11))).toBeUndefined();
+  });
+
+  it("left to the checker where something else takes part in the inference, or the literal does not say", () => {
+    const cases: Array<[string, string[]]> = [
+      ["another member annotates the data", ["define({ name: 'x', probe(dev) { const regs = openRegs(); return { regs }; }, shutdown(dev, data: { regs: Regs; extra?: number }) {}, remove(dev, data) { data.regs; } });"]],
+      ["a member given by reference", ["declare function stop(dev: string, data: { regs: Regs }): void;", "define({ name: 'x', probe(dev) { const regs = openRegs(); return { regs }; }, shutdown: stop, remove(dev, data) { data.regs; } });"]],
+      ["probe() returns something else than a literal", ["define({ name: 'x', probe(dev) { const regs = openRegs(); const st = { regs }; return st; }, remove(dev, data) { data.regs; } });"]],
+      ["a spread in the returned literal", ["const extra = { id: 1 };", "define({ name: 'x', probe(dev) { const regs = openRegs(); return { regs, ...extra }; }, remove(dev, data) { data.regs; } });"]],
+      ["returns that disagree", ["declare const alt: { readl(o: number): number; id: 1 };", "define({ name: 'x', probe(dev) { const regs = openRegs(); if (dev) return { regs: alt }; return { regs }; }, remove(dev, data) { data.regs; } });"]],
+      ["an annotated return type", ["define({ name: 'x', probe(dev): { regs: Regs } { const regs = openRegs(); return { regs }; }, remove(dev, data) { data.regs; } });"]],
+    ];
+    for (const [what, lines] of cases) {
+      const c = driver(...lines);
+      expect(declaredTypeOf(c.checker, findDataRegs(c)), what).toBeUndefined();
+    }
+  });
+
+  it("left to the checker for a constrained type parameter, two sources, or another parameter naming it", () => {
+    const variants = [
+      // D constrained: inference may fail and fall back to the constraint
+      ["interface Ops2<D> { probe(dev: string): D; remove?(dev: string, data: D): void }", "declare function define2<D extends { regs: Regs }>(ops: Ops2<D>): void;", ""],
+      // two members D is inferred from
+      ["interface Ops2<D> { probe(dev: string): D; resume(dev: string): D; remove?(dev: string, data: D): void }", "declare function define2<D>(ops: Ops2<D>): void;", "resume(dev) { const regs = openRegs(); return { regs }; }, "],
+      // another parameter of the call names D
+      ["interface Ops2<D> { probe(dev: string): D; remove?(dev: string, data: D): void }", "declare function define2<D>(ops: Ops2<D>, initial?: D): void;", ""],
+    ];
+    for (const [ops, decl, more] of variants) {
+      const c = driver(ops!, decl!, `define2({ probe(dev) { const regs = openRegs(); return { regs }; }, ${more}remove(dev, data) { data.regs; } });`);
+      expect(declaredTypeOf(c.checker, findDataRegs(c)), decl).toBeUndefined();
+    }
+  });
+});
+
+/** The `data.regs` expression in main.ts. */
+function findDataRegs(c: Case): ts.Expression {
+  let out: ts.Expression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n) && n.getText(c.main) === "data.regs") out = n;
+    ts.forEachChild(n, visit);
+  };
+  visit(c.main);
+  if (!out) throw new Error("no data.regs");
+  return out;
+}

@@ -16,6 +16,7 @@
  *   hasAnyBrand(brands)
  *   signatureMayBrand(checker, sig)      can a parameter of this signature carry a brand (or is it generic)
  *   isDevresType(checker, type)          a Devres<T>-like type: `access(dev)` takes a bound device
+ *   typeMentions(checker, type, own, budget), signatureMentions(...)   may a type (signature) name one of these type parameters
  *
  * Layer: the bottom of the typed layers (imports syntax helpers at most). What a call site's
  * arguments and parameters carry (argumentBrands, expectedTypeAt, ...) is call-sites.ts.
@@ -236,4 +237,37 @@ export function isDevresType(checker: ts.TypeChecker, type: ts.Type): boolean {
     }
   }
   return false;
+}
+
+/** How many types typeMentions visits before it answers "may" (deep or recursive types). */
+export const MENTION_BUDGET = 64;
+
+/**
+ * A type that may mention one of `own` (type parameters, by symbol): true when unsure. A generic
+ * interface or class instantiated mentions what its type arguments do (declared elsewhere, it
+ * cannot name `own` otherwise); a type literal or function type, what its members do.
+ */
+export function typeMentions(checker: ts.TypeChecker, t: ts.Type, own: ReadonlySet<ts.Symbol>, budget: { left: number }): boolean {
+  if (--budget.left < 0) return true;
+  if (t.flags & ts.TypeFlags.TypeParameter) return !!t.symbol && own.has(t.symbol);
+  if (t.isUnionOrIntersection()) return t.types.some((u) => typeMentions(checker, u, own, budget));
+  if (!(t.flags & ts.TypeFlags.Object)) {
+    // conditional, indexed access, keyof, template literal, substitution types may; primitives and literals do not
+    return !!(t.flags & (ts.TypeFlags.Conditional | ts.TypeFlags.IndexedAccess | ts.TypeFlags.Index | ts.TypeFlags.TemplateLiteral | ts.TypeFlags.StringMapping | ts.TypeFlags.Substitution));
+  }
+  const flags = (t as ts.ObjectType).objectFlags;
+  if (flags & ts.ObjectFlags.Reference) return checker.getTypeArguments(t as ts.TypeReference).some((a) => typeMentions(checker, a, own, budget));
+  if (flags & (ts.ObjectFlags.Class | ts.ObjectFlags.Interface)) return false;
+  if (!(flags & ts.ObjectFlags.Anonymous)) return true; // mapped, reverse-mapped, ...
+  for (const sig of [...t.getCallSignatures(), ...t.getConstructSignatures()]) if (signatureMentions(checker, sig, own, budget, true)) return true;
+  if (checker.getIndexInfosOfType(t).some((info) => typeMentions(checker, info.keyType, own, budget) || typeMentions(checker, info.type, own, budget))) return true;
+  return t.getProperties().some((prop) => typeMentions(checker, checker.getTypeOfSymbol(prop), own, budget));
+}
+
+/** A signature that may mention one of `own` in its parameters (and, `withReturn`, its return type); a generic one may. */
+export function signatureMentions(checker: ts.TypeChecker, sig: ts.Signature, own: ReadonlySet<ts.Symbol>, budget: { left: number }, withReturn: boolean): boolean {
+  if (sig.typeParameters?.length) return true;
+  if (sig.thisParameter && typeMentions(checker, checker.getTypeOfSymbol(sig.thisParameter), own, budget)) return true;
+  if (sig.getParameters().some((p) => typeMentions(checker, checker.getTypeOfSymbol(p), own, budget))) return true;
+  return withReturn && typeMentions(checker, checker.getReturnTypeOfSignature(sig), own, budget);
 }

@@ -49,8 +49,8 @@
  * constructedClass and getterRun ask the name index before the checker and are not memoised.
  */
 import { ts } from "../util/typescript.js";
-import { isFunctionNode, propertyNameText, skipOuter, skipParens, symbolOf, type FunctionNode } from "./ast.js";
-import { NO_BRANDS, brandsOfType, constituents, deviceContextOf, isBoundContext, signatureMayBrand, type TypeBrands } from "./brands.js";
+import { isFunctionNode, propertyNameText, returnedExpressions, skipOuter, skipParens, symbolOf, type FunctionNode } from "./ast.js";
+import { MENTION_BUDGET, NO_BRANDS, brandsOfType, constituents, deviceContextOf, isBoundContext, signatureMayBrand, typeMentions, type TypeBrands } from "./brands.js";
 import { mayCallBranded, mayNameFunction } from "./name-index.js";
 import { defineSummary } from "./summaries.js";
 
@@ -438,25 +438,15 @@ function declaredTypeOfWorker(checker: ts.TypeChecker, expr: ts.Expression, dept
       const type = (e as ts.AsExpression).type;
       return ts.isConstTypeReference(type) ? undefined : checker.getTypeFromTypeNode(type);
     }
-    case ts.SyntaxKind.Identifier: {
-      const sym = symbolOf(checker, e);
-      const decl = sym?.valueDeclaration;
-      if (!sym || !decl) return undefined;
-      if (ts.isParameter(decl)) return declaredParameterType(checker, decl);
-      if (ts.isVariableDeclaration(decl)) {
-        if (decl.type) return checker.getTypeFromTypeNode(decl.type);
-        // `const`, `using`: never reassigned, typed by the initialiser (settled, or not, by the caller)
-        const isConst = (ts.getCombinedNodeFlags(decl) & (ts.NodeFlags.Const | ts.NodeFlags.Using)) !== 0;
-        return isConst && ts.isIdentifier(decl.name) && decl.initializer ? declaredTypeOfWorker(checker, decl.initializer, depth + 1) : undefined;
-      }
-      return sym.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class) ? checker.getTypeOfSymbol(sym) : undefined;
-    }
+    case ts.SyntaxKind.Identifier:
+      return declaredTypeOfSymbol(checker, symbolOf(checker, e), depth);
     case ts.SyntaxKind.PropertyAccessExpression: {
       const access = e as ts.PropertyAccessExpression;
       if (access.questionDotToken || !ts.isIdentifier(access.name)) return undefined;
       // A member is read off a non-null object (`g.value` after `if (!g) return`: the checker narrows
       // null away first), so it is looked up on the declared type without null and undefined.
       const declared = declaredTypeOfWorker(checker, access.expression, depth + 1);
+      if (!declared) return inferredMemberType(checker, access, depth);
       const object = declared && checker.getNonNullableType(declared);
       if (!object || !isSettledType(checker, object)) return undefined;
       const prop = checker.getPropertyOfType(object, access.name.text);
@@ -472,6 +462,195 @@ function declaredTypeOfWorker(checker: ts.TypeChecker, expr: ts.Expression, dept
     default:
       return undefined;
   }
+}
+
+/** The type of a variable, parameter, function or class as declared (declaredTypeOf of a name). */
+function declaredTypeOfSymbol(checker: ts.TypeChecker, sym: ts.Symbol | undefined, depth: number): ts.Type | undefined {
+  const decl = sym?.valueDeclaration;
+  if (!sym || !decl) return undefined;
+  if (ts.isParameter(decl)) return declaredParameterType(checker, decl);
+  if (ts.isVariableDeclaration(decl)) {
+    if (decl.type) return checker.getTypeFromTypeNode(decl.type);
+    // `const`, `using`: never reassigned, typed by the initialiser (settled, or not, by the caller)
+    const isConst = (ts.getCombinedNodeFlags(decl) & (ts.NodeFlags.Const | ts.NodeFlags.Using)) !== 0;
+    return isConst && ts.isIdentifier(decl.name) && decl.initializer ? declaredTypeOfWorker(checker, decl.initializer, depth + 1) : undefined;
+  }
+  return sym.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class) ? checker.getTypeOfSymbol(sym) : undefined;
+}
+
+// ---- values typed by inference alone: remove()'s driver data ---------------------------------
+
+/**
+ * `data.regs` where `data` is typed by inference alone, read off the object literals inference
+ * takes its type from (inferredLiterals): the declared type of `regs` in each, when they agree.
+ * `data.side.regs` goes through a nested literal the same way.
+ */
+function inferredMemberType(checker: ts.TypeChecker, access: ts.PropertyAccessExpression, depth: number): ts.Type | undefined {
+  const literals = sourceLiterals(checker, access.expression);
+  if (!literals) return undefined;
+  let type: ts.Type | undefined;
+  for (const literal of literals) {
+    const value = literalMember(literal, access.name.text);
+    if (!value) return undefined;
+    const t = ts.isShorthandPropertyAssignment(value)
+      ? declaredTypeOfSymbol(checker, checker.getShorthandAssignmentValueSymbol(value), depth + 1)
+      : declaredTypeOfWorker(checker, value, depth + 1);
+    if (!t || (type && t !== type)) return undefined;
+    type = t;
+  }
+  return type;
+}
+
+/** The object literals an inferred parameter (or a member of one that is a literal too) is made of. */
+function sourceLiterals(checker: ts.TypeChecker, expr: ts.Expression): readonly ts.ObjectLiteralExpression[] | undefined {
+  const e = skipParens(expr);
+  if (ts.isIdentifier(e)) {
+    const decl = symbolOf(checker, e)?.valueDeclaration;
+    return decl && ts.isParameter(decl) ? inferredLiterals(checker, decl) : undefined;
+  }
+  if (!ts.isPropertyAccessExpression(e) || e.questionDotToken || !ts.isIdentifier(e.name)) return undefined;
+  const outer = sourceLiterals(checker, e.expression);
+  const inner: ts.ObjectLiteralExpression[] = [];
+  for (const literal of outer ?? []) {
+    const value = literalMember(literal, e.name.text);
+    const v = value && !ts.isShorthandPropertyAssignment(value) ? skipParens(value) : undefined;
+    if (!v || !ts.isObjectLiteralExpression(v)) return undefined;
+    inner.push(v);
+  }
+  return outer && inner;
+}
+
+/** The value of property `name` in an object literal (the last one written); undefined when a spread or computed name may set it. */
+function literalMember(literal: ts.ObjectLiteralExpression, name: string): ts.Expression | ts.ShorthandPropertyAssignment | undefined {
+  let found: ts.Expression | ts.ShorthandPropertyAssignment | undefined;
+  for (const p of literal.properties) {
+    if (ts.isSpreadAssignment(p) || (p.name && ts.isComputedPropertyName(p.name))) return undefined;
+    if (propertyNameText(p.name) !== name) continue;
+    if (ts.isPropertyAssignment(p)) found = p.initializer;
+    else if (ts.isShorthandPropertyAssignment(p)) found = p;
+    else return undefined; // a method or an accessor
+  }
+  return found;
+}
+
+/** Per checker, per parameter: inferredLiterals (null: none). */
+const inferredLiteralsMemo = new WeakMap<ts.TypeChecker, Map<ts.ParameterDeclaration, readonly ts.ObjectLiteralExpression[] | null>>();
+
+/**
+ * The object literals an unannotated parameter's type is inferred from, when that is all it is
+ * inferred from: in `defineDriver<D>({ probe(dev) { …; return { regs, irq }; }, remove(dev, data) {…} })`,
+ * `data` is D, and D is inferred from what probe() returns alone. Typing `data.regs` with the
+ * checker infers the whole call (every member of the driver object); reading `regs` off the literal
+ * does not. Only when the callee has one generic signature, the parameter's declared type is one
+ * of its type parameters T (no constraint), one member of the argument's declared type returns T
+ * (`T`, `Promise<T>` or a union of them) and the literal's function for it returns object literals
+ * only, the others take T only as a whole parameter and do not annotate it, and nothing else in
+ * the call's parameters mentions T. Undefined otherwise (the checker decides).
+ */
+function inferredLiterals(checker: ts.TypeChecker, p: ts.ParameterDeclaration): readonly ts.ObjectLiteralExpression[] | undefined {
+  let perChecker = inferredLiteralsMemo.get(checker);
+  if (!perChecker) inferredLiteralsMemo.set(checker, (perChecker = new Map()));
+  let literals = perChecker.get(p);
+  if (literals === undefined) perChecker.set(p, (literals = computeInferredLiterals(checker, p) ?? null));
+  return literals ?? undefined;
+}
+
+function computeInferredLiterals(checker: ts.TypeChecker, p: ts.ParameterDeclaration): ts.ObjectLiteralExpression[] | undefined {
+  if (p.type || p.dotDotDotToken) return undefined;
+  const fn = p.parent;
+  const literal = objectLiteralOf(fn);
+  const call = literal && skipParensUp(literal).parent;
+  if (!literal || !call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments || call.typeArguments) return undefined;
+  const at = call.arguments.indexOf(skipParensUp(literal) as ts.Expression);
+  if (at < 0 || call.arguments.slice(0, at + 1).some(ts.isSpreadElement) || literal.properties.some(ts.isSpreadAssignment)) return undefined;
+  const sigs = calleeSignatures(checker, call);
+  const sig = sigs.length === 1 ? sigs[0]! : undefined;
+  const params = sig?.getParameters() ?? [];
+  if (!sig?.typeParameters?.length || at >= params.length) return undefined;
+  const argType = checker.getNonNullableType(checker.getTypeOfSymbol(params[at]!));
+  const t = memberSignature(checker, argType, memberNameOf(fn))?.getParameters()[fn.parameters.indexOf(p)];
+  const tp = t && checker.getTypeOfSymbol(t);
+  if (!tp || !(tp.flags & ts.TypeFlags.TypeParameter) || !sig.typeParameters.includes(tp as ts.TypeParameter) || (tp as ts.TypeParameter).getConstraint()) return undefined;
+  const own = new Set([tp.symbol]);
+  const mentions = (x: ts.Type) => typeMentions(checker, x, own, { left: MENTION_BUDGET });
+  // T only through the argument the literal is
+  if (params.some((q, i) => i !== at && mentions(checker.getTypeOfSymbol(q)))) return undefined;
+  if (checker.getIndexInfosOfType(argType).length > 0) return undefined;
+  let source: FunctionNode | undefined;
+  for (const prop of checker.getPropertiesOfType(argType)) {
+    const propType = checker.getNonNullableType(checker.getTypeOfSymbol(prop));
+    if (!mentions(propType)) continue;
+    const member = literalFunction(literal, prop.name);
+    const memberSig = propType.getCallSignatures();
+    if (memberSig.length !== 1 || propType.getConstructSignatures().length > 0 || propType.getProperties().length > 0 || memberSig[0]!.typeParameters?.length) return undefined;
+    const s = memberSig[0]!;
+    const ret = checker.getReturnTypeOfSignature(s);
+    if (mentions(ret)) {
+      // the one member T is inferred from: it returns T (or a promise of it), takes no T
+      if (source || !returnsOnly(checker, ret, tp) || s.getParameters().some((q) => mentions(checker.getTypeOfSymbol(q)))) return undefined;
+      if (member === null) return undefined; // written but not as a function literal here
+      source = member;
+      continue;
+    }
+    // takes T as a whole parameter, which the literal's function (if any) leaves unannotated: no inference from it
+    if (member === null) return undefined;
+    const takes = s.getParameters().map((q) => checker.getTypeOfSymbol(q));
+    if (takes.some((q) => q !== tp && mentions(q))) return undefined;
+    // (an annotation or a binding pattern there could contribute to T's inference)
+    if (member && takes.some((q, i) => q === tp && member.parameters[i] && (member.parameters[i]!.type || !ts.isIdentifier(member.parameters[i]!.name)))) return undefined;
+  }
+  if (!source || source.type || source.typeParameters || (source as ts.FunctionLikeDeclaration).asteriskToken) return undefined;
+  const out: ts.ObjectLiteralExpression[] = [];
+  for (const r of returnedExpressions(source)) {
+    const e = r && skipParens(r);
+    if (!e || !ts.isObjectLiteralExpression(e)) return undefined;
+    out.push(e);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** `ret` is T, Promise<T>, or a union of them. */
+function returnsOnly(checker: ts.TypeChecker, ret: ts.Type, tp: ts.Type): boolean {
+  return (ret.isUnion() ? ret.types : [ret]).every(
+    (part) => part === tp || (part.symbol?.name === "Promise" && checker.getTypeArguments(part as ts.TypeReference)[0] === tp && checker.getTypeArguments(part as ts.TypeReference).length === 1),
+  );
+}
+
+/** The object literal a function is a member of (`{ probe(dev) {…} }`, `{ probe: (dev) => … }`). */
+function objectLiteralOf(fn: ts.Node): ts.ObjectLiteralExpression | undefined {
+  if (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent)) return fn.parent;
+  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isPropertyAssignment(fn.parent) && fn.parent.initializer === fn) return fn.parent.parent;
+  return undefined;
+}
+
+function memberNameOf(fn: ts.Node): string | undefined {
+  return propertyNameText(ts.isMethodDeclaration(fn) ? fn.name : ts.isPropertyAssignment(fn.parent) ? fn.parent.name : undefined);
+}
+
+/** The single call signature of member `name` of `type` (an optional member without undefined). */
+function memberSignature(checker: ts.TypeChecker, type: ts.Type, name: string | undefined): ts.Signature | undefined {
+  const prop = name === undefined ? undefined : checker.getPropertyOfType(type, name);
+  const sigs = prop && checker.getNonNullableType(checker.getTypeOfSymbol(prop)).getCallSignatures();
+  return sigs?.length === 1 ? sigs[0] : undefined;
+}
+
+/** Member `name` of the literal as a function literal; undefined when absent, null when written otherwise. */
+function literalFunction(literal: ts.ObjectLiteralExpression, name: string): FunctionNode | null | undefined {
+  let found: FunctionNode | null | undefined;
+  for (const p of literal.properties) {
+    if (propertyNameText(p.name) !== name) continue;
+    if (ts.isMethodDeclaration(p)) found = p;
+    else if (ts.isPropertyAssignment(p) && (ts.isArrowFunction(skipParens(p.initializer)) || ts.isFunctionExpression(skipParens(p.initializer)))) found = skipParens(p.initializer) as FunctionNode;
+    else found = null;
+  }
+  return found;
+}
+
+/** Up through parentheses around `node`. */
+function skipParensUp(node: ts.Node): ts.Node {
+  let n = node;
+  while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  return n;
 }
 
 /** A type narrowing cannot make narrower in a way brand, kind and thenable questions would see. */

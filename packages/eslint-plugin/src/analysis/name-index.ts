@@ -62,7 +62,7 @@
  *                                        reaches no call with a branded parameter (no sink behind it)
  */
 import { ts } from "../util/typescript.js";
-import { brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, signatureMayBrand } from "./brands.js";
+import { MENTION_BUDGET, brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, signatureMayBrand, signatureMentions, typeMentions } from "./brands.js";
 import { calleeName, mentionsName, returnedExpressions, skipOuter, skipParens, type FunctionNode } from "./ast.js";
 import { changedSince, deltaOf, fileCache, filesOf, generationOf, importersOf, importsOf, lineageSlot, mentionsBrand } from "./program-delta.js";
 import { defineSummary } from "./summaries.js";
@@ -764,44 +764,18 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     if (f === undefined) perFile.set(decl, (f = typedFacts(decl)));
     return f;
   };
-  /** A type that may mention one of `own` (a signature's type parameters): true when unsure. */
-  const typeMentions = (t: ts.Type, own: ReadonlySet<ts.Symbol>, budget: { left: number }): boolean => {
-    if (--budget.left < 0) return true;
-    if (t.flags & ts.TypeFlags.TypeParameter) return !!t.symbol && own.has(t.symbol);
-    if (t.isUnionOrIntersection()) return t.types.some((u) => typeMentions(u, own, budget));
-    if (!(t.flags & ts.TypeFlags.Object)) {
-      // conditional, indexed access, keyof, template literal, substitution types may; primitives and literals do not
-      return !!(t.flags & (ts.TypeFlags.Conditional | ts.TypeFlags.IndexedAccess | ts.TypeFlags.Index | ts.TypeFlags.TemplateLiteral | ts.TypeFlags.StringMapping | ts.TypeFlags.Substitution));
-    }
-    const flags = (t as ts.ObjectType).objectFlags;
-    // a generic interface or class instantiated: its type arguments; declared elsewhere, it cannot name own ones otherwise
-    if (flags & ts.ObjectFlags.Reference) return checker.getTypeArguments(t as ts.TypeReference).some((a) => typeMentions(a, own, budget));
-    if (flags & (ts.ObjectFlags.Class | ts.ObjectFlags.Interface)) return false;
-    if (!(flags & ts.ObjectFlags.Anonymous)) return true; // mapped, reverse-mapped, ...
-    // a type literal, a function type, an alias of one: what its members say
-    for (const sig of [...t.getCallSignatures(), ...t.getConstructSignatures()]) if (signatureMentions(sig, own, budget, true)) return true;
-    if (checker.getIndexInfosOfType(t).some((info) => typeMentions(info.keyType, own, budget) || typeMentions(info.type, own, budget))) return true;
-    return t.getProperties().some((prop) => typeMentions(checker.getTypeOfSymbol(prop), own, budget));
-  };
-  const signatureMentions = (sig: ts.Signature, own: ReadonlySet<ts.Symbol>, budget: { left: number }, withReturn: boolean): boolean => {
-    if (sig.typeParameters?.length) return true;
-    if (sig.thisParameter && typeMentions(checker.getTypeOfSymbol(sig.thisParameter), own, budget)) return true;
-    if (sig.getParameters().some((p) => typeMentions(checker.getTypeOfSymbol(p), own, budget))) return true;
-    return withReturn && typeMentions(checker.getReturnTypeOfSignature(sig), own, budget);
-  };
-  const TYPE_BUDGET = 64;
   /** `type` is a callable whose one call signature returns `tp` and mentions no own type parameter otherwise. */
   const returnsOnly = (type: ts.Type, tp: ts.Type, own: ReadonlySet<ts.Symbol>): boolean => {
-    const budget = { left: TYPE_BUDGET };
+    const budget = { left: MENTION_BUDGET };
     const sigs = type.getCallSignatures();
     if (sigs.length !== 1 || type.getConstructSignatures().length > 0 || checker.getReturnTypeOfSignature(sigs[0]!) !== tp) return false;
-    if (signatureMentions(sigs[0]!, own, budget, false)) return false;
+    if (signatureMentions(checker, sigs[0]!, own, budget, false)) return false;
     // the other members of an intersection (brands), and the callable's own properties
     for (const part of type.isIntersection() ? type.types : [type]) {
       if (part.getCallSignatures().length > 0) {
-        if (part.getProperties().some((prop) => typeMentions(checker.getTypeOfSymbol(prop), own, budget))) return false;
+        if (part.getProperties().some((prop) => typeMentions(checker, checker.getTypeOfSymbol(prop), own, budget))) return false;
         if (checker.getIndexInfosOfType(part).length > 0) return false;
-      } else if (typeMentions(part, own, budget)) return false;
+      } else if (typeMentions(checker, part, own, budget)) return false;
     }
     return true;
   };
@@ -823,7 +797,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
     for (let part = parts.pop(); part; part = parts.pop()) {
       if (part.isUnionOrIntersection()) parts.push(...part.types);
       else if (part.flags & ts.TypeFlags.TypeParameter && part.symbol && symbols.has(part.symbol)) inferred.set(symbols.get(part.symbol)!, part);
-      else if (typeMentions(part, own, { left: TYPE_BUDGET }) || mayBeDevice(part)) return undefined;
+      else if (typeMentions(checker, part, own, { left: MENTION_BUDGET }) || mayBeDevice(part)) return undefined;
     }
     if (inferred.size === 0) return undefined;
     const params = fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this"));

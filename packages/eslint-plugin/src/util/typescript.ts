@@ -74,6 +74,7 @@ declare namespace ts {
   export type PropertySignature = TS.PropertySignature;
   export type ResolvedModuleWithFailedLookupLocations = TS.ResolvedModuleWithFailedLookupLocations;
   export type SetAccessorDeclaration = TS.SetAccessorDeclaration;
+  export type ShorthandPropertyAssignment = TS.ShorthandPropertyAssignment;
   export type Signature = TS.Signature;
   export type SignatureDeclaration = TS.SignatureDeclaration;
   export type SourceFile = TS.SourceFile;
