@@ -88,4 +88,45 @@ describe("referencesTo", () => {
     const refs = referencesTo(checker, declared(sf, "dev"), sf, { writes: false });
     expect(refs.map((r) => sf.getLineAndCharacterOfPosition(r.getStart()).line + 1)).toEqual([2, 3, 4, 5, 8]);
   });
+
+  // Reads in a scope narrower than the file: only what lies under it, the boundaries exact.
+  const scoped = [
+    "let dev: object = {};",
+    "const before = dev;",
+    "function g(x: object) {",
+    "  const a = dev;",
+    "  dev = x;",
+    "  return { dev, a };",
+    "}",
+    "const pair = [dev,() => dev,dev];",
+    "const after = { dev };",
+  ].join("\n");
+  const lines = (sf: ts.SourceFile, refs: ts.Identifier[]) => refs.map((r) => `${sf.getLineAndCharacterOfPosition(r.getStart()).line + 1}:${r.getStart() - sf.getLineStarts()[sf.getLineAndCharacterOfPosition(r.getStart()).line]!}`);
+  const functionNamed = (sf: ts.SourceFile, name: string) => sf.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name)!;
+  /** `() => dev` in `[dev,() => dev,dev]`. */
+  const arrowIn = (sf: ts.SourceFile) => ((declared(sf, "pair").parent as ts.VariableDeclaration).initializer as ts.ArrayLiteralExpression).elements[1]!;
+
+  it("keeps to the scope: not the reads before or after it, shorthand properties and writes inside it", () => {
+    const { checker, sf } = program(scoped);
+    const dev = declared(sf, "dev");
+    expect(lines(sf, referencesTo(checker, dev, functionNamed(sf, "g")))).toEqual(["4:12", "5:2", "6:11"]);
+    expect(lines(sf, referencesTo(checker, dev, functionNamed(sf, "g"), { writes: false }))).toEqual(["4:12", "6:11"]);
+    expect(lines(sf, referencesTo(checker, dev, sf))).toEqual(["2:15", "4:12", "5:2", "6:11", "8:14", "8:24", "8:28", "9:16"]);
+  });
+
+  it("a scope's range with no space around it: the reads next to it are outside", () => {
+    const { checker, sf } = program(scoped);
+    expect(lines(sf, referencesTo(checker, declared(sf, "dev"), arrowIn(sf)))).toEqual(["8:24"]);
+  });
+
+  it("a name declared in the scope is not a reference; a scope that is a reference holds none", () => {
+    const { checker, sf } = program(scoped);
+    const g = functionNamed(sf, "g");
+    // `x` is declared inside `g`, read once in it.
+    const x = g.parameters[0]!.name as ts.Identifier;
+    expect(lines(sf, referencesTo(checker, x, g))).toEqual(["5:8"]);
+    // forEachChild(scope) leaves out the scope itself: a reference as the scope has nothing under it.
+    const read = referencesTo(checker, declared(sf, "dev"), sf)[0]!;
+    expect(referencesTo(checker, declared(sf, "dev"), read)).toEqual([]);
+  });
 });

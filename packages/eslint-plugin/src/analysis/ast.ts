@@ -17,6 +17,7 @@
  *   propertyNameText(name)        text of a property/binding name when it is a plain one
  *   functionName(fn)              the name a function is declared or assigned under
  *   mentionsName(node, names)     some identifier under `node` is one of `names`
+ *   identifiersByName(sf)         the file's identifiers (private ones too) by text, in source order
  *
  * Layer: the bottom of analysis/: imports nothing from it. Which function a call runs is
  * call-sites.ts (it needs the name index and the checker).
@@ -225,4 +226,31 @@ export function functionName(fn: ts.Node): string | undefined {
 export function mentionsName(node: ts.Node, names: ReadonlySet<string>): boolean {
   if (ts.isIdentifier(node)) return names.has(node.text);
   return !!ts.forEachChild(node, (c) => mentionsName(c, names) || undefined);
+}
+
+/**
+ * Per SourceFile: a file is immutable and the editor's next program reuses it while unchanged, so
+ * one walk serves every question about it, in every program.
+ */
+const identifierIndex = new WeakMap<ts.SourceFile, Map<string, Array<ts.Identifier | ts.PrivateIdentifier>>>();
+
+/**
+ * The identifiers and private identifiers of `sf` by text, each list in source order (the order
+ * of a ts.forEachChild walk, which is what it visits: not the names inside JSDoc). Where a name is
+ * used is then a look-up, not a walk of the file for every name asked.
+ */
+export function identifiersByName(sf: ts.SourceFile): ReadonlyMap<string, ReadonlyArray<ts.Identifier | ts.PrivateIdentifier>> {
+  let index = identifierIndex.get(sf);
+  if (index) return index;
+  const built = new Map<string, Array<ts.Identifier | ts.PrivateIdentifier>>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) {
+      const list = built.get(n.text);
+      if (list) list.push(n);
+      else built.set(n.text, [n]);
+    } else ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(sf, visit);
+  identifierIndex.set(sf, (index = built));
+  return index;
 }

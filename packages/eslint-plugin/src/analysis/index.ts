@@ -8,7 +8,8 @@
  *   name-index.ts per-program name sets that spare the checker most calls (branded callees,
  *                 functions with bodies, callees that may return a bound device)
  *   brands.ts     brands read off types (device context, Managed, parameter/callback brands)
- *   ast.ts        TS-AST helpers (skipOuter, enclosingFunction, symbolOf, ...)
+ *   ast.ts        TS-AST helpers (skipOuter, enclosingFunction, symbolOf, ...), the per-file
+ *                 identifier index (identifiersByName) that reference look-ups read
  *   call-sites.ts argument/parameter/contextual types; which user function a call runs (calledFunction,
  *                 userFunctionOf), the class a `new` constructs, the getter a member read runs
  *   drivers.ts    driver discovery (object and class drivers, probe/remove by reference)

@@ -1,6 +1,6 @@
 /**
  * presentation.ts: how the analysis's subjects are written in messages, one spelling each, and the
- * one walk that finds the reads of a variable.
+ * one place that finds the reads of a variable.
  *
  * Invariant: every rule writes an owner, a member path and a device context through these
  * functions, so two rules never name the same thing two ways:
@@ -10,7 +10,7 @@
  *   member path      ["hw", "dev"] -> `hw.dev`, ["list", "[]"] -> `list[]`, ["0"] -> `[0]`;
  *                    after a base: `priv` + ["buf"] -> `priv.buf`, `rings` + ["[]"] -> `rings[]`
  *   device context   "bound" -> `Bound`, "core" -> `Core`, "normal" -> `Normal` (as in `Device<Bound>`)
- * referencesTo() is the walk every "where else is this variable used" question goes through:
+ * referencesTo() is what every "where else is this variable used" question goes through:
  * identifiers bound to the same symbol in a scope, shorthand properties (`{ dev }`) included.
  *
  * API
@@ -20,6 +20,7 @@
  *   referencesTo(checker, name, scope, { writes? })   ts.Identifier[] in source order
  */
 import { ts } from "../util/typescript.js";
+import { identifiersByName } from "./ast.js";
 import type { DeviceContextName } from "./brands.js";
 import { driverDisplayName, enclosingDriver, type DriverInfo } from "./drivers.js";
 import type { Analysis } from "./services.js";
@@ -81,14 +82,13 @@ export function referencesTo(checker: ts.TypeChecker, name: ts.Identifier, scope
   if (!sym) return [];
   const writes = options.writes ?? true;
   const out: ts.Identifier[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n) && n !== name && n.text === name.text && !isMemberName(n)) {
-      const s = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n ? checker.getShorthandAssignmentValueSymbol(n.parent) : checker.getSymbolAtLocation(n);
-      if (s === sym && (writes || !isAssignmentTarget(n))) out.push(n);
-    }
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(scope, visit);
+  // A name is spelt a few dozen times a file at most: the file's list, kept to `scope`'s range
+  // (what lies in it is below `scope`), reads in the order a walk of `scope` would.
+  for (const n of identifiersByName(scope.getSourceFile()).get(name.text) ?? []) {
+    if (!ts.isIdentifier(n) || n === name || n === scope || n.pos < scope.pos || n.end > scope.end || isMemberName(n)) continue;
+    const s = ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n ? checker.getShorthandAssignmentValueSymbol(n.parent) : checker.getSymbolAtLocation(n);
+    if (s === sym && (writes || !isAssignmentTarget(n))) out.push(n);
+  }
   return out;
 }
 

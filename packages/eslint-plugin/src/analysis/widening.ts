@@ -23,7 +23,7 @@
 import { ts } from "../util/typescript.js";
 import type { Analysis } from "./services.js";
 import { deviceContextOf, isBoundContext } from "./brands.js";
-import { isFunctionNode, symbolOf } from "./ast.js";
+import { identifiersByName, isFunctionNode, symbolOf } from "./ast.js";
 import { defineSummary } from "./summaries.js";
 
 export interface TextEdit {
@@ -199,20 +199,13 @@ function widenAnnotation(an: Analysis, typeNode: ts.TypeNode): { edits: TextEdit
 
 /**
  * Every identifier spelt `name` in the program's own (non-declaration) files: where a storage's
- * readers are looked for. Memoised per program and name (findings tend to share names: `dev`).
+ * readers are looked for. Memoised per program and name (findings tend to share names: `dev`);
+ * a file whose text does not contain `name` is not indexed for it (the editor's program holds
+ * many files no rule reads).
  */
-const identifiersNamedIn = defineSummary<string, ReadonlyArray<ts.Identifier | ts.PrivateIdentifier>, Analysis>("identifiers-named", (an, name) => {
-  const out: Array<ts.Identifier | ts.PrivateIdentifier> = [];
-  for (const sf of an.program.getSourceFiles()) {
-    if (sf.isDeclarationFile || !sf.text.includes(name)) continue;
-    const visit = (n: ts.Node): void => {
-      if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n.text === name) out.push(n);
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
-  }
-  return out;
-});
+const identifiersNamedIn = defineSummary<string, ReadonlyArray<ts.Identifier | ts.PrivateIdentifier>, Analysis>("identifiers-named", (an, name) =>
+  an.program.getSourceFiles().flatMap((sf) => (sf.isDeclarationFile || !sf.text.includes(name) ? [] : (identifiersByName(sf).get(name) ?? []))),
+);
 
 function identifiersNamed(an: Analysis, name: string): ReadonlyArray<ts.Identifier | ts.PrivateIdentifier> {
   return identifiersNamedIn.get(an, name);
