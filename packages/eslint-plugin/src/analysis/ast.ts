@@ -18,6 +18,7 @@
  *   functionName(fn)              the name a function is declared or assigned under
  *   mentionsName(node, names)     some identifier under `node` is one of `names`
  *   identifiersByName(sf)         the file's identifiers (private ones too) by text, in source order
+ *   walkFile(sf, visit)           every other node of the file, building that index on the way
  *
  * Layer: the bottom of analysis/: imports nothing from it. Which function a call runs is
  * call-sites.ts (it needs the name index and the checker).
@@ -240,17 +241,29 @@ const identifierIndex = new WeakMap<ts.SourceFile, Map<string, Array<ts.Identifi
  * used is then a look-up, not a walk of the file for every name asked.
  */
 export function identifiersByName(sf: ts.SourceFile): ReadonlyMap<string, ReadonlyArray<ts.Identifier | ts.PrivateIdentifier>> {
-  let index = identifierIndex.get(sf);
-  if (index) return index;
-  const built = new Map<string, Array<ts.Identifier | ts.PrivateIdentifier>>();
-  const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) {
-      const list = built.get(n.text);
-      if (list) list.push(n);
-      else built.set(n.text, [n]);
-    } else ts.forEachChild(n, visit);
+  if (!identifierIndex.has(sf)) walkFile(sf, () => {});
+  return identifierIndex.get(sf)!;
+}
+
+/**
+ * Visit every node of `sf` but its identifiers, in a ts.forEachChild walk (the name index's walk):
+ * the file's identifier index (identifiersByName) is built on the way when it has none yet, so a
+ * file is walked once for both.
+ */
+export function walkFile(sf: ts.SourceFile, visit: (n: ts.Node) => void): void {
+  const index = identifierIndex.has(sf) ? undefined : new Map<string, Array<ts.Identifier | ts.PrivateIdentifier>>();
+  const step = (n: ts.Node): void => {
+    if (n.kind === ts.SyntaxKind.Identifier || n.kind === ts.SyntaxKind.PrivateIdentifier) {
+      if (!index) return;
+      const text = (n as ts.Identifier).text;
+      const list = index.get(text);
+      if (list) list.push(n as ts.Identifier);
+      else index.set(text, [n as ts.Identifier]);
+      return;
+    }
+    visit(n);
+    ts.forEachChild(n, step);
   };
-  ts.forEachChild(sf, visit);
-  identifierIndex.set(sf, (index = built));
-  return index;
+  ts.forEachChild(sf, step);
+  if (index) identifierIndex.set(sf, index);
 }

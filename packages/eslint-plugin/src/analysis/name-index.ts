@@ -63,7 +63,7 @@
  */
 import { ts } from "../util/typescript.js";
 import { MENTION_BUDGET, brandsOfType, deviceContextOf, hasAnyBrand, isBoundContext, signatureMayBrand, signatureMentions, typeMentions } from "./brands.js";
-import { calleeName, mentionsName, returnedExpressions, skipOuter, skipParens, type FunctionNode } from "./ast.js";
+import { calleeName, mentionsName, returnedExpressions, skipOuter, skipParens, walkFile, type FunctionNode } from "./ast.js";
 import { changedSince, deltaOf, fileCache, filesOf, generationOf, importersOf, importsOf, lineageSlot, mentionsBrand } from "./program-delta.js";
 import { defineSummary } from "./summaries.js";
 
@@ -195,7 +195,8 @@ function functionsOf(sf: ts.SourceFile): FileFunctions {
 
 /**
  * One walk: the declarations by name whose facts a call by that name depends on, and the function
- * names call-sites.ts can resolve a call to, with import renames and aliases.
+ * names call-sites.ts can resolve a call to, with import renames and aliases (ast.walkFile: the
+ * same walk indexes the file's identifiers for referencesTo).
  */
 function namesOf(sf: ts.SourceFile): FileNames {
   const memo = namesMemo.get(sf);
@@ -297,9 +298,8 @@ function namesOf(sf: ts.SourceFile): FileNames {
         addDecl((n as ts.NamedDeclaration).name, n);
         break;
     }
-    ts.forEachChild(n, visit);
   };
-  visit(sf);
+  walkFile(sf, visit);
   const names = { decls, functions: own };
   namesMemo.set(sf, names);
   return names;
