@@ -224,7 +224,18 @@ function main(argv) {
     }
     file = path.join(out, profiles[0]);
   }
-  const sum = summarise(JSON.parse(readFileSync(file, "utf8")), { top, devboundDist: pluginDist() });
+  let profile;
+  try {
+    profile = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    process.stderr.write(`bench-profile: cannot read ${file} as a .cpuprofile: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+  if (!Array.isArray(profile?.nodes) || !Array.isArray(profile?.samples)) {
+    process.stderr.write(`bench-profile: ${file} is not a .cpuprofile (no nodes and samples)\n`);
+    process.exit(2);
+  }
+  const sum = summarise(profile, { top, devboundDist: pluginDist() });
   console.log(format(sum, { file: path.resolve(file), top }).join("\n"));
   Object.assign(result, { file: path.resolve(file) }, sum);
   process.stdout.write(`PROFILE_RESULT ${JSON.stringify(result)}\n`);

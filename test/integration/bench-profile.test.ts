@@ -146,4 +146,18 @@ describe("scripts/bench-profile.mjs summarise", () => {
     expect(last.startsWith("PROFILE_RESULT ")).toBe(true);
     expect(JSON.parse(last.slice("PROFILE_RESULT ".length))).toMatchObject({ file, totalMs: 21.75, devboundInclusiveMs: 12 });
   });
+
+  it("--file with a missing file or one that is not a profile: a one-line error, exit 2", () => {
+    const notProfile = path.join(scratch, "not.cpuprofile");
+    fs.writeFileSync(notProfile, "{}");
+    for (const [file, message] of [
+      [path.join(scratch, "missing.cpuprofile"), /^bench-profile: cannot read .*missing\.cpuprofile as a \.cpuprofile: ENOENT/],
+      [notProfile, /^bench-profile: .*not\.cpuprofile is not a \.cpuprofile \(no nodes and samples\)\n$/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [script, "--file", file], { cwd: root, encoding: "utf8", timeout: 30_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toContain("    at ");
+    }
+  });
 });
