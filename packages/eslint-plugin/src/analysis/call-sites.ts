@@ -39,12 +39,16 @@
  *                                        where they say it (no inference of generic calls)
  *   contextualFunctionType(checker, fn)  the type a function node is expected to have where written
  *   declaredParameterType(checker, p)    a parameter's type from declarations only, or undefined
+ *   typeOf(checker, expr), declaredTypeOf(checker, expr)   an expression's type read off declarations
+ *                                        (remove()'s `data.regs` off the literal probe() returns), the
+ *                                        checker last; declaredTypeOf: undefined where only it can tell
  *   implementedMemberType(checker, cls, name)  member `name` of what a class implements or extends
  *   functionBrands(checker, fn)          brands of a function node's contextual type (an arrow passed
  *                                        as an argument, a method/property of a typed object literal,
  *                                        a class member whose implemented interface brands it)
  *
- * Cost: argumentBrands is memoised per call node and checker; calledFunction/referencedFunction
+ * Cost: argumentBrands is memoised per call node and checker, brandsDependOn per signature and
+ * annotation, inferredLiterals per parameter and checker; calledFunction/referencedFunction
  * are summaries (summaries.ts) per program and node (symbols are cached by ast.symbolOf);
  * constructedClass and getterRun ask the name index before the checker and are not memoised.
  */
@@ -414,8 +418,9 @@ export function typeOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Type {
  * The type of `expr` read off declarations, without typing the expression (which infers the
  * generic call a callback parameter belongs to, a whole `defineDriver({...})`, and runs flow
  * analysis again on every ask): a parameter (declaredParameterType), an annotated or `const`
- * variable, a function or class, `this`, a member of such a value, the result of a call of a
- * single non-generic signature, an `as` type. Undefined where only the checker can tell, and for
+ * variable, a function or class, `this`, a member of such a value, a member of remove()'s driver
+ * data read off what probe() returns (inferredLiterals), the result of a call of a single
+ * non-generic signature, an `as` type. Undefined where only the checker can tell, and for
  * a name or member wherever narrowing could make the checker's answer narrower: a union, any,
  * unknown, `object`, a type parameter. Callers fall back to the checker.
  */
