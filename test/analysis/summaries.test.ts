@@ -3,7 +3,7 @@
 // expects the answer a fresh program gives.
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { defineSummary, type Summary } from "../../packages/eslint-plugin/src/analysis/summaries.js";
+import { atTopLevel, defineSummary, type Summary } from "../../packages/eslint-plugin/src/analysis/summaries.js";
 
 /** A stand-in program: summaries key their stores on the program object only (no file cache here). */
 const fakeProgram = () => ({}) as ts.Program;
@@ -217,5 +217,24 @@ describe("defineSummary: per program", () => {
     expect(s.get({ program: p2 }, p2.getSourceFile("/v/a.ts")!)).toBe("export const a = 1;");
     expect(s.get({ program: p2 }, p2.getSourceFile("/v/b.ts")!)).toBe("export const b = 3;");
     expect(computed).toEqual(["/v/b.ts"]); // a.ts unchanged: its value came from p1
+  });
+});
+
+describe("atTopLevel: when an answer read from summaries may be memoised by its caller", () => {
+  it("is false while any summary computes (nested ones too), true again after, an exception included", () => {
+    const seen: boolean[] = [];
+    const inner = defineSummary<string, number>("top-level-inner", () => (seen.push(atTopLevel()), 1));
+    const outer = defineSummary<string, number>("top-level-outer", (host, k) => {
+      seen.push(atTopLevel());
+      if (k === "throw") throw new Error("boom");
+      return inner.get(host, k) + 1;
+    });
+    const host = { program: fakeProgram() };
+    expect(atTopLevel()).toBe(true);
+    expect(outer.get(host, "a")).toBe(2);
+    expect(seen).toEqual([false, false]);
+    expect(atTopLevel()).toBe(true);
+    expect(() => outer.get(host, "throw")).toThrow("boom");
+    expect(atTopLevel()).toBe(true);
   });
 });
