@@ -847,10 +847,23 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
       // each declaration by the name may be the one called (an overload, a method of another class)
       return !results || results.some((r) => genericMayReturnDevice(checker, r, call, depth));
     },
-    namesFunction: (name) => namesFunction.get(ix, name),
+    namesFunction: (name) => {
+      // the summary follows renames (through cycles); a name with a body, or without a rename, is answered here
+      const m = mergedFor(program);
+      if (m.functionFiles.has(name)) return true;
+      return m.renames.has(name) && namesFunction.get(ix, name);
+    },
     // A name with bodies in many files (a helper name every driver repeats): one symbol lookup by
     // the caller is cheaper than reading every body, and exact.
-    reachesBranded: (name, index) => (mergedFor(program).bodyFiles.get(name)?.size ?? 0) > MANY_BODIES || reachesBranded.get(ix, [name, index]),
+    reachesBranded: (name, index) => {
+      const m = mergedFor(program);
+      const bodies = m.bodyFiles.get(name)?.size ?? 0;
+      if (bodies > MANY_BODIES) return true;
+      // No body, import or rename by this name (a runtime API, a library call): nothing to follow,
+      // and no key to build for the summary.
+      if (bodies === 0 && !m.opaque.has(name) && !m.renames.has(name)) return false;
+      return reachesBranded.get(ix, [name, index]);
+    },
   };
 }
 
