@@ -35,15 +35,16 @@ export type FunctionNode =
   | ts.ConstructorDeclaration;
 
 export function skipOuter(expr: ts.Expression): ts.Expression {
+  const K = ts.SyntaxKind;
   let e = expr;
   // (a switch on the kind: these run on nearly every node a rule looks at)
   for (;;) {
     switch (e.kind) {
-      case ts.SyntaxKind.ParenthesizedExpression:
-      case ts.SyntaxKind.NonNullExpression:
-      case ts.SyntaxKind.SatisfiesExpression:
-      case ts.SyntaxKind.AsExpression:
-      case ts.SyntaxKind.TypeAssertionExpression:
+      case K.ParenthesizedExpression:
+      case K.NonNullExpression:
+      case K.SatisfiesExpression:
+      case K.AsExpression:
+      case K.TypeAssertionExpression:
         e = (e as ts.AsExpression).expression; // (every kind above has `expression`)
         break;
       default:
@@ -60,14 +61,15 @@ export function skipParens(expr: ts.Expression): ts.Expression {
 }
 
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
+  const K = ts.SyntaxKind;
   switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-    case ts.SyntaxKind.Constructor:
+    case K.FunctionDeclaration:
+    case K.FunctionExpression:
+    case K.ArrowFunction:
+    case K.MethodDeclaration:
+    case K.GetAccessor:
+    case K.SetAccessor:
+    case K.Constructor:
       return true;
     default:
       return false;
@@ -79,33 +81,34 @@ export function isFunctionNode(node: ts.Node): node is FunctionNode {
  * `!ok`, `` `${n}` ``, a literal): syntax alone answers "is it a promise, a device, an object?".
  */
 export function isPrimitiveExpression(expr: ts.Expression): boolean {
+  const K = ts.SyntaxKind;
   const e = skipOuter(expr);
   switch (e.kind) {
-    case ts.SyntaxKind.NumericLiteral:
-    case ts.SyntaxKind.BigIntLiteral:
-    case ts.SyntaxKind.StringLiteral:
-    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
-    case ts.SyntaxKind.TemplateExpression:
-    case ts.SyntaxKind.TrueKeyword:
-    case ts.SyntaxKind.FalseKeyword:
-    case ts.SyntaxKind.NullKeyword:
-    case ts.SyntaxKind.PrefixUnaryExpression:
-    case ts.SyntaxKind.PostfixUnaryExpression:
-    case ts.SyntaxKind.TypeOfExpression:
-    case ts.SyntaxKind.VoidExpression:
-    case ts.SyntaxKind.DeleteExpression:
+    case K.NumericLiteral:
+    case K.BigIntLiteral:
+    case K.StringLiteral:
+    case K.NoSubstitutionTemplateLiteral:
+    case K.TemplateExpression:
+    case K.TrueKeyword:
+    case K.FalseKeyword:
+    case K.NullKeyword:
+    case K.PrefixUnaryExpression:
+    case K.PostfixUnaryExpression:
+    case K.TypeOfExpression:
+    case K.VoidExpression:
+    case K.DeleteExpression:
       return true;
-    case ts.SyntaxKind.BinaryExpression:
+    case K.BinaryExpression:
       // all but the operators that yield an operand: `=`, `,`, `&&`, `||`, `??` and their assignments
       switch ((e as ts.BinaryExpression).operatorToken.kind) {
-        case ts.SyntaxKind.EqualsToken:
-        case ts.SyntaxKind.CommaToken:
-        case ts.SyntaxKind.AmpersandAmpersandToken:
-        case ts.SyntaxKind.BarBarToken:
-        case ts.SyntaxKind.QuestionQuestionToken:
-        case ts.SyntaxKind.AmpersandAmpersandEqualsToken:
-        case ts.SyntaxKind.BarBarEqualsToken:
-        case ts.SyntaxKind.QuestionQuestionEqualsToken:
+        case K.EqualsToken:
+        case K.CommaToken:
+        case K.AmpersandAmpersandToken:
+        case K.BarBarToken:
+        case K.QuestionQuestionToken:
+        case K.AmpersandAmpersandEqualsToken:
+        case K.BarBarEqualsToken:
+        case K.QuestionQuestionEqualsToken:
           return false;
         default:
           return true;
@@ -251,9 +254,10 @@ export function identifiersByName(sf: ts.SourceFile): ReadonlyMap<string, Readon
  * file is walked once for both.
  */
 export function walkFile(sf: ts.SourceFile, visit: (n: ts.Node) => void): void {
+  const K = ts.SyntaxKind;
   const index = identifierIndex.has(sf) ? undefined : new Map<string, Array<ts.Identifier | ts.PrivateIdentifier>>();
   const step = (n: ts.Node): void => {
-    if (n.kind === ts.SyntaxKind.Identifier || n.kind === ts.SyntaxKind.PrivateIdentifier) {
+    if (n.kind === K.Identifier || n.kind === K.PrivateIdentifier) {
       if (!index) return;
       const text = (n as ts.Identifier).text;
       const list = index.get(text);

@@ -120,11 +120,13 @@ function mayBeDeviceExpr(checker: ts.TypeChecker, expr: ts.Expression | undefine
 
 /** `a ??= b`, `a ||= b`, `a &&= b`: the value is a's or b's. */
 function isLogicalAssignment(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken || kind === ts.SyntaxKind.AmpersandAmpersandEqualsToken;
+  const K = ts.SyntaxKind;
+  return kind === K.QuestionQuestionEqualsToken || kind === K.BarBarEqualsToken || kind === K.AmpersandAmpersandEqualsToken;
 }
 
 function isLogicalOperator(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.AmpersandAmpersandToken;
+  const K = ts.SyntaxKind;
+  return kind === K.QuestionQuestionToken || kind === K.BarBarToken || kind === K.AmpersandAmpersandToken;
 }
 
 export function mayNameFunction(checker: ts.TypeChecker, name: string): boolean {
@@ -199,6 +201,7 @@ function functionsOf(sf: ts.SourceFile): FileFunctions {
  * same walk indexes the file's identifiers for referencesTo).
  */
 function namesOf(sf: ts.SourceFile): FileNames {
+  const K = ts.SyntaxKind;
   const memo = namesMemo.get(sf);
   if (memo) return memo;
   const decls: FileDecls = new Map();
@@ -221,33 +224,33 @@ function namesOf(sf: ts.SourceFile): FileNames {
   };
   const visit = (n: ts.Node): void => {
     switch (n.kind) {
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.MethodDeclaration:
+      case K.FunctionDeclaration:
+      case K.MethodDeclaration:
         addDecl((n as ts.SignatureDeclaration).name, n);
         if ((n as ts.FunctionLikeDeclaration).body) addFunction((n as ts.FunctionLikeDeclaration).name, n as FunctionNode);
         break;
-      case ts.SyntaxKind.MethodSignature:
+      case K.MethodSignature:
         addDecl((n as ts.SignatureDeclaration).name, n);
         break;
-      case ts.SyntaxKind.GetAccessor:
+      case K.GetAccessor:
         addDecl((n as ts.NamedDeclaration).name, n);
         if ((n as ts.FunctionLikeDeclaration).body) addFunction((n as ts.FunctionLikeDeclaration).name, n as FunctionNode);
         break;
-      case ts.SyntaxKind.SetAccessor:
+      case K.SetAccessor:
         if ((n as ts.FunctionLikeDeclaration).body) addFunction((n as ts.FunctionLikeDeclaration).name, n as FunctionNode);
         break;
-      case ts.SyntaxKind.Constructor: {
+      case K.Constructor: {
         // `new C(..)` is named by the class
         const cls = n.parent as ts.ClassLikeDeclaration;
         addDecl(cls.name, n);
         if (!cls.name && ts.isVariableDeclaration(cls.parent)) addDecl(cls.parent.name, n);
         break;
       }
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression: {
+      case K.ClassDeclaration:
+      case K.ClassExpression: {
         // Without a constructor of its own a class is constructed through its base's.
         const cls = n as ts.ClassLikeDeclaration;
-        if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword) && !cls.members.some(ts.isConstructorDeclaration)) {
+        if (cls.heritageClauses?.some((h) => h.token === K.ExtendsKeyword) && !cls.members.some(ts.isConstructorDeclaration)) {
           addDecl(cls.name, n);
           if (!cls.name && ts.isVariableDeclaration(cls.parent)) addDecl(cls.parent.name, n);
         }
@@ -256,9 +259,9 @@ function namesOf(sf: ts.SourceFile): FileNames {
         if (ts.isVariableDeclaration(n.parent)) addFunction(n.parent.name);
         break;
       }
-      case ts.SyntaxKind.VariableDeclaration:
-      case ts.SyntaxKind.PropertyDeclaration:
-      case ts.SyntaxKind.PropertyAssignment: {
+      case K.VariableDeclaration:
+      case K.PropertyDeclaration:
+      case K.PropertyAssignment: {
         const d = n as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertyAssignment;
         if (ts.isIdentifier(d.name) || !ts.isVariableDeclaration(d)) addDecl(d.name, n);
         const e = d.initializer && skipOuter(d.initializer);
@@ -270,14 +273,14 @@ function namesOf(sf: ts.SourceFile): FileNames {
         }
         break;
       }
-      case ts.SyntaxKind.PropertySignature:
+      case K.PropertySignature:
         addDecl((n as ts.PropertySignature).name, n);
         break;
-      case ts.SyntaxKind.Parameter:
+      case K.Parameter:
         if (ts.isIdentifier((n as ts.ParameterDeclaration).name)) addDecl((n as ts.ParameterDeclaration).name, n);
         break;
-      case ts.SyntaxKind.ImportSpecifier:
-      case ts.SyntaxKind.ExportSpecifier: {
+      case K.ImportSpecifier:
+      case K.ExportSpecifier: {
         // A rename reads as what it renames; no rename adds nothing.
         const spec = n as ts.ImportSpecifier | ts.ExportSpecifier;
         if (spec.propertyName) {
@@ -286,15 +289,15 @@ function namesOf(sf: ts.SourceFile): FileNames {
         }
         break;
       }
-      case ts.SyntaxKind.ImportClause:
-      case ts.SyntaxKind.ImportEqualsDeclaration: {
+      case K.ImportClause:
+      case K.ImportEqualsDeclaration: {
         addDecl((n as ts.NamedDeclaration).name, n);
         const name = nameText((n as ts.NamedDeclaration).name);
         if (name !== undefined) own.functions.add(name), own.opaque.add(name);
         break;
       }
-      case ts.SyntaxKind.BindingElement:
-      case ts.SyntaxKind.ShorthandPropertyAssignment:
+      case K.BindingElement:
+      case K.ShorthandPropertyAssignment:
         addDecl((n as ts.NamedDeclaration).name, n);
         break;
     }
@@ -606,21 +609,23 @@ function indexFor(checker: ts.TypeChecker): NameIndex | undefined {
 let notCallableType: ReadonlySet<ts.SyntaxKind> | undefined;
 /** A type annotation's kind that never holds a function or class. */
 function isNotCallableType(kind: ts.SyntaxKind): boolean {
+  const K = ts.SyntaxKind;
   notCallableType ??= new Set<ts.SyntaxKind>([
-    ts.SyntaxKind.NumberKeyword, ts.SyntaxKind.StringKeyword, ts.SyntaxKind.BooleanKeyword, ts.SyntaxKind.VoidKeyword,
-    ts.SyntaxKind.UndefinedKeyword, ts.SyntaxKind.NeverKeyword, ts.SyntaxKind.UnknownKeyword, ts.SyntaxKind.AnyKeyword,
-    ts.SyntaxKind.BigIntKeyword, ts.SyntaxKind.SymbolKeyword, ts.SyntaxKind.ObjectKeyword, ts.SyntaxKind.LiteralType,
+    K.NumberKeyword, K.StringKeyword, K.BooleanKeyword, K.VoidKeyword,
+    K.UndefinedKeyword, K.NeverKeyword, K.UnknownKeyword, K.AnyKeyword,
+    K.BigIntKeyword, K.SymbolKeyword, K.ObjectKeyword, K.LiteralType,
   ]);
   return notCallableType.has(kind);
 }
 
 /** Initialisers whose value is never a function or class. */
 function isPlainValue(e: ts.Expression): boolean {
+  const K = ts.SyntaxKind;
   return (
     ts.isLiteralExpression(e) || ts.isTemplateExpression(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) ||
     ts.isPrefixUnaryExpression(e) || ts.isTypeOfExpression(e) || ts.isVoidExpression(e) ||
-    (ts.isBinaryExpression(e) && e.operatorToken.kind !== ts.SyntaxKind.QuestionQuestionToken && e.operatorToken.kind !== ts.SyntaxKind.BarBarToken && e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsToken && e.operatorToken.kind !== ts.SyntaxKind.CommaToken && !isLogicalAssignment(e.operatorToken.kind)) ||
-    e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword
+    (ts.isBinaryExpression(e) && e.operatorToken.kind !== K.QuestionQuestionToken && e.operatorToken.kind !== K.BarBarToken && e.operatorToken.kind !== K.AmpersandAmpersandToken && e.operatorToken.kind !== K.EqualsToken && e.operatorToken.kind !== K.CommaToken && !isLogicalAssignment(e.operatorToken.kind)) ||
+    e.kind === K.TrueKeyword || e.kind === K.FalseKeyword || e.kind === K.NullKeyword
   );
 }
 
@@ -649,6 +654,7 @@ function sharedFactsFor(program: ts.Program): Map<string, number> | undefined {
 }
 
 function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
+  const K = ts.SyntaxKind;
   const shared = sharedFactsFor(program);
   /** Facts of declarations read through the checker, per file, kept while the file's imports do not change. */
   const cached = fileCache<Map<ts.Node, number>>(program, "name-index-facts");
@@ -719,14 +725,14 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
   /** Facts of one declaration read through the checker (they depend on its file and what it imports only). */
   const typedFacts = (decl: ts.Node): number => {
     switch (decl.kind) {
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.MethodDeclaration:
-      case ts.SyntaxKind.MethodSignature:
+      case K.FunctionDeclaration:
+      case K.MethodDeclaration:
+      case K.MethodSignature:
         return signatureFacts(decl as ts.SignatureDeclaration);
-      case ts.SyntaxKind.Constructor:
+      case K.Constructor:
         // a constructed device is never bound: only brands matter
         return signatureFacts(decl as ts.ConstructorDeclaration) & BRANDED;
-      case ts.SyntaxKind.Parameter:
+      case K.Parameter:
         return typeFacts((decl as ts.ParameterDeclaration).type!);
       default: {
         const d = decl as ts.VariableDeclaration | ts.PropertyDeclaration | ts.PropertySignature | ts.PropertyAssignment;
@@ -737,16 +743,16 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
   /** Facts of one declaration other than a rename (renames: namedFacts). */
   const declFacts = (sf: ts.SourceFile, decl: ts.Node): number => {
     switch (decl.kind) {
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression:
+      case K.ClassDeclaration:
+      case K.ClassExpression:
         return BRANDED;
-      case ts.SyntaxKind.BindingElement:
-      case ts.SyntaxKind.ShorthandPropertyAssignment:
-      case ts.SyntaxKind.ImportClause:
-      case ts.SyntaxKind.ImportEqualsDeclaration:
-      case ts.SyntaxKind.GetAccessor:
+      case K.BindingElement:
+      case K.ShorthandPropertyAssignment:
+      case K.ImportClause:
+      case K.ImportEqualsDeclaration:
+      case K.GetAccessor:
         return ALL;
-      case ts.SyntaxKind.Parameter: {
+      case K.Parameter: {
         const p = decl as ts.ParameterDeclaration;
         if (!p.type) {
           // An unannotated parameter of a function declaration is `any`; of a function expression,
@@ -811,7 +817,7 @@ function createIndex(checker: ts.TypeChecker, program: ts.Program): NameIndex {
       if (at.length !== 1 || !p!.type || p!.dotDotDotToken || !params.includes(p!)) return undefined;
       const type = p!.type;
       const isTp = (n: ts.TypeNode) => ts.isTypeReferenceNode(n) && !n.typeArguments && ts.isIdentifier(n.typeName) && n.typeName.text === tp.name.text;
-      const elem = ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword ? type.type : type;
+      const elem = ts.isTypeOperatorNode(type) && type.operator === K.ReadonlyKeyword ? type.type : type;
       const shape: InferredShape | undefined = isTp(type)
         ? "value"
         : ts.isArrayTypeNode(elem) && isTp(elem.elementType)

@@ -97,19 +97,20 @@ export function referencesTo(checker: ts.TypeChecker, name: ts.Identifier, scope
  * checker for its symbol would type the object it is read from.
  */
 function isMemberName(n: ts.Identifier): boolean {
+  const K = ts.SyntaxKind;
   const p = n.parent;
   switch (p.kind) {
-    case ts.SyntaxKind.QualifiedName:
+    case K.QualifiedName:
       return (p as ts.Node as { right?: ts.Node }).right === n;
-    case ts.SyntaxKind.PropertyAccessExpression:
-    case ts.SyntaxKind.PropertyAssignment:
-    case ts.SyntaxKind.PropertyDeclaration:
-    case ts.SyntaxKind.PropertySignature:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.MethodSignature:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-    case ts.SyntaxKind.EnumMember:
+    case K.PropertyAccessExpression:
+    case K.PropertyAssignment:
+    case K.PropertyDeclaration:
+    case K.PropertySignature:
+    case K.MethodDeclaration:
+    case K.MethodSignature:
+    case K.GetAccessor:
+    case K.SetAccessor:
+    case K.EnumMember:
       return (p as ts.NamedDeclaration).name === n;
     default:
       return false;

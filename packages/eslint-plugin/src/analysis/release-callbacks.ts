@@ -83,21 +83,22 @@ function expectedBrands(an: Analysis, expr: ts.Expression): TypeBrands | undefin
  * expects no brand.
  */
 function mayExpectBrand(an: Analysis, n: ts.Identifier | ts.PropertyAccessExpression): boolean {
+  const K = ts.SyntaxKind;
   const parent = n.parent;
   switch (parent.kind) {
-    case ts.SyntaxKind.CallExpression:
-    case ts.SyntaxKind.NewExpression: {
+    case K.CallExpression:
+    case K.NewExpression: {
       const call = parent as ts.CallExpression | ts.NewExpression;
       return !!call.arguments?.includes(n) && mayCallBranded(an.checker, call);
     }
-    case ts.SyntaxKind.PropertyAssignment:
+    case K.PropertyAssignment:
       return (parent as ts.PropertyAssignment).initializer === n;
-    case ts.SyntaxKind.ShorthandPropertyAssignment:
+    case K.ShorthandPropertyAssignment:
       return ts.isShorthandPropertyAssignment(parent) && parent.name === n;
-    case ts.SyntaxKind.VariableDeclaration:
+    case K.VariableDeclaration:
       return (parent as ts.VariableDeclaration).initializer === n && !!(parent as ts.VariableDeclaration).type;
-    case ts.SyntaxKind.BinaryExpression:
-      return ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === n;
+    case K.BinaryExpression:
+      return ts.isBinaryExpression(parent) && parent.operatorToken.kind === K.EqualsToken && parent.right === n;
     default:
       return false;
   }
@@ -105,14 +106,15 @@ function mayExpectBrand(an: Analysis, n: ts.Identifier | ts.PropertyAccessExpres
 
 /** Inside a declaration of types, an import/export or a type (not a heritage clause's expression): code that never runs. */
 function inTypesOrImports(n: ts.Node): boolean {
-  for (let p: ts.Node | undefined = n; p && p.kind !== ts.SyntaxKind.SourceFile; p = p.parent) {
+  const K = ts.SyntaxKind;
+  for (let p: ts.Node | undefined = n; p && p.kind !== K.SourceFile; p = p.parent) {
     switch (p.kind) {
-      case ts.SyntaxKind.InterfaceDeclaration:
-      case ts.SyntaxKind.TypeAliasDeclaration:
-      case ts.SyntaxKind.ImportDeclaration:
-      case ts.SyntaxKind.ExportDeclaration:
+      case K.InterfaceDeclaration:
+      case K.TypeAliasDeclaration:
+      case K.ImportDeclaration:
+      case K.ExportDeclaration:
         return true;
-      case ts.SyntaxKind.ExpressionWithTypeArguments:
+      case K.ExpressionWithTypeArguments:
         break;
       default:
         if (ts.isTypeNode(p)) return true;
@@ -127,11 +129,12 @@ export interface ReleaseSites {
 }
 
 export function releaseSites(an: Analysis): ReleaseSites {
+  const K = ts.SyntaxKind;
   const functions: FunctionNode[] = [];
   const references: Array<ts.Identifier | ts.PropertyAccessExpression> = [];
   const reference = (e: ts.Node | undefined) => {
     // Only a value in a position a type is expected for; the symbol lookup comes later.
-    if (e && (e.kind === ts.SyntaxKind.Identifier || e.kind === ts.SyntaxKind.PropertyAccessExpression) && mayExpectBrand(an, e as ts.Identifier | ts.PropertyAccessExpression)) {
+    if (e && (e.kind === K.Identifier || e.kind === K.PropertyAccessExpression) && mayExpectBrand(an, e as ts.Identifier | ts.PropertyAccessExpression)) {
       references.push(e as ts.Identifier | ts.PropertyAccessExpression);
     }
   };
@@ -144,24 +147,24 @@ export function releaseSites(an: Analysis): ReleaseSites {
       }
       switch (n.kind) {
         // The positions a reference is read in (mayExpectBrand), from the node holding it.
-        case ts.SyntaxKind.CallExpression:
-        case ts.SyntaxKind.NewExpression:
+        case K.CallExpression:
+        case K.NewExpression:
           (n as ts.CallExpression | ts.NewExpression).arguments?.forEach(reference);
           break;
-        case ts.SyntaxKind.PropertyAssignment:
+        case K.PropertyAssignment:
           reference((n as ts.PropertyAssignment).initializer);
           break;
-        case ts.SyntaxKind.ShorthandPropertyAssignment:
+        case K.ShorthandPropertyAssignment:
           if (ts.isShorthandPropertyAssignment(n)) reference(n.name);
           break;
-        case ts.SyntaxKind.VariableDeclaration:
+        case K.VariableDeclaration:
           reference((n as ts.VariableDeclaration).initializer);
           break;
-        case ts.SyntaxKind.BinaryExpression:
+        case K.BinaryExpression:
           if (ts.isBinaryExpression(n)) reference(n.right);
           break;
-        case ts.SyntaxKind.Identifier:
-        case ts.SyntaxKind.PropertyAccessExpression:
+        case K.Identifier:
+        case K.PropertyAccessExpression:
           reference(n);
           break;
       }
@@ -178,7 +181,7 @@ export function releaseSites(an: Analysis): ReleaseSites {
         out.push({ fn, context, site });
       };
       for (const n of sites) {
-        if (n.kind !== ts.SyntaxKind.Identifier && n.kind !== ts.SyntaxKind.PropertyAccessExpression) {
+        if (n.kind !== K.Identifier && n.kind !== K.PropertyAccessExpression) {
           // Written here: its contextual type says what it is.
           add(n as FunctionNode, contextOf(functionBrands(an.checker, n)), n);
           continue;

@@ -7,23 +7,40 @@
  *   import { ts } from "../util/typescript.js";   // ts.Node, ts.isIdentifier(n), ts.SyntaxKind...
  *
  * Invariant: `ts` is, from its first property read on, the compiler's own exports (its own
- * properties are copied from the module and its prototype is the module's prototype), so the
- * TypeScript side behaves exactly as with a static import. `ts.X` in a type names the
+ * properties are the module's, read once into plain values but for LIVE_EXPORTS, and its
+ * prototype is the module's prototype), so the TypeScript side behaves exactly as with a static
+ * import. `ts.X` in a type names the
  * compiler's type X (declared below; add a name there when a module needs a new one). A
  * module must not read `ts.` at its top level (a table built when loaded): that would load
  * the compiler with the plugin; build such tables on first use (test/integration/c-without-typescript).
+ * `ts` has some 2,200 properties, so each `ts.X` is a dictionary look-up: a function that switches
+ * on node kinds reads `const K = ts.SyntaxKind` once and writes `case K.X` (ten times faster).
  */
 import { createRequire } from "node:module";
 import type * as TS from "typescript";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Exports the compiler assigns again after it has loaded (`setSys`, tracing, the file watcher's
+ * thresholds): read through their getters. Found by searching typescript.js for `<export> = `
+ * inside a function; test/analysis/typescript-accessor.test.ts checks the list against it.
+ */
+export const LIVE_EXPORTS: ReadonlySet<string> = new Set(["sys", "tracing", "unchangedPollThresholds"]);
+
 const ts = Object.create(
   new Proxy(Object.create(null) as object, {
     // reached only while `ts` has no own properties yet, i.e. on the first read
     get(_target, key) {
       const real = require("typescript") as typeof TS;
-      Object.defineProperties(ts, Object.getOwnPropertyDescriptors(real));
+      const descriptors = Object.getOwnPropertyDescriptors(real);
+      // The bundle exports every name through a getter (a live binding): `ts.isIdentifier`,
+      // `ts.SyntaxKind` would call one on every read, in the analysis's hottest loops. Every export
+      // is read once into a plain value, but the few the compiler reassigns after loading.
+      for (const [name, d] of Object.entries(descriptors)) {
+        if (d.get && !LIVE_EXPORTS.has(name)) descriptors[name] = { value: d.get.call(real), enumerable: d.enumerable, writable: false, configurable: false };
+      }
+      Object.defineProperties(ts, descriptors);
       Object.setPrototypeOf(ts, Object.getPrototypeOf(real) as object | null);
       return Reflect.get(real, key);
     },
