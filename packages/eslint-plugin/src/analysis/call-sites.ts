@@ -344,8 +344,7 @@ export function argumentBrands(
  * generic call means inferring it over all its arguments.
  */
 export function expectedTypeAt(checker: ts.TypeChecker, expr: ts.Expression): ts.Type | undefined {
-  let node: ts.Expression = expr;
-  while (ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const node = skipParensUp(expr);
   const parent = node.parent;
   if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments) {
     const i = parent.arguments.indexOf(node);
@@ -566,7 +565,7 @@ function computeInferredLiterals(checker: ts.TypeChecker, p: ts.ParameterDeclara
   const literal = objectLiteralOf(fn);
   const call = literal && skipParensUp(literal).parent;
   if (!literal || !call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments || call.typeArguments) return undefined;
-  const at = call.arguments.indexOf(skipParensUp(literal) as ts.Expression);
+  const at = call.arguments.indexOf(skipParensUp(literal));
   if (at < 0 || call.arguments.slice(0, at + 1).some(ts.isSpreadElement) || literal.properties.some(ts.isSpreadAssignment)) return undefined;
   const sigs = calleeSignatures(checker, call);
   const sig = sigs.length === 1 ? sigs[0]! : undefined;
@@ -634,8 +633,8 @@ function memberNameOf(fn: ts.Node): string | undefined {
 
 /** The single call signature of member `name` of `type` (an optional member without undefined). */
 function memberSignature(checker: ts.TypeChecker, type: ts.Type, name: string | undefined): ts.Signature | undefined {
-  const prop = name === undefined ? undefined : checker.getPropertyOfType(type, name);
-  const sigs = prop && checker.getNonNullableType(checker.getTypeOfSymbol(prop)).getCallSignatures();
+  const member = name === undefined ? undefined : memberType(checker, type, name);
+  const sigs = member && checker.getNonNullableType(member).getCallSignatures();
   return sigs?.length === 1 ? sigs[0] : undefined;
 }
 
@@ -652,7 +651,7 @@ function literalFunction(literal: ts.ObjectLiteralExpression, name: string): Fun
 }
 
 /** Up through parentheses around `node`. */
-function skipParensUp(node: ts.Node): ts.Node {
+function skipParensUp(node: ts.Expression): ts.Expression {
   let n = node;
   while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
   return n;

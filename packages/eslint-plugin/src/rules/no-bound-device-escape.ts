@@ -113,8 +113,8 @@ export default createRule<[], MessageIds>({
       return fn.parameters.indexOf(p) === 1 && driverRoleOf(an!, fn)?.role === "remove";
     }
 
-    /** `owner`: the driver named in the message, computed only for a finding (it looks up the enclosing driver). */
-    function report(e: Escape, ctx: NonNullable<ReturnType<typeof boundCtx>>, owner: () => string): void {
+    /** `ownerNode`: where the driver named in the message is looked up (only for a finding). */
+    function report(e: Escape, ctx: NonNullable<ReturnType<typeof boundCtx>>, ownerNode: ts.Node): void {
       const es = an!.esNode(e.node);
       if (!es) return;
       if ((e.kind === "captured" || e.kind === "helper") && onlyDevresCaptures(e)) return;
@@ -146,7 +146,7 @@ export default createRule<[], MessageIds>({
       context.report({
         loc: { start: sc.getLocFromIndex(e.node.getStart()), end: sc.getLocFromIndex(e.node.end) },
         messageId,
-        data: { name, ctx: contextText(ctx), owner: owner(), sink, ...(keepsBound ? { helper: h!.name, param: h!.param } : {}) },
+        data: { name, ctx: contextText(ctx), owner: ownerName(an!, ownerNode), sink, ...(keepsBound ? { helper: h!.name, param: h!.param } : {}) },
         suggest: fix
           ? [
               {
@@ -163,10 +163,9 @@ export default createRule<[], MessageIds>({
     function check(nameNode: ts.Identifier, home: ts.Node, type?: ts.Type): void {
       const ctx = boundCtx(type ?? checker.getTypeAtLocation(nameNode));
       if (!ctx) return;
-      const owner = () => ownerName(an!, home);
       // Read every reference: aliases, containers, stores and captures are followed from each.
       for (const ref of referencesTo(checker, nameNode, home)) {
-        for (const e of escapesOf(an!, ref, { home })) report(e, ctx, owner);
+        for (const e of escapesOf(an!, ref, { home })) report(e, ctx, home);
       }
     }
 
@@ -185,7 +184,7 @@ export default createRule<[], MessageIds>({
           if (ts.isConstructorDeclaration(fn) && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
             const ctx = boundCtx(checker.getTypeAtLocation(p.name));
             if (ctx) {
-              report({ kind: "field", node: p.name, target: `this.${p.name.text}`, path: [], site: p }, ctx, () => ownerName(an, fn));
+              report({ kind: "field", node: p.name, target: `this.${p.name.text}`, path: [], site: p }, ctx, fn);
             }
           }
           if (ts.isIdentifier(p.name)) {
