@@ -1,10 +1,14 @@
 // One measured lint run, in its own process so every run builds its TypeScript program from
 // scratch and its peak memory is its own. Used by scripts/bench.mjs; also runnable by hand:
 //
-//   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict|typecheck|tseslint|tseslint+recommended> [--parser service|project] [--glob <pattern>]
+//   node scripts/bench-lint.mjs <dir> <baseline|recommended|strict|typecheck|tseslint|tseslint+recommended|tseslint+inert|tseslint-strict> [--parser service|project] [--glob <pattern>]
 //
 // tseslint: typescript-eslint's `recommendedTypeChecked` (the typed rule set teams already run);
-// tseslint+recommended: the same plus devbound `recommended` (what devbound adds on top of it).
+// tseslint+recommended: the same plus devbound `recommended` (what devbound adds on top of it);
+// tseslint+inert: the same with devbound loaded and its rules enabled but returning no listener (a
+// reference: what the plugin costs before any analysis);
+// tseslint-strict: typescript-eslint's `strictTypeChecked` (a reference, no devbound: what the same
+// project's 27 further typed rules add on top of `recommendedTypeChecked`).
 //
 // Prints one line `BENCH_RESULT {json}` (wall and CPU time of lintFiles, file and message counts,
 // maxRSS). With TIMING=all in the environment ESLint prints its per-rule table at exit.
@@ -14,7 +18,7 @@ import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 
 const [dirArg, mode = "recommended", ...rest] = process.argv.slice(2);
-const MODES = ["baseline", "recommended", "strict", "typecheck", "tseslint", "tseslint+recommended"];
+const MODES = ["baseline", "recommended", "strict", "typecheck", "tseslint", "tseslint+recommended", "tseslint+inert", "tseslint-strict"];
 if (!dirArg || !MODES.includes(mode)) {
   process.stderr.write(`usage: node scripts/bench-lint.mjs <dir> <${MODES.join("|")}> [--parser service|project]\n`);
   process.exit(2);
@@ -44,11 +48,12 @@ if (mode === "typecheck") {
   };
   config.push({ files: ["**/*.ts"], plugins: { reference: { rules: { "full-check": fullCheck } } }, rules: { "reference/full-check": "error" } });
 } else if (mode.startsWith("tseslint")) {
-  for (const c of tseslint.configs.recommendedTypeChecked) config.push({ ...c, files: c.files ?? ["**/*.ts"] });
+  const typed = mode === "tseslint-strict" ? tseslint.configs.strictTypeChecked : tseslint.configs.recommendedTypeChecked;
+  for (const c of typed) config.push({ ...c, files: c.files ?? ["**/*.ts"] });
   // its base config may set parserOptions of its own: keep the benchmark's
   config.push({ files: ["**/*.ts"], languageOptions: { parserOptions } });
 }
-if (mode === "recommended" || mode === "strict" || mode === "tseslint+recommended") {
+if (mode === "recommended" || mode === "strict" || mode === "tseslint+recommended" || mode === "tseslint+inert") {
   const presetName = mode === "strict" ? "strict" : "recommended";
   // DEVBOUND_PLUGIN: another build of the plugin (a directory with dist/ and package.json), for before/after runs
   const spec = process.env.DEVBOUND_PLUGIN ? pathToFileURL(path.join(path.resolve(process.env.DEVBOUND_PLUGIN), "dist/index.js")).href : "@devbound/eslint-plugin";
@@ -58,7 +63,15 @@ if (mode === "recommended" || mode === "strict" || mode === "tseslint+recommende
     process.stderr.write(`bench-lint: @devbound/eslint-plugin has no configs.${presetName} (is the plugin built? run pnpm build)\n`);
     process.exit(2);
   }
-  config.push(...(Array.isArray(preset) ? preset : [preset]));
+  let configs = Array.isArray(preset) ? preset : [preset];
+  if (mode === "tseslint+inert") {
+    // devbound loaded and its rules enabled, but every rule returns no listener: what the plugin
+    // costs before any analysis (module loading, the C grammar, ESLint's per-rule work)
+    const rules = Object.fromEntries(Object.entries(devbound.rules).map(([name, rule]) => [name, { ...rule, create: () => ({}) }]));
+    const inert = { ...devbound, rules };
+    configs = configs.map((c) => (c.plugins?.devbound ? { ...c, plugins: { ...c.plugins, devbound: inert } } : c));
+  }
+  config.push(...configs);
   config.push({ files: ["**/*.ts"], languageOptions: { parserOptions } });
 }
 

@@ -13,9 +13,11 @@
 // (lint runs per configuration; default 2), --parser service|project, --edits N (editor: files
 // re-linted after an edit, default 20), --pairs a,b,… (overhead: which comparisons to run, default
 // parser,typecheck,tseslint,misc; misc-all is the misc group with settings.devbound.analyseAllFiles,
-// every file analysed, as the third-party test runs it). profile: --mode (a bench-lint.mjs mode,
-// default tseslint+recommended), --dir <dir> (profile that directory instead of the generated
-// corpus), --file <x.cpuprofile> (only summarise), --top N (default 20).
+// every file analysed, as the third-party test runs it; tseslint-strict and tseslint-inert are
+// references: typescript-eslint's strictTypeChecked, devbound loaded but without a listener).
+// profile: --mode (a bench-lint.mjs mode, default tseslint+recommended), --dir <dir> (profile
+// that directory instead of the generated corpus), --file <x.cpuprofile> (only summarise), --top N
+// (default 20).
 //
 // overhead prints, per comparison, the ratio of the best CPU times and the ratio of each round
 // (the two runs of a round are adjacent in time), with their spread: on a loaded machine judge
@@ -29,7 +31,10 @@
 //           1. driver corpus: typed parser alone vs + devbound `recommended`, and a reference run
 //              that type-checks every file (what any rule asking the checker everywhere pays);
 //           2. driver corpus: typescript-eslint `recommendedTypeChecked` vs the same + devbound
-//              `recommended` (what devbound adds on top of the typed rules teams already run);
+//              `recommended` (what devbound adds on top of the typed rules teams already run), and
+//              with --pairs tseslint-strict a reference without devbound: typescript-eslint's own
+//              `strictTypeChecked` (27 more typed rules) vs its `recommendedTypeChecked`; with
+//              tseslint-inert devbound loaded and enabled but every rule without a listener;
 //           3. non-driver code: the third-party `misc` group (zod, rxjs, zrender, query-core with the
 //              runtime's declarations in the program), typed parser alone vs devbound `recommended`
 //              (files that cannot hold a branded value skipped, the default), and with --pairs
@@ -87,6 +92,10 @@ const PAIRS = {
   parser: { key: "devboundVsParser", label: "driver corpus, devbound vs typed parser alone", base: "baseline", other: "recommended" },
   typecheck: { key: "devboundVsTypeCheck", label: "driver corpus, devbound vs a full type check", base: "typecheck", other: "recommended", budget: 1.0 },
   tseslint: { key: "onTopOfTseslint", label: "driver corpus, recommendedTypeChecked + devbound vs recommendedTypeChecked", base: "tseslint", other: "tseslint+recommended", budget: 1.05 },
+  // references, not budgets: devbound loaded with its rules enabled but returning no listener (no
+  // analysis at all), and what typescript-eslint's own 27 further typed rules cost on the same code
+  "tseslint-inert": { key: "inertOnTopOfTseslint", label: "driver corpus, recommendedTypeChecked + devbound with no listener vs recommendedTypeChecked (reference)", base: "tseslint", other: "tseslint+inert" },
+  "tseslint-strict": { key: "tseslintStrictReference", label: "driver corpus, typescript-eslint strictTypeChecked vs recommendedTypeChecked (reference, no devbound)", base: "tseslint", other: "tseslint-strict" },
   misc: { key: "nonDriver", label: "non-driver code (third-party misc), devbound vs no rules", base: "misc:none", other: "misc:recommended", budget: 1.3 },
   "misc-all": { key: "nonDriverAnalyseAll", label: "non-driver code (third-party misc), devbound analysing every file vs no rules", base: "misc:none", other: "misc:recommended:all" },
 };
