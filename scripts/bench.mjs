@@ -33,7 +33,7 @@
 //           2. driver corpus: typescript-eslint `recommendedTypeChecked` vs the same + devbound
 //              `recommended` (what devbound adds on top of the typed rules teams already run), and
 //              with --pairs tseslint-strict a reference without devbound: typescript-eslint's own
-//              `strictTypeChecked` (27 more typed rules) vs its `recommendedTypeChecked`; with
+//              `strictTypeChecked` (27 more rules, 19 typed) vs its `recommendedTypeChecked`; with
 //              tseslint-inert devbound loaded and enabled but every rule without a listener;
 //           3. non-driver code: the third-party `misc` group (zod, rxjs, zrender, query-core with the
 //              runtime's declarations in the program), typed parser alone vs devbound `recommended`
@@ -93,7 +93,7 @@ const PAIRS = {
   typecheck: { key: "devboundVsTypeCheck", label: "driver corpus, devbound vs a full type check", base: "typecheck", other: "recommended", budget: 1.0 },
   tseslint: { key: "onTopOfTseslint", label: "driver corpus, recommendedTypeChecked + devbound vs recommendedTypeChecked", base: "tseslint", other: "tseslint+recommended", budget: 1.05 },
   // references, not budgets: devbound loaded with its rules enabled but returning no listener (no
-  // analysis at all), and what typescript-eslint's own 27 further typed rules cost on the same code
+  // analysis at all), and what typescript-eslint's own 27 further rules (19 typed) cost on the same code
   "tseslint-inert": { key: "inertOnTopOfTseslint", label: "driver corpus, recommendedTypeChecked + devbound with no listener vs recommendedTypeChecked (reference)", base: "tseslint", other: "tseslint+inert" },
   "tseslint-strict": { key: "tseslintStrictReference", label: "driver corpus, typescript-eslint strictTypeChecked vs recommendedTypeChecked (reference, no devbound)", base: "tseslint", other: "tseslint-strict" },
   misc: { key: "nonDriver", label: "non-driver code (third-party misc), devbound vs no rules", base: "misc:none", other: "misc:recommended", budget: 1.3 },
